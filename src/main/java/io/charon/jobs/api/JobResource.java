@@ -1,0 +1,153 @@
+package io.charon.jobs.api;
+
+import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.events.JobCompletionWaiters;
+import io.charon.jobs.job.Job;
+import io.charon.jobs.job.JobFilter;
+import io.charon.jobs.job.JobPage;
+import io.charon.jobs.job.JobService;
+import io.charon.jobs.job.JobStatus;
+import io.charon.jobs.job.JobType;
+import io.charon.jobs.job.Priority;
+import io.charon.jobs.job.SubmissionParser;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** The job API: submit, list, read, wait for, and read the events and log of jobs. */
+@Path("/api/v1/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class JobResource {
+
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 500;
+    static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
+    private final JobService jobs;
+    private final SubmissionParser parser;
+    private final JobCompletionWaiters waiters;
+    private final CurrentUser user;
+    private final JobsConfig config;
+
+    public JobResource(JobService jobs, SubmissionParser parser, JobCompletionWaiters waiters, CurrentUser user,
+                       JobsConfig config) {
+        this.jobs = jobs;
+        this.parser = parser;
+        this.waiters = waiters;
+        this.user = user;
+        this.config = config;
+    }
+
+    /** The body is read as bytes and parsed here, so that any malformed body gets the same 400 problem. */
+    @POST
+    public Response submit(byte[] body, @Context UriInfo uri) {
+        Job job = jobs.submit(parser.parse(body), user.id());
+        return Response.created(uri.getAbsolutePathBuilder().path(job.getId()).build())
+                .entity(JobView.of(job, true)).build();
+    }
+
+    @GET
+    public JobPageView list(@QueryParam("status") List<String> status,
+                            @QueryParam("type") String type,
+                            @QueryParam("priority") String priority,
+                            @QueryParam("tag") String tag,
+                            @QueryParam("userId") String userId,
+                            @QueryParam("createdAfter") String createdAfter,
+                            @QueryParam("createdBefore") String createdBefore,
+                            @QueryParam("limit") String limit,
+                            @QueryParam("cursor") String cursor) {
+        Set<JobStatus> statuses = EnumSet.noneOf(JobStatus.class);
+        for (String value : status) {
+            for (String one : value.split(",")) {
+                statuses.add(QueryParameters.parse("status", one.trim(),
+                        "one of scheduled, queued, running, completed, failed, cancelled, timeout", JobStatus::fromWireName));
+            }
+        }
+        JobFilter filter = new JobFilter(statuses,
+                QueryParameters.parse("type", type, "one of ansible, provisioning", JobType::fromWireName),
+                QueryParameters.parse("priority", priority, "one of low, normal, high, critical or 1, 5, 10, 15",
+                        Priority::parse),
+                emptyToNull(tag), emptyToNull(userId),
+                QueryParameters.instant("createdAfter", createdAfter),
+                QueryParameters.instant("createdBefore", createdBefore));
+        JobPage page = jobs.list(filter, QueryParameters.integer("limit", limit, DEFAULT_PAGE, 1, MAX_PAGE),
+                emptyToNull(cursor));
+        return new JobPageView(page.items().stream().map(job -> JobView.of(job, false)).toList(), page.nextCursor());
+    }
+
+    @GET
+    @Path("{id}")
+    public JobView get(@PathParam("id") String id) {
+        return JobView.of(jobs.find(id), true);
+    }
+
+    /**
+     * Answers as soon as the job is in a final status, or with its current state once the
+     * timeout (default 30 s, at most {@code charon.jobs.max-wait}) passes. Holds no thread while waiting.
+     */
+    @GET
+    @Path("{id}/wait")
+    public Uni<JobView> waitFor(@PathParam("id") String id, @QueryParam("timeout") String timeout) {
+        Duration asked = QueryParameters.duration("timeout", timeout);
+        Duration wait = asked == null ? DEFAULT_WAIT : asked.compareTo(config.maxWait()) > 0 ? config.maxWait() : asked;
+        CompletableFuture<Void> done = waiters.register(id);
+        Job job;
+        try {
+            job = jobs.find(id);
+        } catch (RuntimeException e) {
+            waiters.unregister(id, done);
+            throw e;
+        }
+        if (job.getStatus().isTerminal() || wait.isZero()) {
+            waiters.unregister(id, done);
+            return Uni.createFrom().item(JobView.of(job, true));
+        }
+        return Uni.createFrom().completionStage(done)
+                .ifNoItem().after(wait).recoverWithItem((Void) null)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(ignored -> {
+                    waiters.unregister(id, done);
+                    return JobView.of(jobs.find(id), true);
+                });
+    }
+
+    @GET
+    @Path("{id}/events")
+    public List<EventView> events(@PathParam("id") String id) {
+        return jobs.events(id).stream().map(EventView::of).toList();
+    }
+
+    /** The whole log of the job's latest run so far. */
+    @GET
+    @Path("{id}/log")
+    @Produces(MediaType.TEXT_PLAIN)
+    public Response log(@PathParam("id") String id) {
+        Job job = jobs.find(id);
+        if (job.getLogPath() == null || !Files.exists(java.nio.file.Path.of(job.getLogPath()))) {
+            return Response.ok("", MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+        }
+        return Response.ok(java.nio.file.Path.of(job.getLogPath()), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

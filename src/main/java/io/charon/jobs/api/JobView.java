@@ -1,0 +1,54 @@
+package io.charon.jobs.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.charon.jobs.execution.HostStats;
+import io.charon.jobs.job.Job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/** A job as the API shows it. {@code output} (the log tail) is left out of listings. */
+public record JobView(
+        String id,
+        String name,
+        String type,
+        String priority,
+        String status,
+        String playbook,
+        List<String> inventory,
+        Map<String, String> variables,
+        List<String> tags,
+        String description,
+        String userId,
+        List<String> dependsOn,
+        Instant scheduledAt,
+        Duration timeout,
+        int maxRetries,
+        int retryCount,
+        Duration retryDelay,
+        Instant createdAt,
+        Instant startedAt,
+        Instant completedAt,
+        Duration duration,
+        Integer exitCode,
+        String errorMessage,
+        SortedMap<String, HostStats> hostStats,
+        String logPath,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String output) {
+
+    static JobView of(Job job, boolean withOutput) {
+        return new JobView(job.getId(), job.getName(), job.getType().wireName(), job.getPriority().wireName(),
+                job.getStatus().wireName(), job.getPlaybook(), job.getInventory(), job.getVariables(), job.getTags(),
+                job.getDescription(), job.getUserId(), job.getDependsOn(), job.getScheduledAt(), job.getTimeout(),
+                job.getMaxRetries(), job.getRetryCount(), job.getRetryDelay(), job.getCreatedAt(), job.getStartedAt(),
+                job.getCompletedAt(), job.getDuration(), job.getExitCode(), job.getErrorMessage(), job.getHostStats(),
+                job.getLogPath(), withOutput ? nullToEmpty(job.getOutput()) : null);
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+}

@@ -1,0 +1,26 @@
+package io.charon.jobs.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.charon.jobs.job.FieldError;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+/**
+ * The one error shape of the API (RFC 9457, {@code application/problem+json}). {@code type}
+ * is stable per kind of error; {@code errors} names the offending fields of a bad request.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    static final String TYPE_BASE = "https://charon.io/problems/";
+
+    static Response response(int status, String kind, String title, String detail, List<FieldError> errors) {
+        return Response.status(status)
+                .type(MediaType.valueOf(MEDIA_TYPE))
+                .entity(new Problem(TYPE_BASE + kind, title, status, detail, errors))
+                .build();
+    }
+}

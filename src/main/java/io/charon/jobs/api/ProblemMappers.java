@@ -1,0 +1,52 @@
+package io.charon.jobs.api;
+
+import io.charon.jobs.job.IllegalTransitionException;
+import io.charon.jobs.job.InvalidInputException;
+import io.charon.jobs.job.JobNotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Locale;
+
+/** Every error leaves the API as problem+json; never a stack trace or a class name. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidInputException e) {
+        return Problem.response(400, "invalid-request", "Invalid request", e.getMessage(), e.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(JobNotFoundException e) {
+        return Problem.response(404, "job-not-found", "Job not found", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(IllegalTransitionException e) {
+        return Problem.response(409, "illegal-transition", "Not possible in the job's current status",
+                e.getMessage(), null);
+    }
+
+    /** Framework errors: unknown path, wrong method, unacceptable media type, bad parameter. */
+    @ServerExceptionMapper
+    public Response framework(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known == null ? "HTTP " + status : known.getReasonPhrase();
+        if (status >= 500) {
+            LOG.error("request failed", e);
+            return Problem.response(status, "internal-error", title, "the request could not be completed", null);
+        }
+        return Problem.response(status, title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, title, null);
+    }
+
+    @ServerExceptionMapper(priority = 10_000)
+    public Response unexpected(Throwable e) {
+        LOG.error("unexpected error while handling a request", e);
+        return Problem.response(500, "internal-error", "Internal error", "the request could not be completed", null);
+    }
+}

@@ -1,0 +1,77 @@
+package io.charon.jobs.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.charon.jobs.dispatch.Dispatcher;
+import io.charon.jobs.dispatch.WorkerPool;
+import io.charon.jobs.job.InvalidInputException;
+import io.charon.jobs.job.JobService;
+import io.charon.jobs.job.JobStatus;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.io.IOException;
+import java.util.Iterator;
+
+/** The worker pool of this instance: its size, what runs, what waits. */
+@Path("/api/v1/workers")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class WorkerResource {
+
+    static final int MAX_WORKERS = 256;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final WorkerPool pool;
+    private final JobService jobs;
+    private final Dispatcher dispatcher;
+
+    public WorkerResource(WorkerPool pool, JobService jobs, Dispatcher dispatcher) {
+        this.pool = pool;
+        this.jobs = jobs;
+        this.dispatcher = dispatcher;
+    }
+
+    public record WorkersView(int workerCount, int maxConcurrentJobs, int activeJobs, long queueSize) {
+    }
+
+    @GET
+    public WorkersView get() {
+        return new WorkersView(pool.workerCount(), pool.maxConcurrentJobs(), pool.activeJobs(), jobs.count(JobStatus.QUEUED));
+    }
+
+    /** Body {@code {"workerCount": N}}; running jobs are not interrupted. */
+    @PUT
+    public WorkersView resize(byte[] body) {
+        pool.resize(workerCount(body));
+        dispatcher.wake();
+        return get();
+    }
+
+    private static int workerCount(byte[] body) {
+        JsonNode node;
+        try {
+            node = body == null || body.length == 0 ? null : MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new InvalidInputException("body", "is not valid JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidInputException("body", "must be a JSON object such as {\"workerCount\": 8}");
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("workerCount")) {
+                throw new InvalidInputException(name, "is not a known field");
+            }
+        }
+        JsonNode count = node.get("workerCount");
+        if (count == null || !count.isIntegralNumber() || count.asLong() < 1 || count.asLong() > MAX_WORKERS) {
+            throw new InvalidInputException("workerCount", "must be a whole number from 1 to " + MAX_WORKERS);
+        }
+        return count.asInt();
+    }
+}

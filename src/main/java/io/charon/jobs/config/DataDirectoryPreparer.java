@@ -1,0 +1,52 @@
+package io.charon.jobs.config;
+
+import io.quarkus.flyway.FlywayConfigurationCustomizer;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * SQLite cannot create the folder of its database file. Flyway opens the first connection at
+ * start-up, and this customizer runs just before it: the one moment to create that folder.
+ */
+@Singleton
+public class DataDirectoryPreparer implements FlywayConfigurationCustomizer {
+
+    static final String SQLITE_PREFIX = "jdbc:sqlite:";
+
+    private final String jdbcUrl;
+
+    public DataDirectoryPreparer(@ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
+        this.jdbcUrl = jdbcUrl;
+    }
+
+    @Override
+    public void customize(FluentConfiguration configuration) {
+        databaseFile(jdbcUrl).map(Path::toAbsolutePath).map(Path::getParent).ifPresent(dir -> {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the folder of the database file: " + dir, e);
+            }
+        });
+    }
+
+    /** The file of an SQLite URL, if the URL names one (not {@code :memory:}). */
+    static java.util.Optional<Path> databaseFile(String url) {
+        if (url == null || !url.startsWith(SQLITE_PREFIX)) {
+            return java.util.Optional.empty();
+        }
+        String rest = url.substring(SQLITE_PREFIX.length());
+        int query = rest.indexOf('?');
+        String file = query >= 0 ? rest.substring(0, query) : rest;
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file::memory:")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Path.of(file.startsWith("file:") ? file.substring(5) : file));
+    }
+}

@@ -1,0 +1,87 @@
+package io.charon.jobs.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Settings of the job queue, dispatcher and worker pool ({@code charon.jobs.*}). */
+@ConfigMapping(prefix = "charon.jobs")
+public interface JobsConfig {
+
+    /** Worker threads in this process; resizable at run time through the API. */
+    @WithDefault("5")
+    int workerCount();
+
+    /** Upper bound on jobs running at once, whatever the worker count. */
+    @WithDefault("10")
+    int maxConcurrentJobs();
+
+    /** Timeout of a job that does not name one. */
+    @WithDefault("PT1H")
+    Duration defaultTimeout();
+
+    /** Largest timeout a submission may ask for. */
+    @WithDefault("PT24H")
+    Duration maxTimeout();
+
+    /** Holds the SQLite file and the job logs; created when missing. */
+    @WithDefault("data")
+    Path dataDir();
+
+    /** How often the dispatcher looks for due work when nothing woke it. */
+    @WithDefault("1s")
+    String dispatchInterval();
+
+    /** How many jobs one claim transaction takes at most. */
+    @WithDefault("32")
+    int claimBatchSize();
+
+    /** How long a claim stays valid without renewal; a job whose lease ran out is an orphan. */
+    @WithDefault("PT30S")
+    Duration leaseDuration();
+
+    /** How long a stopping service waits for running jobs before handing them back to the queue. */
+    @WithDefault("PT20S")
+    Duration shutdownGrace();
+
+    /** Longest wait that {@code GET /jobs/{id}/wait} honours. */
+    @WithDefault("PT5M")
+    Duration maxWait();
+
+    /** Size of the log tail kept in a job's {@code output}. */
+    @WithDefault("16384")
+    int outputTailBytes();
+
+    /** Retries of a job that does not name {@code maxRetries}. */
+    @WithDefault("0")
+    int defaultMaxRetries();
+
+    /** First retry delay of a job that does not name {@code retryDelay}; doubles per attempt. */
+    @WithDefault("PT10S")
+    Duration defaultRetryDelay();
+
+    /** Cap on the retry delay after doubling. */
+    @WithDefault("PT10M")
+    Duration maxRetryDelay();
+
+    /** How often a running job's lease is renewed; well below {@code lease-duration}. */
+    @WithDefault("10s")
+    String leaseRenewInterval();
+
+    /** How often jobs whose lease ran out are looked for. */
+    @WithDefault("15s")
+    String rescueInterval();
+
+    /** What happens to a job whose run was orphaned (its lease ran out). */
+    @WithDefault("requeue")
+    OrphanPolicy orphanPolicy();
+
+    enum OrphanPolicy {
+        /** run it again: counts as an attempt and obeys maxRetries */
+        REQUEUE,
+        /** end it failed, with the message "orphaned: the service stopped while it ran" */
+        FAIL
+    }
+}

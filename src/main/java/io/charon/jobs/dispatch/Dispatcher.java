@@ -1,0 +1,202 @@
+package io.charon.jobs.dispatch;
+
+import io.charon.jobs.config.AnsibleConfig;
+import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.execution.ExecutionOutcome;
+import io.charon.jobs.execution.ExecutionRequest;
+import io.charon.jobs.execution.PlaybookRunner;
+import io.charon.jobs.execution.RunHandle;
+import io.charon.jobs.job.JobService;
+import io.charon.jobs.job.RecordedEvent;
+import io.charon.jobs.queue.ClaimedJob;
+import io.charon.jobs.queue.JobQueue;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Moves due jobs from the store to the worker pool. All dispatching happens on one thread, so
+ * runs never overlap; it is woken by the scheduler tick, by every commit that makes a job
+ * claimable or frees a dependency, by a worker that frees its slot, and by a timer set for the
+ * next scheduled job, so an idle service starts a job within milliseconds of its commit.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    private static final int PROMOTE_BATCH = 500;
+
+    private final JobQueue queue;
+    private final JobService jobs;
+    private final WorkerPool pool;
+    private final RunningJobs running;
+    private final PlaybookRunner runner;
+    private final InstanceIdentity instance;
+    private final JobsConfig config;
+    private final AnsibleConfig ansible;
+    private final Clock clock;
+    private final ScheduledExecutorService loop;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private volatile boolean claiming;
+    private volatile Instant lastPass = Instant.EPOCH;
+    private ScheduledFuture<?> nextDueTimer;
+
+    public Dispatcher(JobQueue queue, JobService jobs, WorkerPool pool, RunningJobs running, PlaybookRunner runner,
+                      InstanceIdentity instance, JobsConfig config, AnsibleConfig ansible, Clock clock) {
+        this.queue = queue;
+        this.jobs = jobs;
+        this.pool = pool;
+        this.running = running;
+        this.runner = runner;
+        this.instance = instance;
+        this.config = config;
+        this.ansible = ansible;
+        this.clock = clock;
+        this.loop = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "charon-dispatcher");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts claiming; called once start-up work (orphan rescue) is done. */
+    public void startClaiming() {
+        claiming = true;
+        wake();
+    }
+
+    /** Stops claiming new jobs; running ones go on. */
+    public void stopClaiming() {
+        claiming = false;
+    }
+
+    public boolean isClaiming() {
+        return claiming;
+    }
+
+    /** When the dispatcher last completed a pass (for liveness). */
+    public Instant lastPass() {
+        return lastPass;
+    }
+
+    @Scheduled(every = "${charon.jobs.dispatch-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            identity = "charon-dispatch-tick")
+    void tick() {
+        wake();
+    }
+
+    void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) RecordedEvent event) {
+        if (event.madeClaimable() || event.isTerminal()) {
+            wake();
+        }
+    }
+
+    /** Asks for a dispatch pass; wakes arriving while one is pending are merged into it. */
+    public void wake() {
+        if (claiming && wakePending.compareAndSet(false, true)) {
+            loop.execute(this::pass);
+        }
+    }
+
+    private void pass() {
+        wakePending.set(false);
+        try {
+            dispatchOnce();
+        } catch (RuntimeException e) {
+            LOG.error("dispatch pass failed; the next tick retries", e);
+        }
+    }
+
+    /** One pass: promote due scheduled jobs, then claim while there are free slots. Returns jobs started. */
+    int dispatchOnce() {
+        int started = 0;
+        if (claiming) {
+            while (queue.promoteDueScheduled(PROMOTE_BATCH) == PROMOTE_BATCH) {
+                // more were due than one batch: keep promoting
+            }
+            while (claiming) {
+                int wanted = Math.min(pool.freeSlots(), config.claimBatchSize());
+                if (wanted <= 0) {
+                    break;
+                }
+                List<ClaimedJob> claimed = queue.claim(wanted, instance.id());
+                claimed.forEach(this::start);
+                started += claimed.size();
+                if (claimed.size() < wanted) {
+                    break;
+                }
+            }
+            armNextDueTimer();
+        }
+        lastPass = clock.instant();
+        return started;
+    }
+
+    /** Wakes the dispatcher when the next scheduled job falls due, rather than at a later tick. */
+    private void armNextDueTimer() {
+        if (nextDueTimer != null) {
+            nextDueTimer.cancel(false);
+        }
+        queue.nextScheduledTime().ifPresent(due -> {
+            long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis());
+            nextDueTimer = loop.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private void start(ClaimedJob job) {
+        RunHandle handle = new RunHandle(ansible.killGrace());
+        running.add(job.id(), handle);
+        pool.start(() -> run(job, handle), () -> {
+            running.remove(job.id(), handle);
+            wake();
+        });
+    }
+
+    private void run(ClaimedJob job, RunHandle handle) {
+        ExecutionRequest request = new ExecutionRequest(job.id(), job.id() + "-" + job.token(), job.playbook(),
+                job.inventory(), job.variables(), job.timeout(), job.logFile());
+        ExecutionOutcome outcome;
+        try {
+            outcome = runner.run(request, (message, data) -> recordProgress(job, handle, message, data), handle);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "job %s: the runner failed", job.id());
+            outcome = ExecutionOutcome.launchFailed("internal error while running the playbook: " + e.getMessage());
+        }
+        try {
+            jobs.finishRun(job.id(), job.token(), outcome);
+        } catch (RuntimeException e) {
+            // the lease runs out and the rescuer settles the job by the orphan policy
+            LOG.errorf(e, "job %s: could not record the outcome %s", job.id(), outcome.kind());
+        }
+    }
+
+    private void recordProgress(ClaimedJob job, RunHandle handle, String message, String data) {
+        try {
+            if (!jobs.recordProgress(job.id(), job.token(), message, data)) {
+                // the job was cancelled or taken from this run: stop doing its work
+                handle.stop(ExecutionOutcome.Kind.CANCELLED);
+            }
+        } catch (RuntimeException e) {
+            // progress is informative: a store hiccup must not abandon a running playbook
+            LOG.warnf("job %s: could not store a progress event: %s", job.id(), e.getMessage());
+        }
+    }
+
+    /** Stops the dispatch thread (at shutdown, after the workers are done). */
+    void close() {
+        claiming = false;
+        loop.shutdownNow();
+    }
+}

@@ -1,0 +1,86 @@
+package io.charon.jobs.dispatch;
+
+import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.job.JobService;
+import io.charon.jobs.queue.JobQueue;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Keeps the leases of this instance's runs fresh, and settles runs whose owner is gone by the
+ * orphan policy: at start-up (this instance's own runs from before a restart) and periodically
+ * (any run whose lease ran out, whichever instance owned it).
+ */
+@ApplicationScoped
+public class OrphanRescuer {
+
+    private static final Logger LOG = Logger.getLogger(OrphanRescuer.class);
+    private static final int BATCH = 200;
+
+    private final JobQueue queue;
+    private final JobService jobs;
+    private final RunningJobs running;
+    private final InstanceIdentity instance;
+    private final JobsConfig config;
+
+    public OrphanRescuer(JobQueue queue, JobService jobs, RunningJobs running, InstanceIdentity instance, JobsConfig config) {
+        this.queue = queue;
+        this.jobs = jobs;
+        this.running = running;
+        this.instance = instance;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${charon.jobs.lease-renew-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            identity = "charon-lease-renewal")
+    void renewLeases() {
+        try {
+            queue.renewLeases(instance.id(), running.jobIds());
+        } catch (RuntimeException e) {
+            LOG.warnf("could not renew leases, retrying at the next interval: %s", e.getMessage());
+        }
+    }
+
+    @Scheduled(every = "${charon.jobs.rescue-interval:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            identity = "charon-orphan-rescue")
+    void sweep() {
+        try {
+            rescue(false);
+        } catch (RuntimeException e) {
+            LOG.warnf("orphan sweep failed, retrying at the next interval: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Settles every orphan found now; returns how many. Runs under way here are never orphans.
+     *
+     * @param includeOwn also every run this instance holds: only at start-up, before it claims,
+     *                   since later a fresh claim is held before its run is registered
+     */
+    public int rescue(boolean includeOwn) {
+        int rescued = 0;
+        while (true) {
+            Set<String> mine = running.jobIds();
+            List<JobQueue.Run> orphans = queue.orphans(includeOwn ? instance.id() : null, BATCH).stream()
+                    .filter(run -> !mine.contains(run.jobId())).toList();
+            int settled = 0;
+            for (JobQueue.Run run : orphans) {
+                boolean own = includeOwn && instance.id().equals(run.owner());
+                if (jobs.rescueOrphan(run.jobId(), run.token(), config.orphanPolicy(), own)) {
+                    settled++;
+                }
+            }
+            rescued += settled;
+            if (settled > 0) {
+                LOG.infof("settled %d orphaned runs by the %s policy", settled, config.orphanPolicy());
+            }
+            if (orphans.size() < BATCH || settled == 0) {
+                return rescued;
+            }
+        }
+    }
+}

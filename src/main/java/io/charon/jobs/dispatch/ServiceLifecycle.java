@@ -1,0 +1,73 @@
+package io.charon.jobs.dispatch;
+
+import io.charon.jobs.config.AnsibleConfig;
+import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.execution.ExecutionOutcome;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+
+/**
+ * Start-up: settle this instance's runs from before a restart, then start claiming.
+ * Shutdown: stop claiming, give running jobs {@code charon.jobs.shutdown-grace} to finish, then
+ * stop the rest and hand them back to the queue without using up an attempt.
+ */
+@ApplicationScoped
+public class ServiceLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(ServiceLifecycle.class);
+
+    private final Dispatcher dispatcher;
+    private final OrphanRescuer rescuer;
+    private final WorkerPool pool;
+    private final RunningJobs running;
+    private final JobsConfig config;
+    private final AnsibleConfig ansible;
+
+    public ServiceLifecycle(Dispatcher dispatcher, OrphanRescuer rescuer, WorkerPool pool, RunningJobs running,
+                            JobsConfig config, AnsibleConfig ansible) {
+        this.dispatcher = dispatcher;
+        this.rescuer = rescuer;
+        this.pool = pool;
+        this.running = running;
+        this.config = config;
+        this.ansible = ansible;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        try {
+            Files.createDirectories(config.dataDir().resolve("logs"));
+            Files.createDirectories(ansible.workDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data and work directories", e);
+        }
+        int rescued = rescuer.rescue(true);
+        if (rescued > 0) {
+            LOG.infof("start-up: %d jobs were running when this service last stopped; settled by the %s policy",
+                    rescued, config.orphanPolicy());
+        }
+        dispatcher.startClaiming();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        dispatcher.stopClaiming();
+        try {
+            if (!pool.awaitIdle(config.shutdownGrace())) {
+                LOG.infof("shutdown: %d jobs still running after %s; stopping them and handing them back to the queue",
+                        pool.activeJobs(), config.shutdownGrace());
+                running.stopAll(ExecutionOutcome.Kind.INTERRUPTED);
+                pool.awaitIdle(ansible.killGrace().plus(Duration.ofSeconds(10)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dispatcher.close();
+    }
+}

@@ -1,0 +1,106 @@
+package io.charon.jobs.dispatch;
+
+import io.charon.jobs.config.JobsConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Worker threads that run claimed jobs. The dispatcher only claims as many jobs as there are
+ * free slots, so work never waits in memory here: what waits, waits in the store.
+ * Resizing changes the thread count without touching running jobs.
+ */
+@ApplicationScoped
+public class WorkerPool {
+
+    private final ThreadPoolExecutor executor;
+    private final AtomicInteger active = new AtomicInteger();
+    private final int maxConcurrentJobs;
+    private volatile int workerCount;
+
+    public WorkerPool(JobsConfig config) {
+        this.workerCount = config.workerCount();
+        this.maxConcurrentJobs = config.maxConcurrentJobs();
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(workerCount, workerCount, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "charon-worker-" + threadNumber.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+    }
+
+    /** Jobs that may start now: the smaller of worker count and concurrency cap, less what runs. */
+    public int freeSlots() {
+        return Math.min(workerCount, maxConcurrentJobs) - active.get();
+    }
+
+    public int activeJobs() {
+        return active.get();
+    }
+
+    public int workerCount() {
+        return workerCount;
+    }
+
+    public int maxConcurrentJobs() {
+        return maxConcurrentJobs;
+    }
+
+    /** Runs a claimed job; {@code afterwards} runs on the worker once the slot is free again. */
+    public void start(Runnable job, Runnable afterwards) {
+        active.incrementAndGet();
+        executor.execute(() -> {
+            try {
+                job.run();
+            } finally {
+                synchronized (active) {
+                    active.decrementAndGet();
+                    active.notifyAll();
+                }
+                afterwards.run();
+            }
+        });
+    }
+
+    /** Takes effect for the next claims; running jobs finish on their threads. */
+    public synchronized void resize(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("workerCount must be at least 1");
+        }
+        if (count > executor.getMaximumPoolSize()) {
+            executor.setMaximumPoolSize(count);
+            executor.setCorePoolSize(count);
+        } else {
+            executor.setCorePoolSize(count);
+            executor.setMaximumPoolSize(count);
+        }
+        workerCount = count;
+    }
+
+    /** Waits for running jobs to end by themselves; true when none is left. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (active) {
+            while (active.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(active, left);
+            }
+        }
+        return true;
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+}

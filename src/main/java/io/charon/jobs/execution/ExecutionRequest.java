@@ -1,0 +1,16 @@
+package io.charon.jobs.execution;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run of a job's playbook.
+ *
+ * @param runId   unique per run (job id and claim token): names the work directory
+ * @param logFile where the whole output goes; {@code GET /jobs/{id}/log} reads it
+ */
+public record ExecutionRequest(String jobId, String runId, String playbook, List<String> inventory,
+                               Map<String, String> variables, Duration timeout, Path logFile) {
+}

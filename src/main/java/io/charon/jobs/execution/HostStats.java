@@ -1,0 +1,5 @@
+package io.charon.jobs.execution;
+
+/** One host's line of the play recap. */
+public record HostStats(int ok, int changed, int failed, int skipped, int unreachable, int rescued, int ignored) {
+}

@@ -1,0 +1,106 @@
+package io.charon.jobs.execution.ansible;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes the inventory and the variables file of a run, readable by the service user only.
+ * User values never reach a command line or a shell.
+ */
+final class AnsibleFiles {
+
+    static final String LOCALHOST = "localhost";
+
+    private AnsibleFiles() {
+    }
+
+    /** A private directory (0700). */
+    static Path privateDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        return dir;
+    }
+
+    /**
+     * INI inventory with one host per line. Hosts were validated at submission (no spaces,
+     * commas, '=' or leading dash), so a line cannot smuggle in variables. {@code localhost}
+     * runs with the local connection and the interpreter that runs Ansible itself.
+     */
+    static Path writeInventory(Path runDir, List<String> hosts) throws IOException {
+        StringBuilder ini = new StringBuilder("[all]\n");
+        for (String host : hosts) {
+            ini.append(host);
+            if (LOCALHOST.equals(host)) {
+                ini.append(" ansible_connection=local ansible_python_interpreter=\"{{ ansible_playbook_python }}\"")
+                        .append(" ansible_remote_tmp=").append(runDir.resolve("tmp"));
+            }
+            ini.append('\n');
+        }
+        return writePrivate(runDir.resolve("inventory.ini"), ini.toString());
+    }
+
+    /**
+     * Extra variables as YAML in JSON's flow style, every value tagged {@code !unsafe} so that
+     * Ansible never templates it: a submitted {@code {{ lookup('pipe', 'id') }}} stays text.
+     */
+    static Path writeVariables(Path runDir, Map<String, String> variables) throws IOException {
+        StringBuilder yaml = new StringBuilder("{");
+        new TreeMap<>(variables).forEach((name, value) -> {
+            if (yaml.length() > 1) {
+                yaml.append(",\n ");
+            }
+            yaml.append(quote(name)).append(": !unsafe ").append(quote(value));
+        });
+        yaml.append("}\n");
+        return writePrivate(runDir.resolve("vars.yml"), yaml.toString());
+    }
+
+    /** A YAML double-quoted scalar; every character outside printable ASCII is escaped. */
+    static String quote(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        text.codePoints().forEach(cp -> {
+            if (cp == '"' || cp == '\\') {
+                out.append('\\').append((char) cp);
+            } else if (cp >= 0x20 && cp < 0x7f) {
+                out.append((char) cp);
+            } else if (cp <= 0xff) {
+                out.append(String.format("\\x%02x", cp));
+            } else if (cp <= 0xffff) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.append(String.format("\\U%08x", cp));
+            }
+        });
+        return out.append('"').toString();
+    }
+
+    private static Path writePrivate(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort: a leftover directory holds no secret once its files are gone
+                }
+            });
+        } catch (IOException e) {
+            // best effort, see above
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.charon.jobs.job;
+
+/** Lifecycle event types, as stored in {@code job_events.type} and published on channels. */
+public enum JobEventType {
+    CREATED("job.created"),
+    QUEUED("job.queued"),
+    SCHEDULED("job.scheduled"),
+    STARTED("job.started"),
+    PROGRESS("job.progress"),
+    COMPLETED("job.completed"),
+    FAILED("job.failed"),
+    CANCELLED("job.cancelled"),
+    RETRIED("job.retried"),
+    TIMEOUT("job.timeout");
+
+    private final String wireName;
+
+    JobEventType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The event that reports a job reaching a status. */
+    public static JobEventType reporting(JobStatus status) {
+        return switch (status) {
+            case SCHEDULED -> SCHEDULED;
+            case QUEUED -> QUEUED;
+            case RUNNING -> STARTED;
+            case COMPLETED -> COMPLETED;
+            case FAILED -> FAILED;
+            case CANCELLED -> CANCELLED;
+            case TIMEOUT -> TIMEOUT;
+        };
+    }
+}

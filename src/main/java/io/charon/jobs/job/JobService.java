@@ -1,0 +1,328 @@
+package io.charon.jobs.job;
+
+import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.execution.ExecutionOutcome;
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Owns every transaction that changes a job. Each change goes through the job's transition
+ * methods and stores its event in the same short transaction; observers hear of the event only
+ * after the commit ({@link RecordedEvent}). Reads run outside write transactions, since every
+ * SQLite write transaction takes the database's write lock.
+ */
+@ApplicationScoped
+public class JobService {
+
+    private static final Logger LOG = Logger.getLogger(JobService.class);
+
+    private final SubmissionValidator validator;
+    private final RetryPolicy retryPolicy;
+    private final EventRecorder events;
+    private final AtomicLong lastCreationMillis = new AtomicLong();
+
+    public JobService(SubmissionValidator validator, RetryPolicy retryPolicy, EventRecorder events) {
+        this.validator = validator;
+        this.retryPolicy = retryPolicy;
+        this.events = events;
+    }
+
+    // ---- submission ---------------------------------------------------------------------------
+
+    /** Validates and stores a new job; when this returns, the job is committed to disk. */
+    public Job submit(JobSubmission submission, String userId) {
+        JobSpec spec = validator.validate(submission);
+        return QuarkusTransaction.requiringNew().call(() -> create(spec, userId));
+    }
+
+    private Job create(JobSpec spec, String userId) {
+        List<Job> dependencies = loadDependencies(spec.dependsOn());
+        Instant now = now();
+        Job job = Job.create(UUID.randomUUID().toString(), spec, userId, nextCreationTime(now));
+        job.persist();
+        EntityManager em = Panache.getEntityManager();
+        em.flush(); // the join tables below reference the job row
+        for (String tag : spec.tags()) {
+            em.createNativeQuery("INSERT INTO job_tags (tag, job_id) VALUES (?1, ?2)")
+                    .setParameter(1, tag).setParameter(2, job.getId()).executeUpdate();
+        }
+        for (String parent : spec.dependsOn()) {
+            em.createNativeQuery("INSERT INTO job_dependencies (job_id, depends_on_id) VALUES (?1, ?2)")
+                    .setParameter(1, job.getId()).setParameter(2, parent).executeUpdate();
+        }
+        save(job.record(JobEventType.CREATED, "created by " + userId, null, now));
+        save(job.announceInitialStatus(now));
+        dependencies.stream().filter(d -> d.getStatus().isTerminal() && d.getStatus() != JobStatus.COMPLETED)
+                .findFirst()
+                .ifPresent(d -> save(job.endWithoutRunning(JobStatus.FAILED, dependencyFailure(d), now)));
+        return job;
+    }
+
+    private List<Job> loadDependencies(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Job> found = Job.list("id in ?1", ids);
+        if (found.size() != ids.size()) {
+            List<String> missing = new ArrayList<>(ids);
+            found.forEach(j -> missing.remove(j.getId()));
+            throw new InvalidInputException("dependsOn", "no such jobs: " + String.join(", ", missing));
+        }
+        return found;
+    }
+
+    /**
+     * Creation times strictly increase within this process, so that FIFO order within a priority
+     * holds even for jobs submitted in the same millisecond (the store keeps milliseconds).
+     */
+    private Instant nextCreationTime(Instant now) {
+        long millis = lastCreationMillis.updateAndGet(last -> Math.max(last + 1, now.toEpochMilli()));
+        return Instant.ofEpochMilli(millis);
+    }
+
+    // ---- runs -----------------------------------------------------------------------------------
+
+    /**
+     * Stores a progress event of a running job, if the run holding {@code token} still owns it.
+     *
+     * @return false when the run no longer owns the job (cancelled, rescued, claimed again)
+     */
+    public boolean recordProgress(String jobId, long token, String message, String data) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Job job = Job.findById(jobId);
+            if (job == null || !job.isHeldBy(token)) {
+                return false;
+            }
+            save(job.record(JobEventType.PROGRESS, message, data, now()));
+            return true;
+        });
+    }
+
+    /**
+     * Records how a run ended. Fenced by the claim token: the result of a run that no longer
+     * owns the job (it was cancelled, rescued or claimed again) changes nothing.
+     *
+     * @return the job's status afterwards, or empty when the result was stale and ignored
+     */
+    public Optional<JobStatus> finishRun(String jobId, long token, ExecutionOutcome outcome) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Job job = Job.findById(jobId);
+            if (job == null || !job.isHeldBy(token)) {
+                LOG.infof("ignoring the result of a stale run of job %s (token %d)", jobId, token);
+                return Optional.<JobStatus>empty();
+            }
+            Instant now = now();
+            switch (outcome.kind()) {
+                case SUCCEEDED -> save(job.finish(JobStatus.COMPLETED, outcome.exitCode(), null,
+                        outcome.outputTail(), outcome.hostStats(), now));
+                case FAILED -> {
+                    if (job.hasRetriesLeft()) {
+                        Instant next = now.plus(retryPolicy.delayBeforeRetry(job.getRetryCount() + 1, job.getRetryDelay()));
+                        save(job.requeue(next, true, outcome.error() + "; retry " + (job.getRetryCount() + 1)
+                                + " of " + job.getMaxRetries() + " at " + next, outcome.exitCode(), outcome.outputTail(), now));
+                    } else {
+                        save(job.finish(JobStatus.FAILED, outcome.exitCode(), outcome.error(), outcome.outputTail(),
+                                outcome.hostStats(), now));
+                    }
+                }
+                case TIMED_OUT -> save(job.finish(JobStatus.TIMEOUT, outcome.exitCode(), outcome.error(),
+                        outcome.outputTail(), outcome.hostStats(), now));
+                case CANCELLED -> save(job.finish(JobStatus.CANCELLED, outcome.exitCode(), outcome.error(),
+                        outcome.outputTail(), outcome.hostStats(), now));
+                case INTERRUPTED -> save(job.requeue(null, false, "handed back: the service stopped while it ran",
+                        null, outcome.outputTail(), now));
+            }
+            failDependentsOf(job, now);
+            return Optional.of(job.getStatus());
+        });
+    }
+
+    /** The message of a job failed by the {@code fail} orphan policy or out of retries. */
+    public static final String ORPHANED = "orphaned: the service stopped while it ran";
+
+    /**
+     * Settles a run whose owner is gone: its lease ran out, or this very instance owned it before
+     * a restart. {@code requeue} runs it again as a new attempt while retries are left;
+     * {@code fail} ends it at once. Fenced by the token like any outcome.
+     *
+     * @param ownedByMe true for this instance's own orphans, found at start-up: no lease check
+     */
+    public boolean rescueOrphan(String jobId, long token, JobsConfig.OrphanPolicy policy, boolean ownedByMe) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Job job = Job.findById(jobId);
+            Instant now = now();
+            if (job == null || !job.isHeldBy(token)
+                    || (!ownedByMe && job.getLeaseExpiresAt() != null && job.getLeaseExpiresAt().isAfter(now))) {
+                return false;
+            }
+            if (policy == JobsConfig.OrphanPolicy.REQUEUE && job.hasRetriesLeft()) {
+                save(job.requeue(now, true, ORPHANED + " (run on " + job.getLeaseOwner() + "); attempt "
+                        + (job.getRetryCount() + 2) + " queued", null, null, now));
+            } else {
+                save(job.finish(JobStatus.FAILED, null, ORPHANED, null, null, now));
+                failDependentsOf(job, now);
+            }
+            return true;
+        });
+    }
+
+    /**
+     * A job that ended without completing takes every job waiting on it down with it, all the
+     * way down the chain; they could never run.
+     */
+    private void failDependentsOf(Job root, Instant now) {
+        if (!root.getStatus().isTerminal() || root.getStatus() == JobStatus.COMPLETED) {
+            return;
+        }
+        Deque<Job> ended = new ArrayDeque<>(List.of(root));
+        while (!ended.isEmpty()) {
+            Job parent = ended.pop();
+            @SuppressWarnings("unchecked")
+            List<Job> waiting = Panache.getEntityManager().createNativeQuery(
+                            "SELECT j.* FROM jobs j JOIN job_dependencies d ON d.job_id = j.id"
+                                    + " WHERE d.depends_on_id = ?1 AND j.status IN ('queued', 'scheduled')", Job.class)
+                    .setParameter(1, parent.getId())
+                    .getResultList();
+            for (Job dependent : waiting) {
+                save(dependent.endWithoutRunning(JobStatus.FAILED, dependencyFailure(parent), now));
+                ended.push(dependent);
+            }
+        }
+    }
+
+    private static String dependencyFailure(Job parent) {
+        return "dependency " + parent.getId() + " ended " + parent.getStatus().wireName();
+    }
+
+    // ---- reads ----------------------------------------------------------------------------------
+
+    /**
+     * The job as stored now. Reads hand out detached snapshots: a later read in the same request
+     * (as in a wait that outlives the job's run) must see the store, not the session's cache.
+     */
+    @ActivateRequestContext
+    public Job find(String id) {
+        Job job = Job.findById(id);
+        if (job == null) {
+            throw new JobNotFoundException(id);
+        }
+        Panache.getEntityManager().detach(job);
+        return job;
+    }
+
+    @ActivateRequestContext
+    public List<JobEvent> events(String jobId) {
+        find(jobId);
+        return JobEvent.list("jobId = ?1 order by seq", jobId);
+    }
+
+    @ActivateRequestContext
+    public long count(JobStatus status) {
+        return Job.count("status = ?1", status);
+    }
+
+    /** Newest first, keyset-paged: the cursor names the last job of the previous page. */
+    @ActivateRequestContext
+    @SuppressWarnings("unchecked")
+    public JobPage list(JobFilter filter, int limit, String cursor) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM jobs j WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (!filter.statuses().isEmpty()) {
+            StringJoiner in = new StringJoiner(", ", " AND j.status IN (", ")");
+            for (JobStatus status : filter.statuses()) {
+                params.add(status.wireName());
+                in.add("?" + params.size());
+            }
+            sql.append(in);
+        }
+        if (filter.type() != null) {
+            params.add(filter.type().wireName());
+            sql.append(" AND j.type = ?").append(params.size());
+        }
+        if (filter.priority() != null) {
+            params.add(filter.priority().value());
+            sql.append(" AND j.priority = ?").append(params.size());
+        }
+        if (filter.userId() != null) {
+            params.add(filter.userId());
+            sql.append(" AND j.user_id = ?").append(params.size());
+        }
+        if (filter.tag() != null) {
+            params.add(filter.tag());
+            sql.append(" AND j.id IN (SELECT t.job_id FROM job_tags t WHERE t.tag = ?").append(params.size()).append(')');
+        }
+        if (filter.createdAfter() != null) {
+            params.add(filter.createdAfter());
+            sql.append(" AND j.created_at >= ?").append(params.size());
+        }
+        if (filter.createdBefore() != null) {
+            params.add(filter.createdBefore());
+            sql.append(" AND j.created_at < ?").append(params.size());
+        }
+        if (cursor != null) {
+            Cursor after = Cursor.decode(cursor);
+            params.add(after.createdAt());
+            int at = params.size();
+            params.add(after.id());
+            sql.append(" AND (j.created_at < ?").append(at).append(" OR (j.created_at = ?").append(at)
+                    .append(" AND j.id < ?").append(at + 1).append("))");
+        }
+        sql.append(" ORDER BY j.created_at DESC, j.id DESC LIMIT ").append(limit + 1);
+        var query = Panache.getEntityManager().createNativeQuery(sql.toString(), Job.class);
+        for (int i = 0; i < params.size(); i++) {
+            query.setParameter(i + 1, params.get(i));
+        }
+        List<Job> rows = query.getResultList();
+        if (rows.size() <= limit) {
+            return new JobPage(rows, null);
+        }
+        Job last = rows.get(limit - 1);
+        return new JobPage(rows.subList(0, limit), new Cursor(last.getCreatedAt(), last.getId()).encode());
+    }
+
+    /** Position in the newest-first listing, opaque to clients. */
+    record Cursor(Instant createdAt, String id) {
+
+        String encode() {
+            String raw = createdAt.toEpochMilli() + ":" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String text) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+                int colon = raw.indexOf(':');
+                return new Cursor(Instant.ofEpochMilli(Long.parseLong(raw.substring(0, colon))), raw.substring(colon + 1));
+            } catch (RuntimeException e) {
+                throw new InvalidInputException("cursor", "is not a cursor returned by this listing");
+            }
+        }
+    }
+
+    // ---- shared -------------------------------------------------------------------------------
+
+    private void save(JobEvent event) {
+        events.save(event);
+    }
+
+    private Instant now() {
+        return events.now();
+    }
+}

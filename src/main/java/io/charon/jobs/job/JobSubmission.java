@@ -1,0 +1,26 @@
+package io.charon.jobs.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A submission as it arrives (REST body or intake message), before validation. Times and
+ * durations stay text so that a malformed one is reported against its field.
+ */
+public record JobSubmission(
+        String name,
+        String type,
+        JsonNode priority,
+        String playbook,
+        List<String> inventory,
+        Map<String, String> variables,
+        List<String> tags,
+        String description,
+        String scheduledAt,
+        String timeout,
+        List<String> dependsOn,
+        Integer maxRetries,
+        String retryDelay) {
+}

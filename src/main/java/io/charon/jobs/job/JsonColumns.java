@@ -1,0 +1,142 @@
+package io.charon.jobs.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.charon.jobs.execution.HostStats;
+import jakarta.persistence.AttributeConverter;
+import jakarta.persistence.Converter;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * JSON text columns. Lists and maps of a job are read and written whole with the job, so a
+ * JSON column is simpler than a child table; what must be queried (tags, dependencies) has
+ * its own indexed table besides.
+ */
+public final class JsonColumns {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonColumns() {
+    }
+
+    static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON column", e);
+        }
+    }
+
+    static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read a JSON column", e);
+        }
+    }
+
+    @Converter
+    public static class StringList implements AttributeConverter<List<String>, String> {
+        private static final TypeReference<List<String>> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(List<String> value) {
+            return write(value == null ? List.of() : value);
+        }
+
+        @Override
+        public List<String> convertToEntityAttribute(String json) {
+            return json == null ? List.of() : List.copyOf(read(json, TYPE));
+        }
+    }
+
+    @Converter
+    public static class StringMap implements AttributeConverter<Map<String, String>, String> {
+        private static final TypeReference<Map<String, String>> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(Map<String, String> value) {
+            return write(value == null ? Map.of() : value);
+        }
+
+        @Override
+        public Map<String, String> convertToEntityAttribute(String json) {
+            return json == null ? Map.of() : read(json, TYPE);
+        }
+    }
+
+    @Converter
+    public static class HostStatsMap implements AttributeConverter<SortedMap<String, HostStats>, String> {
+        private static final TypeReference<SortedMap<String, HostStats>> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(SortedMap<String, HostStats> value) {
+            return value == null ? null : write(value);
+        }
+
+        @Override
+        public SortedMap<String, HostStats> convertToEntityAttribute(String json) {
+            return json == null ? null : read(json, TYPE);
+        }
+    }
+
+    /** Durations as whole milliseconds. */
+    @Converter
+    public static class Millis implements AttributeConverter<java.time.Duration, Long> {
+        @Override
+        public Long convertToDatabaseColumn(java.time.Duration value) {
+            return value == null ? null : value.toMillis();
+        }
+
+        @Override
+        public java.time.Duration convertToEntityAttribute(Long millis) {
+            return millis == null ? null : java.time.Duration.ofMillis(millis);
+        }
+    }
+
+    @Converter
+    public static class Status implements AttributeConverter<JobStatus, String> {
+        @Override
+        public String convertToDatabaseColumn(JobStatus value) {
+            return value.wireName();
+        }
+
+        @Override
+        public JobStatus convertToEntityAttribute(String text) {
+            return JobStatus.fromWireName(text).orElseThrow();
+        }
+    }
+
+    @Converter
+    public static class Type implements AttributeConverter<JobType, String> {
+        @Override
+        public String convertToDatabaseColumn(JobType value) {
+            return value.wireName();
+        }
+
+        @Override
+        public JobType convertToEntityAttribute(String text) {
+            return JobType.fromWireName(text).orElseThrow();
+        }
+    }
+
+    @Converter
+    public static class PriorityValue implements AttributeConverter<Priority, Integer> {
+        @Override
+        public Integer convertToDatabaseColumn(Priority value) {
+            return value.value();
+        }
+
+        @Override
+        public Priority convertToEntityAttribute(Integer value) {
+            return Priority.ofValue(value);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.charon.jobs.job;
+
+import io.charon.jobs.config.JobsConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Exponential backoff: the job's retry delay, doubled for every attempt already retried,
+ * spread by up to ±10% jitter so that jobs failing together do not retry together, and capped
+ * by {@code charon.jobs.max-retry-delay}.
+ */
+@ApplicationScoped
+public class RetryPolicy {
+
+    static final double JITTER = 0.10;
+
+    private final JobsConfig config;
+
+    public RetryPolicy(JobsConfig config) {
+        this.config = config;
+    }
+
+    /** Delay before retry number {@code retry} (1 for the first retry). */
+    public Duration delayBeforeRetry(int retry, Duration baseDelay) {
+        long base = baseDelay.toMillis();
+        long cap = config.maxRetryDelay().toMillis();
+        long doubled = retry >= 63 || base << (retry - 1) >>> (retry - 1) != base
+                ? cap : Math.min(cap, base << (retry - 1));
+        double factor = 1 + JITTER * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        return Duration.ofMillis(Math.min(cap, Math.round(doubled * factor)));
+    }
+}

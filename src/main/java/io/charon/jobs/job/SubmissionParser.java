@@ -1,0 +1,67 @@
+package io.charon.jobs.job;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a job submission from raw JSON bytes, for the REST API and the intake channel alike.
+ * Strict: unknown fields, wrong types and trailing garbage are errors that name the field.
+ */
+@ApplicationScoped
+public class SubmissionParser {
+
+    static final int MAX_DEPTH = 16;
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+
+    public SubmissionParser() {
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+    }
+
+    public JobSubmission parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new InvalidInputException("body", "a JSON object describing the job is required");
+        }
+        try {
+            JobSubmission submission = mapper.readValue(body, JobSubmission.class);
+            if (submission == null) {
+                throw new InvalidInputException("body", "must be a JSON object, not null");
+            }
+            return submission;
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidInputException(path(e), "is not a known field");
+        } catch (JsonParseException e) {
+            throw new InvalidInputException("body", "is not valid JSON: " + e.getOriginalMessage());
+        } catch (JsonMappingException e) {
+            String field = path(e);
+            throw new InvalidInputException(field.isEmpty() ? "body" : field,
+                    field.isEmpty() ? "must be a JSON object" : "has the wrong type");
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("body", "is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidInputException("body", "could not be read");
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}

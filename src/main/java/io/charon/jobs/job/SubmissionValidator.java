@@ -1,0 +1,228 @@
+package io.charon.jobs.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.execution.PlaybookLocator;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@link JobSubmission} into a {@link JobSpec}, collecting every field error at once.
+ * Whether dependencies exist is checked by {@link JobService} inside the submit transaction.
+ */
+@ApplicationScoped
+public class SubmissionValidator {
+
+    static final int MAX_NAME = 200;
+    static final int MAX_DESCRIPTION = 4_000;
+    static final int MAX_HOSTS = 1_000;
+    static final int MAX_TAGS = 50;
+    static final int MAX_TAG = 100;
+    static final int MAX_VARIABLES = 200;
+    static final int MAX_VARIABLE_VALUE = 65_536;
+    static final int MAX_DEPENDENCIES = 100;
+    static final int MAX_RETRIES = 100;
+
+    /** Host names, IPv4/IPv6 addresses and inventory patterns; no spaces, commas or leading dash. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_.:\\[\\]*][A-Za-z0-9_.:\\[\\]*-]{0,252}");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.:/=-]+");
+    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private final JobsConfig config;
+    private final PlaybookLocator playbooks;
+
+    public SubmissionValidator(JobsConfig config, PlaybookLocator playbooks) {
+        this.config = config;
+        this.playbooks = playbooks;
+    }
+
+    public JobSpec validate(JobSubmission submission) {
+        if (submission == null) {
+            throw new InvalidInputException("body", "a JSON object describing the job is required");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        String name = text(errors, "name", submission.name(), MAX_NAME, true);
+        JobType type = submission.type() == null ? JobType.ANSIBLE
+                : JobType.fromWireName(submission.type()).orElseGet(() -> {
+                    errors.add(new FieldError("type", "must be one of ansible, provisioning"));
+                    return null;
+                });
+        Priority priority = priority(errors, submission.priority());
+        String playbook = playbook(errors, submission.playbook());
+        List<String> inventory = inventory(errors, submission.inventory());
+        Map<String, String> variables = variables(errors, submission.variables());
+        List<String> tags = tags(errors, submission.tags());
+        String description = text(errors, "description", submission.description(), MAX_DESCRIPTION, false);
+        Instant scheduledAt = parse(errors, "scheduledAt", submission.scheduledAt(),
+                "an ISO-8601 instant such as 2030-01-01T10:00:00Z", SubmissionValidator::instant);
+        Duration timeout = parse(errors, "timeout", submission.timeout(),
+                "an ISO-8601 duration such as PT30M", Duration::parse);
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            errors.add(new FieldError("timeout", "must be positive"));
+        } else if (timeout != null && timeout.compareTo(config.maxTimeout()) > 0) {
+            errors.add(new FieldError("timeout", "must not exceed " + config.maxTimeout()));
+        }
+        Duration retryDelay = parse(errors, "retryDelay", submission.retryDelay(),
+                "an ISO-8601 duration such as PT30S", Duration::parse);
+        if (retryDelay != null && retryDelay.isNegative()) {
+            errors.add(new FieldError("retryDelay", "must not be negative"));
+        }
+        Integer maxRetries = submission.maxRetries();
+        if (maxRetries != null && (maxRetries < 0 || maxRetries > MAX_RETRIES)) {
+            errors.add(new FieldError("maxRetries", "must be between 0 and " + MAX_RETRIES));
+        }
+        List<String> dependsOn = dependencies(errors, submission.dependsOn());
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, scheduledAt,
+                timeout == null ? config.defaultTimeout() : timeout,
+                dependsOn,
+                maxRetries == null ? config.defaultMaxRetries() : maxRetries,
+                retryDelay == null ? config.defaultRetryDelay() : retryDelay);
+    }
+
+    private static String text(List<FieldError> errors, String field, String value, int max, boolean required) {
+        if (value == null || value.isBlank()) {
+            if (required) {
+                errors.add(new FieldError(field, "is required"));
+            }
+            return value == null || value.isBlank() ? null : value;
+        }
+        if (value.length() > max) {
+            errors.add(new FieldError(field, "must be at most " + max + " characters"));
+        }
+        if (value.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
+            errors.add(new FieldError(field, "must not contain control characters"));
+        }
+        return value;
+    }
+
+    private static Priority priority(List<FieldError> errors, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Priority.NORMAL;
+        }
+        if (node.isTextual() || node.isIntegralNumber()) {
+            var parsed = Priority.parse(node.asText());
+            if (parsed.isPresent()) {
+                return parsed.get();
+            }
+        }
+        errors.add(new FieldError("priority", "must be one of low (1), normal (5), high (10), critical (15)"));
+        return null;
+    }
+
+    private String playbook(List<FieldError> errors, String playbook) {
+        if (playbook == null || playbook.isBlank()) {
+            errors.add(new FieldError("playbook", "is required"));
+            return null;
+        }
+        try {
+            playbooks.resolve(playbook);
+        } catch (PlaybookLocator.UnusablePlaybookException e) {
+            errors.add(new FieldError("playbook", e.getMessage()));
+        }
+        return playbook;
+    }
+
+    private static List<String> inventory(List<FieldError> errors, List<String> hosts) {
+        if (hosts == null || hosts.isEmpty()) {
+            errors.add(new FieldError("inventory", "must list at least one host"));
+            return List.of();
+        }
+        if (hosts.size() > MAX_HOSTS) {
+            errors.add(new FieldError("inventory", "must list at most " + MAX_HOSTS + " hosts"));
+            return List.of();
+        }
+        for (int i = 0; i < hosts.size(); i++) {
+            String host = hosts.get(i);
+            if (host == null || !HOST.matcher(host).matches()) {
+                errors.add(new FieldError("inventory[" + i + "]",
+                        "must be a host name, an IP address or a pattern, without spaces, commas or a leading dash"));
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(hosts.stream().filter(h -> h != null).toList()));
+    }
+
+    private static Map<String, String> variables(List<FieldError> errors, Map<String, String> variables) {
+        if (variables == null) {
+            return Map.of();
+        }
+        if (variables.size() > MAX_VARIABLES) {
+            errors.add(new FieldError("variables", "must hold at most " + MAX_VARIABLES + " entries"));
+            return Map.of();
+        }
+        variables.forEach((key, value) -> {
+            if (!IDENTIFIER.matcher(key).matches()) {
+                errors.add(new FieldError("variables." + key, "name must be an identifier (letters, digits, _)"));
+            } else if (value == null) {
+                errors.add(new FieldError("variables." + key, "must be a string"));
+            } else if (value.length() > MAX_VARIABLE_VALUE) {
+                errors.add(new FieldError("variables." + key, "must be at most " + MAX_VARIABLE_VALUE + " characters"));
+            }
+        });
+        return variables;
+    }
+
+    private static List<String> tags(List<FieldError> errors, List<String> tags) {
+        if (tags == null) {
+            return List.of();
+        }
+        if (tags.size() > MAX_TAGS) {
+            errors.add(new FieldError("tags", "must hold at most " + MAX_TAGS + " tags"));
+            return List.of();
+        }
+        for (int i = 0; i < tags.size(); i++) {
+            String tag = tags.get(i);
+            if (tag == null || tag.length() > MAX_TAG || !TAG.matcher(tag).matches()) {
+                errors.add(new FieldError("tags[" + i + "]",
+                        "must be 1 to " + MAX_TAG + " characters of letters, digits and _ . : / = -"));
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(tags.stream().filter(t -> t != null).toList()));
+    }
+
+    private static List<String> dependencies(List<FieldError> errors, List<String> ids) {
+        if (ids == null) {
+            return List.of();
+        }
+        if (ids.size() > MAX_DEPENDENCIES) {
+            errors.add(new FieldError("dependsOn", "must name at most " + MAX_DEPENDENCIES + " jobs"));
+            return List.of();
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            if (ids.get(i) == null || !JOB_ID.matcher(ids.get(i)).matches()) {
+                errors.add(new FieldError("dependsOn[" + i + "]", "must be a job id"));
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(ids.stream().filter(id -> id != null).toList()));
+    }
+
+    private static <T> T parse(List<FieldError> errors, String field, String text, String expected,
+                               Function<String, T> parser) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return parser.apply(text);
+        } catch (DateTimeParseException | ArithmeticException e) {
+            errors.add(new FieldError(field, "must be " + expected));
+            return null;
+        }
+    }
+
+    private static Instant instant(String text) {
+        return OffsetDateTime.parse(text).toInstant();
+    }
+}

@@ -1,0 +1,22 @@
+package io.charon.jobs.queue;
+
+import io.charon.jobs.job.Job;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a worker needs to run a claimed job, copied out of the claim transaction so that no
+ * entity or transaction is held while the playbook runs. {@code token} fences every write the
+ * run makes afterwards.
+ */
+public record ClaimedJob(String id, long token, String name, String playbook, List<String> inventory,
+                         Map<String, String> variables, Duration timeout, Path logFile) {
+
+    static ClaimedJob of(Job job) {
+        return new ClaimedJob(job.getId(), job.getLeaseToken(), job.getName(), job.getPlaybook(), job.getInventory(),
+                job.getVariables(), job.getTimeout(), Path.of(job.getLogPath()));
+    }
+}

@@ -1,0 +1,130 @@
+package io.charon.jobs.queue;
+
+import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.job.EventRecorder;
+import io.charon.jobs.job.Job;
+import io.charon.jobs.job.JobStatus;
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Claiming: the one place with store-specific SQL. On SQLite every write transaction holds the
+ * database's write lock from its first statement (IMMEDIATE), so selecting the claimable jobs
+ * and updating them in the same transaction cannot race with another claimer.
+ */
+@ApplicationScoped
+public class JobQueue {
+
+    /**
+     * Due queued jobs whose dependencies have all completed, in claim order: priority first,
+     * then FIFO. Served by the partial index {@code ix_jobs_claim}.
+     */
+    static final String CLAIMABLE = """
+            SELECT j.id FROM jobs j
+            WHERE j.status = 'queued'
+              AND (j.start_after IS NULL OR j.start_after <= ?1)
+              AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id
+                              WHERE d.job_id = j.id AND p.status <> 'completed')
+            ORDER BY j.priority DESC, j.created_at, j.id
+            LIMIT ?2""";
+
+    static final String DUE_SCHEDULED = """
+            SELECT j.id FROM jobs j
+            WHERE j.status = 'scheduled' AND j.scheduled_at <= ?1
+            ORDER BY j.scheduled_at
+            LIMIT ?2""";
+
+    private final EventRecorder events;
+    private final JobsConfig config;
+
+    public JobQueue(EventRecorder events, JobsConfig config) {
+        this.events = events;
+        this.config = config;
+    }
+
+    /** Claims up to {@code max} jobs for {@code owner}, marking them running with a fresh lease. */
+    public List<ClaimedJob> claim(int max, String owner) {
+        Path logs = config.dataDir().resolve("logs");
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = events.now();
+            List<Job> jobs = load(CLAIMABLE, now, max);
+            jobs.sort(Comparator.comparing((Job j) -> -j.getPriority().value()).thenComparing(Job::getCreatedAt)
+                    .thenComparing(Job::getId));
+            Instant leaseUntil = now.plus(config.leaseDuration());
+            return jobs.stream().map(job -> {
+                events.save(job.start(owner, leaseUntil, logs, now));
+                return ClaimedJob.of(job);
+            }).toList();
+        });
+    }
+
+    /** Moves scheduled jobs whose time has come into the queue; returns how many. */
+    public int promoteDueScheduled(int max) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = events.now();
+            List<Job> due = load(DUE_SCHEDULED, now, max);
+            due.forEach(job -> events.save(job.promote(now)));
+            return due.size();
+        });
+    }
+
+    /** When the next scheduled job falls due, if any is waiting. */
+    @ActivateRequestContext
+    public Optional<Instant> nextScheduledTime() {
+        return Optional.ofNullable(Panache.getEntityManager()
+                .createQuery("select min(j.scheduledAt) from Job j where j.status = :status", Instant.class)
+                .setParameter("status", JobStatus.SCHEDULED)
+                .getSingleResult());
+    }
+
+    /** A run as the store knows it: the job, the claim token of that run and its owner. */
+    public record Run(String jobId, long token, String owner) {
+    }
+
+    /**
+     * Running jobs whose lease has run out, plus, when {@code owner} is given, every job it holds
+     * (an instance's own runs, looked for at its start-up before it claims anything).
+     */
+    @ActivateRequestContext
+    @SuppressWarnings("unchecked")
+    public List<Run> orphans(String owner, int max) {
+        List<Object[]> rows = Panache.getEntityManager().createNativeQuery("""
+                        SELECT j.id, j.lease_token, j.lease_owner FROM jobs j
+                        WHERE j.status = 'running' AND (j.lease_expires_at < ?1 OR j.lease_owner = ?2)
+                        LIMIT ?3""")
+                .setParameter(1, events.now()).setParameter(2, owner == null ? "" : owner).setParameter(3, max)
+                .getResultList();
+        return rows.stream().map(r -> new Run((String) r[0], ((Number) r[1]).longValue(), (String) r[2])).toList();
+    }
+
+    /** Extends the leases of the runs {@code owner} still has under way. */
+    public int renewLeases(String owner, Collection<String> jobIds) {
+        if (jobIds.isEmpty()) {
+            return 0;
+        }
+        return QuarkusTransaction.requiringNew().call(() -> Panache.getEntityManager().createNativeQuery("""
+                        UPDATE jobs SET lease_expires_at = ?1
+                        WHERE status = 'running' AND lease_owner = ?2 AND id IN (?3)""")
+                .setParameter(1, events.now().plus(config.leaseDuration()))
+                .setParameter(2, owner)
+                .setParameter(3, jobIds)
+                .executeUpdate());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Job> load(String idQuery, Instant now, int max) {
+        List<String> ids = Panache.getEntityManager().createNativeQuery(idQuery)
+                .setParameter(1, now).setParameter(2, max).getResultList();
+        return ids.isEmpty() ? new ArrayList<>() : new ArrayList<>(Job.<Job>list("id in ?1", ids));
+    }
+}
