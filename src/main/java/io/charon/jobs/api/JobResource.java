@@ -2,6 +2,7 @@ package io.charon.jobs.api;
 
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.events.JobCompletionWaiters;
+import io.charon.jobs.execution.LogFiles;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobFilter;
 import io.charon.jobs.job.JobPage;
@@ -31,7 +32,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** The job API: submit, list, read, wait for, and read the events and log of jobs. */
+/** The job API: submit, list, read, wait for, cancel and relaunch jobs, and read their events and logs. */
 @Path("/api/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
@@ -59,9 +60,32 @@ public class JobResource {
     /** The body is read as bytes and parsed here, so that any malformed body gets the same 400 problem. */
     @POST
     public Response submit(byte[] body, @Context UriInfo uri) {
-        Job job = jobs.submit(parser.parse(body), user.id());
-        return Response.created(uri.getAbsolutePathBuilder().path(job.getId()).build())
-                .entity(JobView.of(job, true)).build();
+        return created(jobs.submit(parser.parse(body), user.id()), uri.getBaseUriBuilder());
+    }
+
+    /** Stops a job that has not ended: at once when waiting, by killing its process tree when running. */
+    @POST
+    @Path("{id}/cancel")
+    public JobView cancel(@PathParam("id") String id) {
+        jobs.cancel(id, user.id(), job -> LogFiles.tail(
+                job.getLogPath() == null ? null : java.nio.file.Path.of(job.getLogPath()), config.outputTailBytes()));
+        return full(id);
+    }
+
+    /** Runs a finished job's spec again as a new job. */
+    @POST
+    @Path("{id}/relaunch")
+    public Response relaunch(@PathParam("id") String id, @Context UriInfo uri) {
+        return created(jobs.relaunch(id, user.id()), uri.getBaseUriBuilder());
+    }
+
+    private Response created(Job job, jakarta.ws.rs.core.UriBuilder base) {
+        return Response.created(base.path(JobResource.class).path(job.getId()).build())
+                .entity(JobView.full(job, List.of())).build();
+    }
+
+    private JobView full(String id) {
+        return JobView.full(jobs.find(id), jobs.attempts(id));
     }
 
     @GET
@@ -90,13 +114,13 @@ public class JobResource {
                 QueryParameters.instant("createdBefore", createdBefore));
         JobPage page = jobs.list(filter, QueryParameters.integer("limit", limit, DEFAULT_PAGE, 1, MAX_PAGE),
                 emptyToNull(cursor));
-        return new JobPageView(page.items().stream().map(job -> JobView.of(job, false)).toList(), page.nextCursor());
+        return new JobPageView(page.items().stream().map(JobView::summary).toList(), page.nextCursor());
     }
 
     @GET
     @Path("{id}")
     public JobView get(@PathParam("id") String id) {
-        return JobView.of(jobs.find(id), true);
+        return full(id);
     }
 
     /**
@@ -118,14 +142,14 @@ public class JobResource {
         }
         if (job.getStatus().isTerminal() || wait.isZero()) {
             waiters.unregister(id, done);
-            return Uni.createFrom().item(JobView.of(job, true));
+            return Uni.createFrom().item(full(id));
         }
         return Uni.createFrom().completionStage(done)
                 .ifNoItem().after(wait).recoverWithItem((Void) null)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(ignored -> {
                     waiters.unregister(id, done);
-                    return JobView.of(jobs.find(id), true);
+                    return full(id);
                 });
     }
 

@@ -3,6 +3,7 @@ package io.charon.jobs.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.charon.jobs.execution.HostStats;
 import io.charon.jobs.job.Job;
+import io.charon.jobs.job.JobAttempt;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
-/** A job as the API shows it. {@code output} (the log tail) is left out of listings. */
+/**
+ * A job as the API shows it. {@code output} (the log tail) and {@code attempts} (its closed
+ * runs) are shown for one job, and left out of listings.
+ */
 public record JobView(
         String id,
         String name,
@@ -25,6 +29,7 @@ public record JobView(
         String userId,
         List<String> dependsOn,
         Instant scheduledAt,
+        Instant startAfter,
         Duration timeout,
         int maxRetries,
         int retryCount,
@@ -37,18 +42,26 @@ public record JobView(
         String errorMessage,
         SortedMap<String, HostStats> hostStats,
         String logPath,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String output) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String output,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<AttemptView> attempts) {
 
-    static JobView of(Job job, boolean withOutput) {
-        return new JobView(job.getId(), job.getName(), job.getType().wireName(), job.getPriority().wireName(),
-                job.getStatus().wireName(), job.getPlaybook(), job.getInventory(), job.getVariables(), job.getTags(),
-                job.getDescription(), job.getUserId(), job.getDependsOn(), job.getScheduledAt(), job.getTimeout(),
-                job.getMaxRetries(), job.getRetryCount(), job.getRetryDelay(), job.getCreatedAt(), job.getStartedAt(),
-                job.getCompletedAt(), job.getDuration(), job.getExitCode(), job.getErrorMessage(), job.getHostStats(),
-                job.getLogPath(), withOutput ? nullToEmpty(job.getOutput()) : null);
+    /** The job as listed: no output, no attempts. */
+    static JobView summary(Job job) {
+        return of(job, null, null);
     }
 
-    private static String nullToEmpty(String text) {
-        return text == null ? "" : text;
+    /** The whole job, with its log tail and every closed run. */
+    static JobView full(Job job, List<JobAttempt> attempts) {
+        return of(job, job.getOutput() == null ? "" : job.getOutput(), attempts.stream().map(AttemptView::of).toList());
+    }
+
+    private static JobView of(Job job, String output, List<AttemptView> attempts) {
+        return new JobView(job.getId(), job.getName(), job.getType().wireName(), job.getPriority().wireName(),
+                job.getStatus().wireName(), job.getPlaybook(), job.getInventory(), job.getVariables(), job.getTags(),
+                job.getDescription(), job.getUserId(), job.getDependsOn(), job.getScheduledAt(), job.getStartAfter(),
+                job.getTimeout(),
+                job.getMaxRetries(), job.getRetryCount(), job.getRetryDelay(), job.getCreatedAt(), job.getStartedAt(),
+                job.getCompletedAt(), job.getDuration(), job.getExitCode(), job.getErrorMessage(), job.getHostStats(),
+                job.getLogPath(), output, attempts);
     }
 }

@@ -2,6 +2,7 @@ package io.charon.jobs.api;
 
 import io.charon.jobs.job.IllegalTransitionException;
 import io.charon.jobs.job.InvalidInputException;
+import io.charon.jobs.job.JobConflictException;
 import io.charon.jobs.job.JobNotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -26,7 +27,12 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response conflict(IllegalTransitionException e) {
+    public Response conflict(JobConflictException e) {
+        return Problem.response(409, "job-conflict", "Not possible in the job's current status", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response illegalTransition(IllegalTransitionException e) {
         return Problem.response(409, "illegal-transition", "Not possible in the job's current status",
                 e.getMessage(), null);
     }

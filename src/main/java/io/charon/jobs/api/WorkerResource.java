@@ -44,7 +44,7 @@ public class WorkerResource {
         return new WorkersView(pool.workerCount(), pool.maxConcurrentJobs(), pool.activeJobs(), jobs.count(JobStatus.QUEUED));
     }
 
-    /** Body {@code {"workerCount": N}}; running jobs are not interrupted. */
+    /** Body {@code {"workerCount": N}}; running jobs are not interrupted; 0 pauses the pool. */
     @PUT
     public WorkersView resize(byte[] body) {
         pool.resize(workerCount(body));
@@ -69,8 +69,8 @@ public class WorkerResource {
             }
         }
         JsonNode count = node.get("workerCount");
-        if (count == null || !count.isIntegralNumber() || count.asLong() < 1 || count.asLong() > MAX_WORKERS) {
-            throw new InvalidInputException("workerCount", "must be a whole number from 1 to " + MAX_WORKERS);
+        if (count == null || !count.isIntegralNumber() || count.asLong() < 0 || count.asLong() > MAX_WORKERS) {
+            throw new InvalidInputException("workerCount", "must be a whole number from 0 (paused) to " + MAX_WORKERS);
         }
         return count.asInt();
     }

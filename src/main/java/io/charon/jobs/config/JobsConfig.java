@@ -10,9 +10,21 @@ import java.time.Duration;
 @ConfigMapping(prefix = "charon.jobs")
 public interface JobsConfig {
 
-    /** Worker threads in this process; resizable at run time through the API. */
+    /** Worker threads in this process; resizable at run time through the API; 0 starts paused. */
     @WithDefault("5")
     int workerCount();
+
+    /**
+     * What runs a claimed job: {@code ansible} (the real thing), or {@code noop}, which ends every
+     * run at once without starting a process, for measuring the queue machinery alone.
+     */
+    @WithDefault("ansible")
+    RunnerKind runner();
+
+    enum RunnerKind {
+        ANSIBLE,
+        NOOP
+    }
 
     /** Upper bound on jobs running at once, whatever the worker count. */
     @WithDefault("10")
@@ -78,10 +90,23 @@ public interface JobsConfig {
     @WithDefault("requeue")
     OrphanPolicy orphanPolicy();
 
+    /** How often finished jobs past the retention period are deleted. */
+    @WithDefault("1h")
+    String cleanupInterval();
+
+    /** How long finished jobs, their events, attempts and logs are kept. */
+    @WithDefault("P30D")
+    Duration retentionPeriod();
+
     enum OrphanPolicy {
         /** run it again: counts as an attempt and obeys maxRetries */
         REQUEUE,
         /** end it failed, with the message "orphaned: the service stopped while it ran" */
-        FAIL
+        FAIL;
+
+        /** As written in configuration and logs. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 }

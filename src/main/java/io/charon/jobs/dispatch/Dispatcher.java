@@ -6,6 +6,7 @@ import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.execution.ExecutionRequest;
 import io.charon.jobs.execution.PlaybookRunner;
 import io.charon.jobs.execution.RunHandle;
+import io.charon.jobs.job.JobEventType;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.job.RecordedEvent;
 import io.charon.jobs.queue.ClaimedJob;
@@ -98,6 +99,10 @@ public class Dispatcher {
     }
 
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) RecordedEvent event) {
+        if (JobEventType.CANCELLED.wireName().equals(event.type())) {
+            // the store already says cancelled, which fenced the run out: now stop its processes
+            running.stop(event.jobId(), ExecutionOutcome.Kind.CANCELLED);
+        }
         if (event.madeClaimable() || event.isTerminal()) {
             wake();
         }
@@ -157,15 +162,12 @@ public class Dispatcher {
 
     private void start(ClaimedJob job) {
         RunHandle handle = new RunHandle(ansible.killGrace());
-        running.add(job.id(), handle);
-        pool.start(() -> run(job, handle), () -> {
-            running.remove(job.id(), handle);
-            wake();
-        });
+        running.add(job.id(), job.token(), handle);
+        pool.start(() -> run(job, handle), this::wake);
     }
 
     private void run(ClaimedJob job, RunHandle handle) {
-        ExecutionRequest request = new ExecutionRequest(job.id(), job.id() + "-" + job.token(), job.playbook(),
+        ExecutionRequest request = new ExecutionRequest(job.id(), job.id() + "-" + job.token(), instance.id(), job.playbook(),
                 job.inventory(), job.variables(), job.timeout(), job.logFile());
         ExecutionOutcome outcome;
         try {
@@ -173,6 +175,9 @@ public class Dispatcher {
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s: the runner failed", job.id());
             outcome = ExecutionOutcome.launchFailed("internal error while running the playbook: " + e.getMessage());
+        } finally {
+            // its processes are gone: nothing left to stop or to renew a lease for
+            running.remove(job.id(), handle);
         }
         try {
             jobs.finishRun(job.id(), job.token(), outcome);

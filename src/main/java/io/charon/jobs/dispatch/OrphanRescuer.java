@@ -1,6 +1,7 @@
 package io.charon.jobs.dispatch;
 
 import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.queue.JobQueue;
 import io.quarkus.scheduler.Scheduled;
@@ -39,7 +40,11 @@ public class OrphanRescuer {
             identity = "charon-lease-renewal")
     void renewLeases() {
         try {
-            queue.renewLeases(instance.id(), running.jobIds());
+            for (String lost : queue.renewLeases(instance.id(), running.tokens())) {
+                // cancelled or rescued through another instance: this run's results would be ignored anyway
+                LOG.infof("job %s is no longer this instance's to run; stopping its run", lost);
+                running.stop(lost, ExecutionOutcome.Kind.CANCELLED);
+            }
         } catch (RuntimeException e) {
             LOG.warnf("could not renew leases, retrying at the next interval: %s", e.getMessage());
         }
@@ -76,7 +81,7 @@ public class OrphanRescuer {
             }
             rescued += settled;
             if (settled > 0) {
-                LOG.infof("settled %d orphaned runs by the %s policy", settled, config.orphanPolicy());
+                LOG.infof("settled %d orphaned runs by the %s policy", settled, config.orphanPolicy().wireName());
             }
             if (orphans.size() < BATCH || settled == 0) {
                 return rescued;

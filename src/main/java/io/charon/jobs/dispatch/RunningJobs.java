@@ -13,20 +13,23 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class RunningJobs {
 
-    private final Map<String, RunHandle> runs = new ConcurrentHashMap<>();
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
 
-    void add(String jobId, RunHandle handle) {
-        runs.put(jobId, handle);
+    private record Run(long token, RunHandle handle) {
+    }
+
+    void add(String jobId, long token, RunHandle handle) {
+        runs.put(jobId, new Run(token, handle));
     }
 
     void remove(String jobId, RunHandle handle) {
-        runs.remove(jobId, handle);
+        runs.computeIfPresent(jobId, (id, run) -> run.handle() == handle ? null : run);
     }
 
     /** Stops a run of this instance, if it has one for the job. */
     public boolean stop(String jobId, ExecutionOutcome.Kind reason) {
-        return Optional.ofNullable(runs.get(jobId)).map(handle -> {
-            handle.stop(reason);
+        return Optional.ofNullable(runs.get(jobId)).map(run -> {
+            run.handle().stop(reason);
             return true;
         }).orElse(false);
     }
@@ -35,7 +38,14 @@ public class RunningJobs {
         return Set.copyOf(runs.keySet());
     }
 
+    /** Job id → claim token of every run under way here. */
+    Map<String, Long> tokens() {
+        Map<String, Long> tokens = new java.util.HashMap<>();
+        runs.forEach((id, run) -> tokens.put(id, run.token()));
+        return tokens;
+    }
+
     void stopAll(ExecutionOutcome.Kind reason) {
-        runs.values().forEach(handle -> handle.stop(reason));
+        runs.values().forEach(run -> run.handle().stop(reason));
     }
 }

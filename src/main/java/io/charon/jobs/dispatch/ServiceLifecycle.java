@@ -3,6 +3,7 @@ package io.charon.jobs.dispatch;
 import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
+import io.charon.jobs.execution.PlaybookRunner;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,8 @@ import java.nio.file.Files;
 import java.time.Duration;
 
 /**
- * Start-up: settle this instance's runs from before a restart, then start claiming.
+ * Start-up: stop the processes and settle the runs this instance left behind when it last
+ * died, then start claiming.
  * Shutdown: stop claiming, give running jobs {@code charon.jobs.shutdown-grace} to finish, then
  * stop the rest and hand them back to the queue without using up an attempt.
  */
@@ -28,11 +30,15 @@ public class ServiceLifecycle {
     private final OrphanRescuer rescuer;
     private final WorkerPool pool;
     private final RunningJobs running;
+    private final PlaybookRunner runner;
+    private final InstanceIdentity instance;
     private final JobsConfig config;
     private final AnsibleConfig ansible;
 
     public ServiceLifecycle(Dispatcher dispatcher, OrphanRescuer rescuer, WorkerPool pool, RunningJobs running,
-                            JobsConfig config, AnsibleConfig ansible) {
+                            PlaybookRunner runner, InstanceIdentity instance, JobsConfig config, AnsibleConfig ansible) {
+        this.runner = runner;
+        this.instance = instance;
         this.dispatcher = dispatcher;
         this.rescuer = rescuer;
         this.pool = pool;
@@ -48,10 +54,14 @@ public class ServiceLifecycle {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data and work directories", e);
         }
+        int abandoned = runner.stopAbandonedRuns(instance.id());
+        if (abandoned > 0) {
+            LOG.infof("start-up: stopped %d playbook runs left behind by this instance's previous life", abandoned);
+        }
         int rescued = rescuer.rescue(true);
         if (rescued > 0) {
             LOG.infof("start-up: %d jobs were running when this service last stopped; settled by the %s policy",
-                    rescued, config.orphanPolicy());
+                    rescued, config.orphanPolicy().wireName());
         }
         dispatcher.startClaiming();
     }

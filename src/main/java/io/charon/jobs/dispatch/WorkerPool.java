@@ -27,7 +27,8 @@ public class WorkerPool {
         this.workerCount = config.workerCount();
         this.maxConcurrentJobs = config.maxConcurrentJobs();
         AtomicInteger threadNumber = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(workerCount, workerCount, 60, TimeUnit.SECONDS,
+        // a pool of 0 workers is paused: it keeps one idle thread slot so it can be resized later
+        this.executor = new ThreadPoolExecutor(Math.max(1, workerCount), Math.max(1, workerCount), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), task -> {
                     Thread thread = new Thread(task, "charon-worker-" + threadNumber.incrementAndGet());
                     thread.setDaemon(true);
@@ -69,17 +70,21 @@ public class WorkerPool {
         });
     }
 
-    /** Takes effect for the next claims; running jobs finish on their threads. */
+    /**
+     * Takes effect for the next claims; running jobs finish on their threads. 0 pauses the pool:
+     * nothing new starts until it grows again.
+     */
     public synchronized void resize(int count) {
-        if (count < 1) {
-            throw new IllegalArgumentException("workerCount must be at least 1");
+        if (count < 0) {
+            throw new IllegalArgumentException("workerCount must not be negative");
         }
-        if (count > executor.getMaximumPoolSize()) {
-            executor.setMaximumPoolSize(count);
-            executor.setCorePoolSize(count);
+        int threads = Math.max(1, count);
+        if (threads > executor.getMaximumPoolSize()) {
+            executor.setMaximumPoolSize(threads);
+            executor.setCorePoolSize(threads);
         } else {
-            executor.setCorePoolSize(count);
-            executor.setMaximumPoolSize(count);
+            executor.setCorePoolSize(threads);
+            executor.setMaximumPoolSize(threads);
         }
         workerCount = count;
     }

@@ -9,8 +9,9 @@ import java.util.Map;
  * One run of a job's playbook.
  *
  * @param runId   unique per run (job id and claim token): names the work directory
+ * @param owner   the instance running it, for {@link PlaybookRunner#stopAbandonedRuns}
  * @param logFile where the whole output goes; {@code GET /jobs/{id}/log} reads it
  */
-public record ExecutionRequest(String jobId, String runId, String playbook, List<String> inventory,
+public record ExecutionRequest(String jobId, String runId, String owner, String playbook, List<String> inventory,
                                Map<String, String> variables, Duration timeout, Path logFile) {
 }

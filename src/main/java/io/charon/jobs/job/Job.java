@@ -204,32 +204,47 @@ public class Job extends PanacheEntityBase {
         return status == JobStatus.RUNNING && leaseToken == token;
     }
 
-    /** The run ended: completed, failed, timeout or cancelled. */
-    public JobEvent finish(JobStatus outcome, Integer exit, String error, String outputTail,
-                           SortedMap<String, HostStats> stats, Instant now) {
+    /**
+     * The run ended for good: completed, failed, timeout or cancelled.
+     *
+     * @param attemptOutcome what the attempt record says: the status, or {@code orphaned}
+     */
+    public RunEnd finish(JobStatus outcome, String attemptOutcome, Integer exit, String error, String outputTail,
+                         SortedMap<String, HostStats> stats, Instant now) {
+        status.checkTransitionTo(outcome);
+        JobAttempt attempt = closeRun(attemptOutcome, exit, error, now);
         JobEvent event = moveTo(outcome, error == null ? outcome.wireName() : error, null, now);
         exitCode = exit;
         errorMessage = error;
         output = outputTail;
         hostStats = stats;
-        closeRun(now);
-        return event;
+        completedAt = now;
+        startAfter = null;
+        return new RunEnd(event, attempt);
     }
 
-    /** A run that must be tried again later: a retry after backoff, a rescued orphan, a shutdown hand-back. */
-    public JobEvent requeue(Instant notBefore, boolean countsAsAttempt, String reason, Integer exit,
-                            String outputTail, Instant now) {
+    /**
+     * The run ended but the job must run again: a retry after backoff, a rescued orphan, or a
+     * run handed back at shutdown. Only the first two use up a retry.
+     *
+     * @param notBefore the earliest next start, or null for "as soon as a worker is free"
+     */
+    public RunEnd requeue(String attemptOutcome, boolean countsAsRetry, Instant notBefore, String reason,
+                          Integer exit, String outputTail, Instant now) {
         status.checkTransitionTo(JobStatus.QUEUED);
-        if (countsAsAttempt) {
+        JobAttempt attempt = closeRun(attemptOutcome, exit, reason, now);
+        if (countsAsRetry) {
             retryCount++;
         }
         exitCode = exit;
         errorMessage = reason;
         output = outputTail;
-        closeRun(now);
         startAfter = notBefore;
         status = JobStatus.QUEUED;
-        return record(countsAsAttempt ? JobEventType.RETRIED : JobEventType.QUEUED, reason, null, now);
+        String data = countsAsRetry ? JsonColumns.write(Map.of("attempt", leaseToken + 1, "retry", retryCount,
+                "nextStart", String.valueOf(notBefore), "reason", String.valueOf(reason))) : null;
+        JobEvent event = record(countsAsRetry ? JobEventType.RETRIED : JobEventType.QUEUED, reason, data, now);
+        return new RunEnd(event, attempt);
     }
 
     /** A job that never ran ends here: cancelled before it started, or failed because a dependency did. */
@@ -241,11 +256,17 @@ public class Job extends PanacheEntityBase {
         return event;
     }
 
-    private void closeRun(Instant now) {
-        completedAt = status.isTerminal() ? now : null;
-        duration = startedAt == null ? null : Duration.between(startedAt, now);
+    /** Closes the current run: its attempt record, and the lease is released. */
+    private JobAttempt closeRun(String outcome, Integer exit, String error, Instant now) {
+        JobAttempt attempt = new JobAttempt(id, leaseToken, leaseOwner, startedAt, now, outcome, exit, error, logPath);
+        duration = Duration.between(startedAt, now);
         leaseOwner = null;
         leaseExpiresAt = null;
+        return attempt;
+    }
+
+    /** The event and the attempt record of a run that closed; both are stored in the same transaction. */
+    public record RunEnd(JobEvent event, JobAttempt attempt) {
     }
 
     public boolean hasRetriesLeft() {

@@ -49,10 +49,26 @@ public class JobService {
     /** Validates and stores a new job; when this returns, the job is committed to disk. */
     public Job submit(JobSubmission submission, String userId) {
         JobSpec spec = validator.validate(submission);
-        return QuarkusTransaction.requiringNew().call(() -> create(spec, userId));
+        return QuarkusTransaction.requiringNew().call(() -> create(spec, userId, "created by " + userId));
     }
 
-    private Job create(JobSpec spec, String userId) {
+    /** A new job from the spec of a finished one; its schedule is not repeated. */
+    public Job relaunch(String id, String userId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Job original = findStored(id);
+            if (!original.getStatus().isTerminal()) {
+                throw new JobConflictException("job " + id + " is " + original.getStatus().wireName()
+                        + "; only a finished job can be relaunched");
+            }
+            JobSpec spec = original.spec();
+            JobSpec again = new JobSpec(spec.name(), spec.type(), spec.priority(), spec.playbook(), spec.inventory(),
+                    spec.variables(), spec.tags(), spec.description(), null, spec.timeout(), spec.dependsOn(),
+                    spec.maxRetries(), spec.retryDelay());
+            return create(again, userId, "relaunch of " + id + " by " + userId);
+        });
+    }
+
+    private Job create(JobSpec spec, String userId, String note) {
         List<Job> dependencies = loadDependencies(spec.dependsOn());
         Instant now = now();
         Job job = Job.create(UUID.randomUUID().toString(), spec, userId, nextCreationTime(now));
@@ -67,7 +83,7 @@ public class JobService {
             em.createNativeQuery("INSERT INTO job_dependencies (job_id, depends_on_id) VALUES (?1, ?2)")
                     .setParameter(1, job.getId()).setParameter(2, parent).executeUpdate();
         }
-        save(job.record(JobEventType.CREATED, "created by " + userId, null, now));
+        save(job.record(JobEventType.CREATED, note, null, now));
         save(job.announceInitialStatus(now));
         dependencies.stream().filter(d -> d.getStatus().isTerminal() && d.getStatus() != JobStatus.COMPLETED)
                 .findFirst()
@@ -129,25 +145,28 @@ public class JobService {
                 return Optional.<JobStatus>empty();
             }
             Instant now = now();
+            Integer exit = outcome.exitCode();
+            String tail = outcome.outputTail();
             switch (outcome.kind()) {
-                case SUCCEEDED -> save(job.finish(JobStatus.COMPLETED, outcome.exitCode(), null,
-                        outcome.outputTail(), outcome.hostStats(), now));
+                case SUCCEEDED -> save(job.finish(JobStatus.COMPLETED, JobStatus.COMPLETED.wireName(), exit, null, tail,
+                        outcome.hostStats(), now));
                 case FAILED -> {
                     if (job.hasRetriesLeft()) {
-                        Instant next = now.plus(retryPolicy.delayBeforeRetry(job.getRetryCount() + 1, job.getRetryDelay()));
-                        save(job.requeue(next, true, outcome.error() + "; retry " + (job.getRetryCount() + 1)
-                                + " of " + job.getMaxRetries() + " at " + next, outcome.exitCode(), outcome.outputTail(), now));
+                        int retry = job.getRetryCount() + 1;
+                        Instant next = now.plus(retryPolicy.delayBeforeRetry(retry, job.getRetryDelay()));
+                        save(job.requeue(JobStatus.FAILED.wireName(), true, next, outcome.error() + "; retry " + retry
+                                + " of " + job.getMaxRetries() + " at " + next, exit, tail, now));
                     } else {
-                        save(job.finish(JobStatus.FAILED, outcome.exitCode(), outcome.error(), outcome.outputTail(),
+                        save(job.finish(JobStatus.FAILED, JobStatus.FAILED.wireName(), exit, outcome.error(), tail,
                                 outcome.hostStats(), now));
                     }
                 }
-                case TIMED_OUT -> save(job.finish(JobStatus.TIMEOUT, outcome.exitCode(), outcome.error(),
-                        outcome.outputTail(), outcome.hostStats(), now));
-                case CANCELLED -> save(job.finish(JobStatus.CANCELLED, outcome.exitCode(), outcome.error(),
-                        outcome.outputTail(), outcome.hostStats(), now));
-                case INTERRUPTED -> save(job.requeue(null, false, "handed back: the service stopped while it ran",
-                        null, outcome.outputTail(), now));
+                case TIMED_OUT -> save(job.finish(JobStatus.TIMEOUT, JobStatus.TIMEOUT.wireName(), exit, outcome.error(),
+                        tail, outcome.hostStats(), now));
+                case CANCELLED -> save(job.finish(JobStatus.CANCELLED, JobStatus.CANCELLED.wireName(), exit,
+                        outcome.error(), tail, outcome.hostStats(), now));
+                case INTERRUPTED -> save(job.requeue(JobAttempt.INTERRUPTED, false, null,
+                        "handed back: the service stopped while it ran", exit, tail, now));
             }
             failDependentsOf(job, now);
             return Optional.of(job.getStatus());
@@ -173,14 +192,77 @@ public class JobService {
                 return false;
             }
             if (policy == JobsConfig.OrphanPolicy.REQUEUE && job.hasRetriesLeft()) {
-                save(job.requeue(now, true, ORPHANED + " (run on " + job.getLeaseOwner() + "); attempt "
-                        + (job.getRetryCount() + 2) + " queued", null, null, now));
+                save(job.requeue(JobAttempt.ORPHANED, true, now, ORPHANED + " (run " + job.getLeaseToken() + " on "
+                        + job.getLeaseOwner() + ")", null, null, now));
             } else {
-                save(job.finish(JobStatus.FAILED, null, ORPHANED, null, null, now));
+                save(job.finish(JobStatus.FAILED, JobAttempt.ORPHANED, null, ORPHANED, null, null, now));
                 failDependentsOf(job, now);
             }
             return true;
         });
+    }
+
+    /**
+     * Cancels a job that has not ended. A waiting job ends at once; a running one ends now in the
+     * store, which fences its run out, and its process tree is stopped once this commits (see
+     * {@code Dispatcher}). Dependents fail as for any job that did not complete.
+     *
+     * @param outputTail the log tail of a running job at this moment, kept as its output
+     */
+    public Job cancel(String id, String userId, java.util.function.Function<Job, String> outputTail) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Job job = findStored(id);
+            Instant now = now();
+            String reason = "cancelled by " + userId;
+            switch (job.getStatus()) {
+                case RUNNING -> save(job.finish(JobStatus.CANCELLED, JobStatus.CANCELLED.wireName(), null, reason,
+                        outputTail.apply(job), null, now));
+                case QUEUED, SCHEDULED -> save(job.endWithoutRunning(JobStatus.CANCELLED, reason, now));
+                default -> throw new JobConflictException("job " + id + " already ended " + job.getStatus().wireName());
+            }
+            failDependentsOf(job, now);
+            return job;
+        });
+    }
+
+    /**
+     * Deletes up to {@code max} finished jobs that ended before {@code cutoff}, with their events,
+     * attempts, tags and dependency links, but never one that a job still waiting or running
+     * depends on.
+     *
+     * @return how many jobs went, and their log files for the caller to remove once this committed
+     */
+    @SuppressWarnings("unchecked")
+    public Deleted deleteFinishedBefore(Instant cutoff, int max) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            EntityManager em = Panache.getEntityManager();
+            List<String> ids = em.createNativeQuery("""
+                            SELECT j.id FROM jobs j
+                            WHERE j.completed_at < ?1
+                              AND j.status IN ('completed', 'failed', 'cancelled', 'timeout')
+                              AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs c ON c.id = d.job_id
+                                              WHERE d.depends_on_id = j.id
+                                                AND c.status NOT IN ('completed', 'failed', 'cancelled', 'timeout'))
+                            LIMIT ?2""")
+                    .setParameter(1, cutoff).setParameter(2, max).getResultList();
+            if (ids.isEmpty()) {
+                return new Deleted(0, List.of());
+            }
+            List<String> logs = new ArrayList<>(em.createNativeQuery(
+                            "SELECT log_path FROM job_attempts WHERE job_id IN (?1) AND log_path IS NOT NULL")
+                    .setParameter(1, ids).getResultList());
+            logs.addAll(em.createNativeQuery("SELECT log_path FROM jobs WHERE id IN (?1) AND log_path IS NOT NULL")
+                    .setParameter(1, ids).getResultList());
+            // links from finished dependents to these jobs; the jobs' own rows go by ON DELETE CASCADE
+            em.createNativeQuery("DELETE FROM job_dependencies WHERE depends_on_id IN (?1)").setParameter(1, ids)
+                    .executeUpdate();
+            em.createNativeQuery("DELETE FROM jobs WHERE id IN (?1)").setParameter(1, ids).executeUpdate();
+            return new Deleted(ids.size(), logs.stream().distinct().toList());
+        });
+    }
+
+    /** What a retention batch removed. */
+    public record Deleted(int jobs, List<String> logFiles) {
     }
 
     /**
@@ -224,6 +306,20 @@ public class JobService {
             throw new JobNotFoundException(id);
         }
         Panache.getEntityManager().detach(job);
+        return job;
+    }
+
+    /** Every closed run of the job, first to last. */
+    @ActivateRequestContext
+    public List<JobAttempt> attempts(String jobId) {
+        return JobAttempt.list("jobId = ?1 order by number", jobId);
+    }
+
+    private static Job findStored(String id) {
+        Job job = Job.findById(id);
+        if (job == null) {
+            throw new JobNotFoundException(id);
+        }
         return job;
     }
 
@@ -320,6 +416,11 @@ public class JobService {
 
     private void save(JobEvent event) {
         events.save(event);
+    }
+
+    private void save(Job.RunEnd end) {
+        end.attempt().persist();
+        events.save(end.event());
     }
 
     private Instant now() {

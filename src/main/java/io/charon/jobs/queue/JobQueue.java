@@ -8,11 +8,14 @@ import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.persistence.EntityManager;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -107,18 +110,35 @@ public class JobQueue {
         return rows.stream().map(r -> new Run((String) r[0], ((Number) r[1]).longValue(), (String) r[2])).toList();
     }
 
-    /** Extends the leases of the runs {@code owner} still has under way. */
-    public int renewLeases(String owner, Collection<String> jobIds) {
-        if (jobIds.isEmpty()) {
-            return 0;
+    /**
+     * Extends the leases of the runs {@code owner} has under way.
+     *
+     * @return the runs among them that the store no longer gives to {@code owner}: cancelled,
+     * rescued or claimed elsewhere, so their processes must stop
+     */
+    @SuppressWarnings("unchecked")
+    public Set<String> renewLeases(String owner, Map<String, Long> tokensByJob) {
+        if (tokensByJob.isEmpty()) {
+            return Set.of();
         }
-        return QuarkusTransaction.requiringNew().call(() -> Panache.getEntityManager().createNativeQuery("""
-                        UPDATE jobs SET lease_expires_at = ?1
-                        WHERE status = 'running' AND lease_owner = ?2 AND id IN (?3)""")
-                .setParameter(1, events.now().plus(config.leaseDuration()))
-                .setParameter(2, owner)
-                .setParameter(3, jobIds)
-                .executeUpdate());
+        return QuarkusTransaction.requiringNew().call(() -> {
+            EntityManager em = Panache.getEntityManager();
+            em.createNativeQuery("""
+                            UPDATE jobs SET lease_expires_at = ?1
+                            WHERE status = 'running' AND lease_owner = ?2 AND id IN (?3)""")
+                    .setParameter(1, events.now().plus(config.leaseDuration()))
+                    .setParameter(2, owner)
+                    .setParameter(3, tokensByJob.keySet())
+                    .executeUpdate();
+            List<Object[]> held = em.createNativeQuery("""
+                            SELECT id, lease_token FROM jobs
+                            WHERE status = 'running' AND lease_owner = ?1 AND id IN (?2)""")
+                    .setParameter(1, owner).setParameter(2, tokensByJob.keySet()).getResultList();
+            Set<String> lost = new HashSet<>(tokensByJob.keySet());
+            held.stream().filter(row -> tokensByJob.get((String) row[0]) == ((Number) row[1]).longValue())
+                    .forEach(row -> lost.remove((String) row[0]));
+            return lost;
+        });
     }
 
     @SuppressWarnings("unchecked")

@@ -5,15 +5,17 @@ import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.execution.ExecutionOutcome.Kind;
 import io.charon.jobs.execution.ExecutionRequest;
+import io.charon.jobs.execution.LogFiles;
 import io.charon.jobs.execution.PlaybookLocator;
 import io.charon.jobs.execution.PlaybookRunner;
+import io.charon.jobs.execution.ProcessTree;
 import io.charon.jobs.execution.ProgressListener;
 import io.charon.jobs.execution.RunHandle;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,10 +35,13 @@ import java.util.concurrent.TimeUnit;
  * progress lines, everything else from it being appended to the log.
  */
 @ApplicationScoped
+@Typed(AnsiblePlaybookRunner.class) // injected as a PlaybookRunner through RunnerSelection
 public class AnsiblePlaybookRunner implements PlaybookRunner {
 
     /** How often a running playbook's progress file is read, and its timeout checked. */
     static final long POLL_MILLIS = 25;
+    /** In each run directory: the owning instance and the process id, one per line. */
+    static final String OWNER_FILE = "owner";
 
     private final AnsibleConfig ansible;
     private final JobsConfig jobs;
@@ -98,6 +103,7 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             throw new LaunchFailure("cannot start " + ansible.command() + ": " + rootMessage(e));
         }
         handle.attach(process.toHandle());
+        Files.writeString(runDir.resolve(OWNER_FILE), request.owner() + "\n" + process.pid() + "\n");
 
         CallbackEvents events = new CallbackEvents(progress);
         List<String> errorLines = new ArrayList<>();
@@ -115,7 +121,7 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             tail.drain(sink, true);
         }
         log.flush();
-        String outputTail = tail(request.logFile(), jobs.outputTailBytes());
+        String outputTail = LogFiles.tail(request.logFile(), jobs.outputTailBytes());
         Kind stopped = handle.stopReason().orElse(null);
         if (stopped != null) {
             return new ExecutionOutcome(stopped, exit, stopMessage(stopped, request), outputTail, events.stats());
@@ -127,6 +133,35 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
                 : !errorLines.isEmpty() ? errorLines.get(errorLines.size() - 1)
                 : ansible.command() + " exited with code " + exit;
         return new ExecutionOutcome(Kind.FAILED, exit, error, outputTail, events.stats());
+    }
+
+    @Override
+    public int stopAbandonedRuns(String owner) {
+        Path workDir = ansible.workDir().toAbsolutePath();
+        if (!Files.isDirectory(workDir)) {
+            return 0;
+        }
+        int stopped = 0;
+        try (var runDirs = Files.list(workDir)) {
+            for (Path runDir : runDirs.filter(dir -> Files.isRegularFile(dir.resolve(OWNER_FILE))).toList()) {
+                List<String> lines = Files.readAllLines(runDir.resolve(OWNER_FILE));
+                if (lines.size() < 2 || !lines.get(0).equals(owner)) {
+                    continue;
+                }
+                // the pid may have been reused since: only a process working in this run directory is ours
+                var process = ProcessHandle.of(Long.parseLong(lines.get(1).trim()))
+                        .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(runDir.toString()))
+                                .orElse(false));
+                if (process.isPresent()) {
+                    ProcessTree.terminate(process.get(), ansible.killGrace());
+                    stopped++;
+                }
+                AnsibleFiles.deleteRecursively(runDir);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // a run directory that cannot be read holds no process we could identify
+        }
+        return stopped;
     }
 
     /** Waits a poll interval for the process; an interrupted worker stops the run and keeps waiting. */
@@ -186,25 +221,6 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             log.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** The last {@code max} bytes of the log, starting at a line boundary when one is near. */
-    static String tail(Path file, int max) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long length = raf.length();
-            long start = Math.max(0, length - max);
-            byte[] bytes = new byte[(int) (length - start)];
-            raf.seek(start);
-            raf.readFully(bytes);
-            int from = 0;
-            if (start > 0) {
-                while (from < bytes.length && bytes[from] != '\n') {
-                    from++;
-                }
-                from = from < bytes.length ? from + 1 : 0;
-            }
-            return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
         }
     }
 

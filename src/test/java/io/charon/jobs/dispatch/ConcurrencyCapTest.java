@@ -1,0 +1,68 @@
+package io.charon.jobs.dispatch;
+
+import io.charon.jobs.support.Api;
+import io.charon.jobs.support.Gate;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** With more workers than the cap, the cap wins. */
+@QuarkusTest
+@TestProfile(ConcurrencyCapTest.CapOfTwo.class)
+class ConcurrencyCapTest {
+
+    public static class CapOfTwo implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("charon.jobs.worker-count", "4", "charon.jobs.max-concurrent-jobs", "2");
+        }
+    }
+
+    @Test
+    void runningJobsNeverExceedTheCap() {
+        List<String> ids = new ArrayList<>();
+        try (Gate gate = new Gate()) {
+            for (int i = 0; i < 5; i++) {
+                ids.add(Api.submit(gate.job("capped-" + i)));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> running(ids) == 2);
+            // holds while the gate stays closed: the other three stay queued
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> running(ids) == 2);
+            JsonPath workers = Api.workers();
+            assertThat(workers.getInt("workerCount")).isEqualTo(4);
+            assertThat(workers.getInt("maxConcurrentJobs")).isEqualTo(2);
+            assertThat(workers.getInt("activeJobs")).isEqualTo(2);
+            assertThat(workers.getLong("queueSize")).isEqualTo(3);
+        }
+        List<JsonPath> finished = ids.stream().map(Api::awaitTerminal).toList();
+        assertThat(finished).allSatisfy(j -> assertThat(j.getString("status")).isEqualTo("completed"));
+        assertThat(maxOverlap(finished)).isEqualTo(2);
+    }
+
+    private static long running(List<String> ids) {
+        return ids.stream().filter(id -> Api.status(id).equals("running")).count();
+    }
+
+    /** The most runs that were under way at one moment, from the stored start and end times. */
+    static int maxOverlap(List<JsonPath> jobs) {
+        int most = 0;
+        for (JsonPath job : jobs) {
+            Instant at = Instant.parse(job.getString("startedAt"));
+            int overlapping = (int) jobs.stream().filter(other -> !Instant.parse(other.getString("startedAt")).isAfter(at)
+                    && Instant.parse(other.getString("completedAt")).isAfter(at)).count();
+            most = Math.max(most, overlapping);
+        }
+        return most;
+    }
+}

@@ -1,0 +1,39 @@
+package io.charon.jobs.job;
+
+import io.charon.jobs.config.JobsConfig;
+import org.junit.jupiter.api.RepeatedTest;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RetryPolicyTest {
+
+    private final RetryPolicy policy = new RetryPolicy(config(Duration.ofMinutes(5)));
+
+    @RepeatedTest(20)
+    void delaysDoublePerRetryWithinTheJitterAndStopAtTheCap() {
+        Duration base = Duration.ofSeconds(10);
+        assertThat(policy.delayBeforeRetry(1, base)).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(11));
+        assertThat(policy.delayBeforeRetry(2, base)).isBetween(Duration.ofSeconds(18), Duration.ofSeconds(22));
+        assertThat(policy.delayBeforeRetry(3, base)).isBetween(Duration.ofSeconds(36), Duration.ofSeconds(44));
+        assertThat(policy.delayBeforeRetry(5, base)).isBetween(Duration.ofSeconds(144), Duration.ofSeconds(176));
+        assertThat(policy.delayBeforeRetry(6, base)).isBetween(Duration.ofSeconds(270), Duration.ofMinutes(5));
+        assertThat(policy.delayBeforeRetry(7, base)).isLessThanOrEqualTo(Duration.ofMinutes(5));
+        assertThat(policy.delayBeforeRetry(100, base)).isLessThanOrEqualTo(Duration.ofMinutes(5))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(270));
+        assertThat(policy.delayBeforeRetry(3, Duration.ZERO)).isZero();
+    }
+
+    /** Only max-retry-delay matters to the policy. */
+    private static JobsConfig config(Duration cap) {
+        return (JobsConfig) Proxy.newProxyInstance(JobsConfig.class.getClassLoader(), new Class<?>[]{JobsConfig.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("maxRetryDelay")) {
+                        return cap;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}

@@ -1,0 +1,115 @@
+package io.charon.jobs.support;
+
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process,
+ * as an operator runs it: stopped with SIGTERM, or killed with SIGKILL, and started again on
+ * the same data directory.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+
+    private final Path dataDir;
+    private final Map<String, String> settings;
+    private final Map<String, String> environment;
+    private final int port;
+    private final Path logFile;
+    private Process process;
+
+    public ServiceProcess(Path dataDir, Map<String, String> settings) {
+        this(dataDir, settings, Map.of());
+    }
+
+    public ServiceProcess(Path dataDir, Map<String, String> settings, Map<String, String> environment) {
+        this.environment = environment;
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run through `./mvnw verify`, which packages first");
+        }
+        this.dataDir = dataDir;
+        this.settings = settings;
+        this.port = freePort();
+        this.logFile = dataDir.resolve("service.log");
+    }
+
+    public ServiceProcess start() {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx256m",
+                "-Dquarkus.http.port=" + port,
+                "-Dcharon.jobs.data-dir=" + dataDir.toAbsolutePath(),
+                "-Dcharon.ansible.playbook-dir=" + Path.of("src/test/resources/playbooks").toAbsolutePath()));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        try {
+            Files.createDirectories(dataDir);
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            process = builder
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the service exited at start-up; see " + logFile);
+                    }
+                    return request().get("/api/v1/workers").statusCode() == 200;
+                });
+        return this;
+    }
+
+    /** SIGTERM, and wait for the graceful shutdown to finish. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the service did not stop within 90 s of SIGTERM");
+        }
+    }
+
+    /** SIGKILL: no shutdown work at all, as when a machine dies. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public RequestSpecification request() {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(port);
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
