@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -53,6 +54,9 @@ public class Dispatcher {
     private volatile boolean claiming;
     private volatile Instant lastPass = Instant.EPOCH;
     private ScheduledFuture<?> nextDueTimer;
+    /** The earliest scheduled time as last read; only the dispatcher thread touches it. */
+    private Optional<Instant> nextScheduled = Optional.empty();
+    private volatile boolean scheduleChanged = true;
 
     public Dispatcher(JobQueue queue, JobService jobs, WorkerPool pool, RunningJobs running, PlaybookRunner runner,
                       InstanceIdentity instance, JobsConfig config, AnsibleConfig ansible, Clock clock) {
@@ -95,6 +99,7 @@ public class Dispatcher {
     @Scheduled(every = "${charon.jobs.dispatch-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             identity = "charon-dispatch-tick")
     void tick() {
+        scheduleChanged = true;
         wake();
     }
 
@@ -103,7 +108,12 @@ public class Dispatcher {
             // the store already says cancelled, which fenced the run out: now stop its processes
             running.stop(event.jobId(), ExecutionOutcome.Kind.CANCELLED);
         }
-        if (event.madeClaimable() || event.isTerminal()) {
+        if (JobEventType.SCHEDULED.wireName().equals(event.type())) {
+            // a new scheduled time to set the timer for
+            scheduleChanged = true;
+            wake();
+        } else if ((event.madeClaimable() || event.isTerminal()) && pool.freeSlots() > 0) {
+            // claimable now, or a dependency freed; with no free slot, the next freed worker wakes us
             wake();
         }
     }
@@ -128,8 +138,17 @@ public class Dispatcher {
     int dispatchOnce() {
         int started = 0;
         if (claiming) {
-            while (queue.promoteDueScheduled(PROMOTE_BATCH) == PROMOTE_BATCH) {
-                // more were due than one batch: keep promoting
+            // a read, and only when the schedule may have changed; the write transaction (which
+            // takes SQLite's lock) only when something is due
+            if (scheduleChanged) {
+                scheduleChanged = false;
+                nextScheduled = queue.nextScheduledTime();
+            }
+            if (nextScheduled.isPresent() && !nextScheduled.get().isAfter(clock.instant())) {
+                while (queue.promoteDueScheduled(PROMOTE_BATCH) == PROMOTE_BATCH) {
+                    // more were due than one batch: keep promoting
+                }
+                nextScheduled = queue.nextScheduledTime();
             }
             while (claiming) {
                 int wanted = Math.min(pool.freeSlots(), config.claimBatchSize());
@@ -154,7 +173,7 @@ public class Dispatcher {
         if (nextDueTimer != null) {
             nextDueTimer.cancel(false);
         }
-        queue.nextScheduledTime().ifPresent(due -> {
+        nextScheduled.ifPresent(due -> {
             long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis());
             nextDueTimer = loop.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
         });

@@ -5,12 +5,18 @@ import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 
+import org.hibernate.Session;
+
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,16 +39,25 @@ import java.util.concurrent.atomic.AtomicLong;
 public class JobService {
 
     private static final Logger LOG = Logger.getLogger(JobService.class);
+    /** Most submissions stored in one group commit. */
+    static final int SUBMISSION_BATCH = 256;
+    /** Most run outcomes recorded in one group commit. */
+    static final int OUTCOME_BATCH = 128;
 
     private final SubmissionValidator validator;
     private final RetryPolicy retryPolicy;
     private final EventRecorder events;
     private final AtomicLong lastCreationMillis = new AtomicLong();
+    private final GroupCommit<NewJob, Job> submissions;
+    private final GroupCommit<RunOutcome, Optional<JobStatus>> outcomes;
 
     public JobService(SubmissionValidator validator, RetryPolicy retryPolicy, EventRecorder events) {
         this.validator = validator;
         this.retryPolicy = retryPolicy;
         this.events = events;
+        this.submissions = new GroupCommit<>("charon-submissions", SUBMISSION_BATCH,
+                batch -> QuarkusTransaction.requiringNew().call(() -> store(batch)));
+        this.outcomes = new GroupCommit<>("charon-outcomes", OUTCOME_BATCH, this::recordOutcomes);
     }
 
     // ---- submission ---------------------------------------------------------------------------
@@ -49,7 +65,17 @@ public class JobService {
     /** Validates and stores a new job; when this returns, the job is committed to disk. */
     public Job submit(JobSubmission submission, String userId) {
         JobSpec spec = validator.validate(submission);
-        return QuarkusTransaction.requiringNew().call(() -> create(spec, userId, "created by " + userId));
+        return submissions.write(new NewJob(spec, userId, "created by " + userId));
+    }
+
+    /** A job to store, and the message of its {@code job.created} event. */
+    private record NewJob(JobSpec spec, String userId, String note) {
+    }
+
+    @PreDestroy
+    void stopGroupCommits() {
+        submissions.close();
+        outcomes.close();
     }
 
     /** A new job from the spec of a finished one; its schedule is not repeated. */
@@ -64,31 +90,73 @@ public class JobService {
             JobSpec again = new JobSpec(spec.name(), spec.type(), spec.priority(), spec.playbook(), spec.inventory(),
                     spec.variables(), spec.tags(), spec.description(), null, spec.timeout(), spec.dependsOn(),
                     spec.maxRetries(), spec.retryDelay());
-            return create(again, userId, "relaunch of " + id + " by " + userId);
+            GroupCommit.Result<Job> stored = store(List.of(new NewJob(again, userId, "relaunch of " + id + " by " + userId))).get(0);
+            if (stored.error() != null) {
+                throw stored.error();
+            }
+            return stored.value();
         });
     }
 
-    private Job create(JobSpec spec, String userId, String note) {
-        List<Job> dependencies = loadDependencies(spec.dependsOn());
+    /**
+     * Stores new jobs in the caller's transaction, each with its tags, dependency links and first
+     * events. Built to serve a whole group commit: the job rows go in one flush (JDBC-batched),
+     * the link rows in one batch per table, and each job's events are recorded before its row is
+     * written, so the row goes in once with its final event counter instead of being updated.
+     * A job whose dependencies are missing is refused alone, before anything of it is written.
+     */
+    private List<GroupCommit.Result<Job>> store(List<NewJob> submissions) {
         Instant now = now();
-        Job job = Job.create(UUID.randomUUID().toString(), spec, userId, nextCreationTime(now));
-        job.persist();
+        List<GroupCommit.Result<Job>> results = new ArrayList<>(submissions.size());
+        List<Job> created = new ArrayList<>(submissions.size());
+        List<JobEvent> firstEvents = new ArrayList<>(submissions.size() * 2);
+        for (NewJob submission : submissions) {
+            JobSpec spec = submission.spec();
+            List<Job> dependencies;
+            try {
+                dependencies = loadDependencies(spec.dependsOn());
+            } catch (InvalidInputException e) {
+                results.add(GroupCommit.Result.failed(e));
+                continue;
+            }
+            Job job = Job.create(UUID.randomUUID().toString(), spec, submission.userId(), nextCreationTime(now));
+            firstEvents.add(job.record(JobEventType.CREATED, submission.note(), null, now));
+            firstEvents.add(job.announceInitialStatus(now));
+            dependencies.stream().filter(d -> d.getStatus().isTerminal() && d.getStatus() != JobStatus.COMPLETED)
+                    .findFirst()
+                    .ifPresent(d -> firstEvents.add(job.endWithoutRunning(JobStatus.FAILED, dependencyFailure(d), now)));
+            job.persist();
+            created.add(job);
+            results.add(GroupCommit.Result.of(job));
+        }
         EntityManager em = Panache.getEntityManager();
-        em.flush(); // the join tables below reference the job row
-        for (String tag : spec.tags()) {
-            em.createNativeQuery("INSERT INTO job_tags (tag, job_id) VALUES (?1, ?2)")
-                    .setParameter(1, tag).setParameter(2, job.getId()).executeUpdate();
+        em.flush(); // the rows below reference the job rows
+        em.unwrap(Session.class).doWork(connection -> {
+            insertLinks(connection, "INSERT INTO job_tags (tag, job_id) VALUES (?, ?)", created, Job::getTags);
+            insertLinks(connection, "INSERT INTO job_dependencies (depends_on_id, job_id) VALUES (?, ?)", created,
+                    Job::getDependsOn);
+        });
+        firstEvents.forEach(this::save);
+        return results;
+    }
+
+    /** One JDBC batch of (value, job id) rows for a link table. */
+    private static void insertLinks(Connection connection, String sql, List<Job> jobs,
+                                    Function<Job, List<String>> values) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            boolean any = false;
+            for (Job job : jobs) {
+                for (String value : values.apply(job)) {
+                    insert.setString(1, value);
+                    insert.setString(2, job.getId());
+                    insert.addBatch();
+                    any = true;
+                }
+            }
+            if (any) {
+                insert.executeBatch();
+            }
         }
-        for (String parent : spec.dependsOn()) {
-            em.createNativeQuery("INSERT INTO job_dependencies (job_id, depends_on_id) VALUES (?1, ?2)")
-                    .setParameter(1, job.getId()).setParameter(2, parent).executeUpdate();
-        }
-        save(job.record(JobEventType.CREATED, note, null, now));
-        save(job.announceInitialStatus(now));
-        dependencies.stream().filter(d -> d.getStatus().isTerminal() && d.getStatus() != JobStatus.COMPLETED)
-                .findFirst()
-                .ifPresent(d -> save(job.endWithoutRunning(JobStatus.FAILED, dependencyFailure(d), now)));
-        return job;
     }
 
     private List<Job> loadDependencies(List<String> ids) {
@@ -138,39 +206,59 @@ public class JobService {
      * @return the job's status afterwards, or empty when the result was stale and ignored
      */
     public Optional<JobStatus> finishRun(String jobId, long token, ExecutionOutcome outcome) {
+        return outcomes.write(new RunOutcome(jobId, token, outcome));
+    }
+
+    private record RunOutcome(String jobId, long token, ExecutionOutcome outcome) {
+    }
+
+    /** Records the outcomes of runs that ended at about the same time in one transaction. */
+    private List<GroupCommit.Result<Optional<JobStatus>>> recordOutcomes(List<RunOutcome> batch) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Job job = Job.findById(jobId);
-            if (job == null || !job.isHeldBy(token)) {
-                LOG.infof("ignoring the result of a stale run of job %s (token %d)", jobId, token);
-                return Optional.<JobStatus>empty();
-            }
-            Instant now = now();
-            Integer exit = outcome.exitCode();
-            String tail = outcome.outputTail();
-            switch (outcome.kind()) {
-                case SUCCEEDED -> save(job.finish(JobStatus.COMPLETED, JobStatus.COMPLETED.wireName(), exit, null, tail,
-                        outcome.hostStats(), now));
-                case FAILED -> {
-                    if (job.hasRetriesLeft()) {
-                        int retry = job.getRetryCount() + 1;
-                        Instant next = now.plus(retryPolicy.delayBeforeRetry(retry, job.getRetryDelay()));
-                        save(job.requeue(JobStatus.FAILED.wireName(), true, next, outcome.error() + "; retry " + retry
-                                + " of " + job.getMaxRetries() + " at " + next, exit, tail, now));
-                    } else {
-                        save(job.finish(JobStatus.FAILED, JobStatus.FAILED.wireName(), exit, outcome.error(), tail,
-                                outcome.hostStats(), now));
-                    }
+            List<GroupCommit.Result<Optional<JobStatus>>> results = new ArrayList<>(batch.size());
+            for (RunOutcome run : batch) {
+                try {
+                    results.add(GroupCommit.Result.of(recordOutcome(run.jobId(), run.token(), run.outcome())));
+                } catch (IllegalTransitionException e) {
+                    results.add(GroupCommit.Result.failed(e));
                 }
-                case TIMED_OUT -> save(job.finish(JobStatus.TIMEOUT, JobStatus.TIMEOUT.wireName(), exit, outcome.error(),
-                        tail, outcome.hostStats(), now));
-                case CANCELLED -> save(job.finish(JobStatus.CANCELLED, JobStatus.CANCELLED.wireName(), exit,
-                        outcome.error(), tail, outcome.hostStats(), now));
-                case INTERRUPTED -> save(job.requeue(JobAttempt.INTERRUPTED, false, null,
-                        "handed back: the service stopped while it ran", exit, tail, now));
             }
-            failDependentsOf(job, now);
-            return Optional.of(job.getStatus());
+            return results;
         });
+    }
+
+    private Optional<JobStatus> recordOutcome(String jobId, long token, ExecutionOutcome outcome) {
+        Job job = Job.findById(jobId);
+        if (job == null || !job.isHeldBy(token)) {
+            LOG.infof("ignoring the result of a stale run of job %s (token %d)", jobId, token);
+            return Optional.empty();
+        }
+        Instant now = now();
+        Integer exit = outcome.exitCode();
+        String tail = outcome.outputTail();
+        switch (outcome.kind()) {
+            case SUCCEEDED -> save(job.finish(JobStatus.COMPLETED, JobStatus.COMPLETED.wireName(), exit, null, tail,
+                    outcome.hostStats(), now));
+            case FAILED -> {
+                if (job.hasRetriesLeft()) {
+                    int retry = job.getRetryCount() + 1;
+                    Instant next = now.plus(retryPolicy.delayBeforeRetry(retry, job.getRetryDelay()));
+                    save(job.requeue(JobStatus.FAILED.wireName(), true, next, outcome.error() + "; retry " + retry
+                            + " of " + job.getMaxRetries() + " at " + next, exit, tail, now));
+                } else {
+                    save(job.finish(JobStatus.FAILED, JobStatus.FAILED.wireName(), exit, outcome.error(), tail,
+                            outcome.hostStats(), now));
+                }
+            }
+            case TIMED_OUT -> save(job.finish(JobStatus.TIMEOUT, JobStatus.TIMEOUT.wireName(), exit, outcome.error(),
+                    tail, outcome.hostStats(), now));
+            case CANCELLED -> save(job.finish(JobStatus.CANCELLED, JobStatus.CANCELLED.wireName(), exit,
+                    outcome.error(), tail, outcome.hostStats(), now));
+            case INTERRUPTED -> save(job.requeue(JobAttempt.INTERRUPTED, false, null,
+                    "handed back: the service stopped while it ran", exit, tail, now));
+        }
+        failDependentsOf(job, now);
+        return Optional.of(job.getStatus());
     }
 
     /** The message of a job failed by the {@code fail} orphan policy or out of retries. */
