@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -173,10 +174,14 @@ public class Dispatcher {
         if (nextDueTimer != null) {
             nextDueTimer.cancel(false);
         }
-        nextScheduled.ifPresent(due -> {
-            long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis());
-            nextDueTimer = loop.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
-        });
+        if (nextScheduled.isPresent() && !loop.isShutdown()) {
+            long delay = Math.max(0, Duration.between(clock.instant(), nextScheduled.get()).toMillis());
+            try {
+                nextDueTimer = loop.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // the service is stopping: there is no next pass to wake
+            }
+        }
     }
 
     private void start(ClaimedJob job) {

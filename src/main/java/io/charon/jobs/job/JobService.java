@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -119,7 +119,8 @@ public class JobService {
                 results.add(GroupCommit.Result.failed(e));
                 continue;
             }
-            Job job = Job.create(UUID.randomUUID().toString(), spec, submission.userId(), nextCreationTime(now));
+            Instant createdAt = nextCreationTime(now);
+            Job job = Job.create(JobIds.next(createdAt), spec, submission.userId(), createdAt);
             firstEvents.add(job.record(JobEventType.CREATED, submission.note(), null, now));
             firstEvents.add(job.announceInitialStatus(now));
             dependencies.stream().filter(d -> d.getStatus().isTerminal() && d.getStatus() != JobStatus.COMPLETED)
@@ -132,23 +133,32 @@ public class JobService {
         EntityManager em = Panache.getEntityManager();
         em.flush(); // the rows below reference the job rows
         em.unwrap(Session.class).doWork(connection -> {
-            insertLinks(connection, "INSERT INTO job_tags (tag, job_id) VALUES (?, ?)", created, Job::getTags);
+            // tags carry the job's creation time, so that listing by tag can walk their index in page order
+            insertLinks(connection, "INSERT INTO job_tags (tag, job_id, created_at) VALUES (?, ?, ?)", created,
+                    Job::getTags, true);
             insertLinks(connection, "INSERT INTO job_dependencies (depends_on_id, job_id) VALUES (?, ?)", created,
-                    Job::getDependsOn);
+                    Job::getDependsOn, false);
         });
         firstEvents.forEach(this::save);
         return results;
     }
 
-    /** One JDBC batch of (value, job id) rows for a link table. */
+    /**
+     * One JDBC batch of (value, job id[, job creation time]) rows for a link table. The time is
+     * bound as a JDBC timestamp, which the SQLite driver stores as epoch milliseconds, as Hibernate
+     * stores the jobs' own instants.
+     */
     private static void insertLinks(Connection connection, String sql, List<Job> jobs,
-                                    Function<Job, List<String>> values) throws SQLException {
+                                    Function<Job, List<String>> values, boolean withCreatedAt) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             boolean any = false;
             for (Job job : jobs) {
                 for (String value : values.apply(job)) {
                     insert.setString(1, value);
                     insert.setString(2, job.getId());
+                    if (withCreatedAt) {
+                        insert.setTimestamp(3, Timestamp.from(job.getCreatedAt()));
+                    }
                     insert.addBatch();
                     any = true;
                 }
@@ -422,12 +432,24 @@ public class JobService {
         return Job.count("status = ?1", status);
     }
 
-    /** Newest first, keyset-paged: the cursor names the last job of the previous page. */
+    /**
+     * Newest first, keyset-paged: the cursor names the last job of the previous page. With a tag,
+     * the tag's index (ordered like the page) drives the query; otherwise the jobs' own indexes do.
+     */
     @ActivateRequestContext
     @SuppressWarnings("unchecked")
     public JobPage list(JobFilter filter, int limit, String cursor) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM jobs j WHERE 1 = 1");
+        boolean byTag = filter.tag() != null;
+        // the columns that order the page: the tag entry's copy, or the job's own
+        String created = byTag ? "t.created_at" : "j.created_at";
+        String id = byTag ? "t.job_id" : "j.id";
         List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder(byTag
+                ? "SELECT j.* FROM job_tags t JOIN jobs j ON j.id = t.job_id WHERE t.tag = ?1"
+                : "SELECT j.* FROM jobs j WHERE 1 = 1");
+        if (byTag) {
+            params.add(filter.tag());
+        }
         if (!filter.statuses().isEmpty()) {
             StringJoiner in = new StringJoiner(", ", " AND j.status IN (", ")");
             for (JobStatus status : filter.statuses()) {
@@ -448,27 +470,23 @@ public class JobService {
             params.add(filter.userId());
             sql.append(" AND j.user_id = ?").append(params.size());
         }
-        if (filter.tag() != null) {
-            params.add(filter.tag());
-            sql.append(" AND j.id IN (SELECT t.job_id FROM job_tags t WHERE t.tag = ?").append(params.size()).append(')');
-        }
         if (filter.createdAfter() != null) {
             params.add(filter.createdAfter());
-            sql.append(" AND j.created_at >= ?").append(params.size());
+            sql.append(" AND ").append(created).append(" >= ?").append(params.size());
         }
         if (filter.createdBefore() != null) {
             params.add(filter.createdBefore());
-            sql.append(" AND j.created_at < ?").append(params.size());
+            sql.append(" AND ").append(created).append(" < ?").append(params.size());
         }
         if (cursor != null) {
             Cursor after = Cursor.decode(cursor);
             params.add(after.createdAt());
             int at = params.size();
             params.add(after.id());
-            sql.append(" AND (j.created_at < ?").append(at).append(" OR (j.created_at = ?").append(at)
-                    .append(" AND j.id < ?").append(at + 1).append("))");
+            sql.append(" AND (").append(created).append(" < ?").append(at).append(" OR (").append(created)
+                    .append(" = ?").append(at).append(" AND ").append(id).append(" < ?").append(at + 1).append("))");
         }
-        sql.append(" ORDER BY j.created_at DESC, j.id DESC LIMIT ").append(limit + 1);
+        sql.append(" ORDER BY ").append(created).append(" DESC, ").append(id).append(" DESC LIMIT ").append(limit + 1);
         var query = Panache.getEntityManager().createNativeQuery(sql.toString(), Job.class);
         for (int i = 0; i < params.size(); i++) {
             query.setParameter(i + 1, params.get(i));

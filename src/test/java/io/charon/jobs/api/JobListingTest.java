@@ -55,6 +55,12 @@ class JobListingTest {
         assertThat(given().queryParam("tag", tag).queryParam("userId", "someone-else").get("/api/v1/jobs")
                 .then().statusCode(200).extract().jsonPath().getList("items")).isEmpty();
 
+        // without a tag the jobs' own indexes serve the page
+        String first = Api.get(ids.get(0)).getString("createdAt");
+        assertThat(given().queryParam("type", "provisioning").queryParam("createdAfter", first)
+                .queryParam("createdBefore", Api.get(ids.get(2)).getString("createdAt")).get("/api/v1/jobs")
+                .then().statusCode(200).extract().jsonPath().getList("items.id")).containsExactly(ids.get(1));
+
         ids.forEach(Api::awaitTerminal);
         assertThat(given().queryParam("tag", tag).queryParam("status", "completed").queryParam("status", "failed")
                 .get("/api/v1/jobs").then().statusCode(200).extract().jsonPath().getList("items.id")).hasSize(5);
