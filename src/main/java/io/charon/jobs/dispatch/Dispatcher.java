@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -190,7 +191,8 @@ public class Dispatcher {
         pool.start(() -> run(job, handle), this::wake);
     }
 
-    private void run(ClaimedJob job, RunHandle handle) {
+    /** Runs the job's playbook; the returned stage completes once its outcome is stored (or could not be). */
+    private CompletionStage<?> run(ClaimedJob job, RunHandle handle) {
         ExecutionRequest request = new ExecutionRequest(job.id(), job.id() + "-" + job.token(), instance.id(), job.playbook(),
                 job.inventory(), job.variables(), job.timeout(), job.logFile());
         ExecutionOutcome outcome;
@@ -203,12 +205,13 @@ public class Dispatcher {
             // its processes are gone: nothing left to stop or to renew a lease for
             running.remove(job.id(), handle);
         }
-        try {
-            jobs.finishRun(job.id(), job.token(), outcome);
-        } catch (RuntimeException e) {
-            // the lease runs out and the rescuer settles the job by the orphan policy
-            LOG.errorf(e, "job %s: could not record the outcome %s", job.id(), outcome.kind());
-        }
+        ExecutionOutcome.Kind kind = outcome.kind();
+        return jobs.finishRunLater(job.id(), job.token(), outcome).whenComplete((status, error) -> {
+            if (error != null) {
+                // the lease runs out and the rescuer settles the job by the orphan policy
+                LOG.errorf(error, "job %s: could not record the outcome %s", job.id(), kind);
+            }
+        });
     }
 
     private void recordProgress(ClaimedJob job, RunHandle handle, String message, String data) {

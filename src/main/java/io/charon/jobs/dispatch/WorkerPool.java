@@ -5,10 +5,13 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Worker threads that run claimed jobs. The dispatcher only claims as many jobs as there are
@@ -54,19 +57,28 @@ public class WorkerPool {
         return maxConcurrentJobs;
     }
 
-    /** Runs a claimed job; {@code afterwards} runs on the worker once the slot is free again. */
-    public void start(Runnable job, Runnable afterwards) {
+    /**
+     * Runs a claimed job on a worker thread. The thread is free as soon as {@code job} returns; the
+     * slot stays taken until the stage it returns completes (its outcome is committed), so work
+     * whose results are not yet stored counts against the cap and cannot pile up in memory.
+     * {@code afterwards} runs once the slot is free again.
+     */
+    public void start(Supplier<? extends CompletionStage<?>> job, Runnable afterwards) {
         active.incrementAndGet();
         executor.execute(() -> {
+            CompletionStage<?> settled;
             try {
-                job.run();
-            } finally {
+                settled = job.get();
+            } catch (RuntimeException e) {
+                settled = CompletableFuture.failedFuture(e);
+            }
+            settled.whenComplete((result, error) -> {
                 synchronized (active) {
                     active.decrementAndGet();
                     active.notifyAll();
                 }
                 afterwards.run();
-            }
+            });
         });
     }
 

@@ -57,13 +57,19 @@ final class GroupCommit<I, O> implements AutoCloseable {
         writer.start();
     }
 
-    /** Writes {@code item} in the next batch and waits until that batch has committed. */
-    O write(I item) {
+    /** Queues {@code item} for the next batch; the future completes once that batch has committed. */
+    CompletableFuture<O> submit(I item) {
         if (!open) {
-            throw new IllegalStateException("the service is stopping");
+            return CompletableFuture.failedFuture(new IllegalStateException("the service is stopping"));
         }
         CompletableFuture<O> done = new CompletableFuture<>();
         queue.add(new Pending<>(item, done));
+        return done;
+    }
+
+    /** Writes {@code item} in the next batch and waits until that batch has committed. */
+    O write(I item) {
+        CompletableFuture<O> done = submit(item);
         try {
             return done.get();
         } catch (ExecutionException e) {

@@ -26,6 +26,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -219,6 +220,15 @@ public class JobService {
         return outcomes.write(new RunOutcome(jobId, token, outcome));
     }
 
+    /**
+     * {@link #finishRun} without waiting: the worker is free for the next job while the outcome
+     * joins the next group commit. Until that commits the job stays running in the store; if it
+     * cannot be recorded, the lease runs out and the rescue rules settle the job.
+     */
+    public CompletableFuture<Optional<JobStatus>> finishRunLater(String jobId, long token, ExecutionOutcome outcome) {
+        return outcomes.submit(new RunOutcome(jobId, token, outcome));
+    }
+
     private record RunOutcome(String jobId, long token, ExecutionOutcome outcome) {
     }
 
@@ -226,6 +236,8 @@ public class JobService {
     private List<GroupCommit.Result<Optional<JobStatus>>> recordOutcomes(List<RunOutcome> batch) {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<GroupCommit.Result<Optional<JobStatus>>> results = new ArrayList<>(batch.size());
+            // one query for the batch's jobs; recordOutcome then finds each in the session
+            Job.list("id in ?1", batch.stream().map(RunOutcome::jobId).toList());
             for (RunOutcome run : batch) {
                 try {
                     results.add(GroupCommit.Result.of(recordOutcome(run.jobId(), run.token(), run.outcome())));
