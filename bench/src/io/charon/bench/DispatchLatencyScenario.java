@@ -1,0 +1,63 @@
+package io.charon.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Scenario 4, dispatch-latency: an idle service (W workers) receives {@code --rate} jobs/s for
+ * {@code --dispatch-seconds}; each job's latency runs from sending its POST to its fake
+ * ansible-playbook process recording its start ({@link DispatchProbe}). A short warm-up first,
+ * so the JIT has compiled the submission and dispatch paths.
+ */
+final class DispatchLatencyScenario extends Scenario {
+
+    static final Figure P50 = Figure.atMost("POST sent -> process start p50", "ms", 2, 5);
+    static final Figure P99 = Figure.atMost("POST sent -> process start p99", "ms", 2, 25);
+    static final Figure CREATED_P50 = Figure.info("201 received -> process start p50", "ms", 2);
+    static final Figure CREATED_P99 = Figure.info("201 received -> process start p99", "ms", 2);
+    static final Figure POST_P50 = Figure.info("POST latency p50", "ms", 2);
+    static final Figure RATE = Figure.info("achieved rate", "jobs/s", 1);
+
+    @Override
+    String name() {
+        return "dispatch-latency";
+    }
+
+    @Override
+    String summary() {
+        return "idle service, jobs at a steady rate: POST -> fake process start";
+    }
+
+    @Override
+    Map<String, String> settings(Options options) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("rate", options.text("rate"));
+        settings.put("dispatch-seconds", options.text("dispatch-seconds"));
+        settings.put("workers", options.text("workers"));
+        return settings;
+    }
+
+    @Override
+    RunFigures runOnce(RunContext run) {
+        Options options = run.options();
+        int workers = options.integer("workers");
+        Path record = run.directory("record").resolve("starts.txt");
+        ServiceUnderTest service = run.start(run.service("service").workers(workers, workers).fakeAnsible(record));
+
+        DispatchProbe.measure(service, record, 20, run.smoke() ? 5 : 100, "warmup-");
+        double rate = options.decimal("rate");
+        int count = (int) Math.round(rate * options.decimal("dispatch-seconds"));
+        DispatchProbe.Latencies latencies = DispatchProbe.measure(service, record, rate, count, "probe-");
+        Bench.note(count + " jobs measured");
+        return new RunFigures()
+                .put(P50, latencies.fromSend().percentileMillis(50))
+                .put(P99, latencies.fromSend().percentileMillis(99))
+                .put(CREATED_P50, latencies.fromCreated().percentileMillis(50))
+                .put(CREATED_P99, latencies.fromCreated().percentileMillis(99))
+                .put(POST_P50, latencies.post().percentileMillis(50))
+                .put(RATE, latencies.achievedRate())
+                .note("process start = the fake's `date +%s%N` as its first command, i.e. about a millisecond after"
+                        + " the exec; both clocks are this machine's real-time clock");
+    }
+}

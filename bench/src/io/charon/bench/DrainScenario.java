@@ -1,0 +1,92 @@
+package io.charon.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Scenarios 2 and 3, drain: {@code --jobs} jobs are submitted to a paused service
+ * (worker-count 0), then {@code PUT /api/v1/workers {"workerCount": W}} (the service started
+ * with max-concurrent-jobs W) lets it work through them. The subclasses differ only in what runs
+ * a job: the lean fake ansible-playbook process, or the service's noop runner.
+ * <p>
+ * Method: the rate is N / (last completedAt − first startedAt), both read back from the jobs
+ * themselves (the service's clock, milliseconds), i.e. the span during which the service was
+ * turning queued jobs into completed ones; it leaves out how quickly the bench notices the end.
+ * The client-side view, N / (time from the PUT to the first poll of {@code GET /api/v1/workers}
+ * showing queueSize 0 and activeJobs 0, polled every 100 ms) is printed beside it as a cross-check.
+ * Every job must end completed, or the run fails.
+ */
+abstract class DrainScenario extends Scenario {
+
+    static final Figure CLIENT_VIEW = Figure.info("throughput seen by the client", "jobs/s", 0);
+    static final Figure FILL = Figure.info("fill rate (paused submissions)", "jobs/s", 0);
+    static final long POLL_MILLIS = 100;
+
+    /** The throughput figure, with this runner's target. */
+    abstract Figure throughput();
+
+    /** Sets up what runs a job. */
+    abstract void configureRunner(ServiceUnderTest.Builder service);
+
+    @Override
+    Map<String, String> settings(Options options) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("jobs", options.text("jobs"));
+        settings.put("workers", options.text("workers"));
+        settings.put("clients", options.text("clients"));
+        return settings;
+    }
+
+    @Override
+    RunFigures runOnce(RunContext run) {
+        Options options = run.options();
+        int jobs = options.integer("jobs");
+        int workers = options.integer("workers");
+        ServiceUnderTest.Builder builder = run.service("service").workers(0, workers);
+        configureRunner(builder);
+        ServiceUnderTest service = run.start(builder);
+        ServiceClient client = service.client();
+
+        LoadGenerator.Outcome fill = LoadGenerator.closedLoop(service.port(), options.integer("clients"), jobs,
+                Duration.ofHours(2), 201, i -> ServiceClient.rawSubmitRequest("drain-" + i, null), null)
+                .requireNoErrors("filling the queue");
+        long queued = client.workers().queueSize();
+        if (queued != jobs) {
+            throw new ScenarioFailure("submitted " + jobs + " jobs to a paused service but " + queued + " are queued");
+        }
+        Bench.note(String.format("queued %,d jobs at %.0f jobs/s; resuming %d workers", jobs, fill.perSecond(), workers));
+
+        long resumed = System.nanoTime();
+        client.resize(workers);
+        client.awaitIdle(Duration.ofMinutes(2), POLL_MILLIS);
+        double clientSeconds = (System.nanoTime() - resumed) / 1e9;
+
+        // the service's own account of the drain: all completed, from the first start to the last end
+        AtomicLong completed = new AtomicLong();
+        AtomicLong firstStart = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong lastEnd = new AtomicLong(Long.MIN_VALUE);
+        client.forEachJob("status=completed", job -> {
+            completed.incrementAndGet();
+            firstStart.accumulateAndGet(Instant.parse((String) job.get("startedAt")).toEpochMilli(), Math::min);
+            lastEnd.accumulateAndGet(Instant.parse((String) job.get("completedAt")).toEpochMilli(), Math::max);
+        });
+        if (completed.get() != jobs) {
+            Map<String, Object> others = client.get("/api/v1/jobs?status=failed&status=cancelled&status=timeout"
+                    + "&status=queued&status=running&limit=1").json();
+            throw new ScenarioFailure(jobs + " jobs were drained but " + completed.get() + " completed; another: " + others);
+        }
+        // millisecond timestamps: a tiny smoke drain can fit in one millisecond
+        double serviceSeconds = Math.max(1, lastEnd.get() - firstStart.get()) / 1000.0;
+        Bench.note(String.format("drained %,d jobs: %.2f s from the first start to the last completion, %.2f s seen by the client",
+                jobs, serviceSeconds, clientSeconds));
+        return new RunFigures()
+                .put(throughput(), jobs / serviceSeconds)
+                .put(CLIENT_VIEW, jobs / clientSeconds)
+                .put(FILL, fill.perSecond())
+                .note("drain throughput = jobs / (last completedAt - first startedAt) as the service recorded them;"
+                        + " the client view = jobs / (PUT workers -> first idle poll, polled every " + POLL_MILLIS + " ms)");
+    }
+}

@@ -1,0 +1,58 @@
+package io.charon.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where things are. The service runs from a snapshot of {@code target/quarkus-app} that
+ * {@code bench/run} copies to {@code bench/target/service/}, so that a rebuild of the project
+ * during a long benchmark (the repository is shared) cannot swap classes under a running service.
+ */
+record Layout(Path root) {
+
+    static Layout fromSystemProperties() {
+        return new Layout(Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize());
+    }
+
+    Path appDir() {
+        return Path.of(System.getProperty("bench.app", root.resolve("bench/target/service/quarkus-app").toString()))
+                .toAbsolutePath();
+    }
+
+    Path jar() {
+        return appDir().resolve("quarkus-run.jar");
+    }
+
+    Path playbookDir() {
+        return root.resolve("src/test/resources/playbooks");
+    }
+
+    Path fakeAnsible() {
+        return root.resolve("bench/fake-ansible-playbook");
+    }
+
+    Path work() {
+        return root.resolve("bench/target");
+    }
+
+    /** Fresh data directories of the services under test, one per run. */
+    Path dataRoot() {
+        return work().resolve("data");
+    }
+
+    /** Service logs, kept after a run so a failure can be examined. */
+    Path logRoot() {
+        return work().resolve("logs");
+    }
+
+    /** Seeded stores, copied into a run's data directory. */
+    Path storeRoot() {
+        return work().resolve("stores");
+    }
+
+    void check() {
+        if (!Files.isRegularFile(jar())) {
+            throw new IllegalStateException(jar() + " is missing: run through bench/run, which builds and copies it");
+        }
+    }
+}

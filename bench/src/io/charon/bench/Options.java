@@ -1,0 +1,152 @@
+package io.charon.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line: {@code [--smoke] <scenario|all> [--runs N] [--jobs N] ...}. Every size has a
+ * full default and a smoke default; a value given on the command line wins over both, so
+ * {@code --smoke --jobs 1000} is a quick run of a bigger drain.
+ */
+final class Options {
+
+    /** name, full default, smoke default, meaning: also the help text. */
+    private record Option(String name, String full, String smoke, String meaning) {
+    }
+
+    private static final List<Option> KNOWN = List.of(
+            new Option("runs", "3", "1", "measured runs per scenario; the median, min and max are reported"),
+            new Option("clients", "32", "32", "submit, drain fill: concurrent HTTP clients (keep-alive connections)"),
+            new Option("warmup-seconds", "40", "1", "submit: warm-up before measuring (C2 needs ~30 s on 2 cores)"),
+            new Option("submit-seconds", "15", "2", "submit: measured duration"),
+            new Option("jobs", "100000", "300", "drain-process, drain-noop: queued jobs to drain"),
+            new Option("workers", "32", "32", "drain, dispatch-latency, scale, memory: worker count and max-concurrent-jobs"),
+            new Option("rate", "10", "10", "dispatch-latency: jobs per second"),
+            new Option("dispatch-seconds", "30", "3", "dispatch-latency: measured duration"),
+            new Option("ansible-runs", "10", "1", "ansible-overhead: pairs of bare and service runs"),
+            new Option("sizes", "1000,1000000", "1000,20000", "scale: stored jobs, small and large"),
+            new Option("probes", "30", "5", "scale: requests per measured figure"),
+            new Option("stored", "1000000", "20000", "memory: stored (finished) jobs"),
+            new Option("queued", "100000", "2000", "memory: queued jobs"),
+            new Option("minutes", "10", "0.25", "memory: length of the steady run"),
+            new Option("steady-rate", "500", "50", "memory: jobs per second in the steady run"),
+            new Option("sample-seconds", "10", "5", "memory: resident-memory sampling interval"),
+            new Option("jvm-opts", "-Xmx256m -XX:+UseSerialGC", "-Xmx256m -XX:+UseSerialGC",
+                    "JVM options of the service process (all scenarios)"));
+
+    private final boolean smoke;
+    private final boolean keepData;
+    private final boolean failOnMiss;
+    private final List<String> scenarios;
+    private final Map<String, String> given;
+
+    private Options(boolean smoke, boolean keepData, boolean failOnMiss, List<String> scenarios, Map<String, String> given) {
+        this.smoke = smoke;
+        this.keepData = keepData;
+        this.failOnMiss = failOnMiss;
+        this.scenarios = scenarios;
+        this.given = given;
+    }
+
+    static Options parse(String[] args) {
+        boolean smoke = false;
+        boolean keepData = false;
+        boolean failOnMiss = false;
+        List<String> scenarios = new ArrayList<>();
+        Map<String, String> given = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--smoke" -> smoke = true;
+                case "--keep-data" -> keepData = true;
+                case "--fail-on-miss" -> failOnMiss = true;
+                default -> {
+                    if (arg.startsWith("--")) {
+                        String name = arg.substring(2);
+                        String value = null;
+                        int eq = name.indexOf('=');
+                        if (eq >= 0) {
+                            value = name.substring(eq + 1);
+                            name = name.substring(0, eq);
+                        }
+                        String key = name;
+                        if (KNOWN.stream().noneMatch(o -> o.name().equals(key))) {
+                            throw new IllegalArgumentException("unknown option --" + name + "\n" + usage());
+                        }
+                        if (value == null) {
+                            if (i + 1 >= args.length) {
+                                throw new IllegalArgumentException("--" + name + " needs a value");
+                            }
+                            value = args[++i];
+                        }
+                        given.put(name, value);
+                    } else {
+                        scenarios.add(arg);
+                    }
+                }
+            }
+        }
+        if (scenarios.isEmpty()) {
+            throw new IllegalArgumentException("name a scenario or all\n" + usage());
+        }
+        return new Options(smoke, keepData, failOnMiss, scenarios, given);
+    }
+
+    static String usage() {
+        StringBuilder out = new StringBuilder("usage: bench/run [--no-build] [--smoke] [--keep-data] [--fail-on-miss]"
+                + " <scenario|all>... [options]\noptions (full default / smoke default):\n");
+        for (Option o : KNOWN) {
+            out.append(String.format("  --%-16s %s (%s / %s)%n", o.name(), o.meaning(), o.full(), o.smoke()));
+        }
+        return out.toString();
+    }
+
+    boolean smoke() {
+        return smoke;
+    }
+
+    boolean keepData() {
+        return keepData;
+    }
+
+    boolean failOnMiss() {
+        return failOnMiss;
+    }
+
+    List<String> scenarios() {
+        return scenarios;
+    }
+
+    String text(String name) {
+        if (given.containsKey(name)) {
+            return given.get(name);
+        }
+        Option option = KNOWN.stream().filter(o -> o.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no option " + name));
+        return smoke ? option.smoke() : option.full();
+    }
+
+    int integer(String name) {
+        return Integer.parseInt(text(name).replace("_", ""));
+    }
+
+    double decimal(String name) {
+        return Double.parseDouble(text(name));
+    }
+
+    int runs() {
+        return integer("runs");
+    }
+
+    List<Integer> integers(String name) {
+        return Arrays.stream(text(name).split(",")).map(s -> Integer.parseInt(s.trim().replace("_", ""))).toList();
+    }
+
+    List<String> jvmOptions() {
+        String text = text("jvm-opts").trim();
+        return text.isEmpty() ? List.of() : List.of(text.split("\\s+"));
+    }
+}

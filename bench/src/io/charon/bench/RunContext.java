@@ -1,0 +1,131 @@
+package io.charon.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * One run of one scenario: hands out fresh data directories and services, remembers how the
+ * services were started (for the report), and afterwards stops them, collects the ERROR lines
+ * they logged, and deletes their data (it can be gigabytes) unless {@code --keep-data}.
+ */
+final class RunContext implements AutoCloseable {
+
+    private final Options options;
+    private final Layout layout;
+    private final String scenario;
+    private final int run;
+    private final List<ServiceUnderTest> services = new ArrayList<>();
+    private final List<Path> dataDirs = new ArrayList<>();
+    private final Set<String> serviceSettings;
+
+    RunContext(Options options, Layout layout, String scenario, int run, Set<String> serviceSettings) {
+        this.options = options;
+        this.layout = layout;
+        this.scenario = scenario;
+        this.run = run;
+        this.serviceSettings = serviceSettings;
+    }
+
+    Options options() {
+        return options;
+    }
+
+    Layout layout() {
+        return layout;
+    }
+
+    boolean smoke() {
+        return options.smoke();
+    }
+
+    /** A new, empty directory for this run, e.g. for the fake's record file. */
+    Path directory(String label) {
+        Path dir = layout.dataRoot().resolve(scenario).resolve("run" + run + "-" + label);
+        deleteRecursively(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        dataDirs.add(dir);
+        return dir;
+    }
+
+    /** A service on a fresh data directory named {@code label}, with the scenario's JVM options. */
+    ServiceUnderTest.Builder service(String label) {
+        Path dataDir = directory(label);
+        Path log = layout.logRoot().resolve(scenario + "-run" + run + "-" + label + ".log");
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ServiceUnderTest.builder(layout, dataDir, log, options.jvmOptions());
+    }
+
+    /** Starts the service and keeps it to be stopped when the run ends. */
+    ServiceUnderTest start(ServiceUnderTest.Builder builder) {
+        ServiceUnderTest service = builder.start();
+        services.add(service);
+        serviceSettings.add(service.commandLine() + settingsText(builder));
+        return service;
+    }
+
+    private static String settingsText(ServiceUnderTest.Builder builder) {
+        StringBuilder out = new StringBuilder();
+        builder.settings().forEach((key, value) -> out.append(" -D").append(key).append('=').append(value));
+        return out.toString();
+    }
+
+    /** Stops what the run started (SIGTERM), reports ERROR lines from the service logs, removes data. */
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (ServiceUnderTest service : services) {
+            try {
+                service.stop();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            } finally {
+                service.close();
+            }
+            List<String> errors = service.errorLines();
+            if (!errors.isEmpty()) {
+                Bench.note("warning: the service logged " + errors.size() + " ERROR lines in "
+                        + layout.root().relativize(service.logFile()) + ", first: " + errors.get(0));
+            }
+        }
+        if (!options.keepData()) {
+            dataDirs.forEach(RunContext::deleteRecursively);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    /** Collects the distinct service command lines of a scenario's runs, in order. */
+    static Set<String> newSettingsRecord() {
+        return new LinkedHashSet<>();
+    }
+}

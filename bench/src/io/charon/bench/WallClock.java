@@ -1,0 +1,22 @@
+package io.charon.bench;
+
+import java.time.Instant;
+
+/**
+ * Epoch nanoseconds, comparable with what the fake ansible-playbook records through
+ * {@code date +%s%N}: both read the machine's real-time clock. The JDK gives microseconds.
+ */
+final class WallClock {
+
+    private WallClock() {
+    }
+
+    static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    static long epochNanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+}
