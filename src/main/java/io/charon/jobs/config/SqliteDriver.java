@@ -49,22 +49,27 @@ public class SqliteDriver extends JDBC {
 
         @Override
         public void commit() throws SQLException {
-            reopening = true;
-            try {
-                super.commit();
-            } finally {
-                reopening = false;
-            }
+            reopeningAfter(super::commit);
         }
 
         @Override
         public void rollback() throws SQLException {
+            reopeningAfter(super::rollback);
+        }
+
+        /** Runs a commit or rollback, during which the driver re-opens the next transaction. */
+        private void reopeningAfter(SqlAction endOfTransaction) throws SQLException {
             reopening = true;
             try {
-                super.rollback();
+                endOfTransaction.run();
             } finally {
                 reopening = false;
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface SqlAction {
+        void run() throws SQLException;
     }
 }

@@ -109,9 +109,19 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         List<String> errorLines = new ArrayList<>();
         long deadline = System.nanoTime() + request.timeout().toNanos();
         int exit;
+        boolean interrupted = false;
         try (LineTail tail = new LineTail(stderr)) {
             var sink = stderrSink(prefix, events, errorLines, log);
-            while (!waitFor(process, handle)) {
+            while (true) {
+                try {
+                    if (process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    // the worker is being stopped: stop the run, and keep waiting for its processes to go
+                    interrupted = true;
+                    handle.stop(Kind.INTERRUPTED);
+                }
                 tail.drain(sink, false);
                 if (System.nanoTime() - deadline > 0) {
                     handle.stop(Kind.TIMED_OUT);
@@ -119,6 +129,10 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             }
             exit = process.exitValue();
             tail.drain(sink, true);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         log.flush();
         String outputTail = LogFiles.tail(request.logFile(), jobs.outputTailBytes());
@@ -162,17 +176,6 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             // a run directory that cannot be read holds no process we could identify
         }
         return stopped;
-    }
-
-    /** Waits a poll interval for the process; an interrupted worker stops the run and keeps waiting. */
-    private static boolean waitFor(Process process, RunHandle handle) {
-        try {
-            return process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            handle.stop(Kind.INTERRUPTED);
-            return !process.isAlive();
-        }
     }
 
     private java.util.function.Consumer<String> stderrSink(String prefix, CallbackEvents events,
