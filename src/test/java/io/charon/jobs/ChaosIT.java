@@ -2,7 +2,6 @@ package io.charon.jobs;
 
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.ServiceProcess;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
@@ -63,8 +62,7 @@ class ChaosIT {
                     body.put("tags", List.of("chaos"));
                     // half may run again after an orphaned run, half end failed by the policy
                     body.put("maxRetries", i % 2 == 0 ? 3 : 0);
-                    submitted.add(service.request().contentType(ContentType.JSON).body(body).post("/api/v1/jobs")
-                            .then().statusCode(201).extract().path("id"));
+                    submitted.add(service.submit(body));
                 }
                 // somewhere within this round's work: at least one run of it is then in flight
                 long killAfter = startsBefore + 10 + random.nextInt(80);
@@ -84,7 +82,7 @@ class ChaosIT {
             int attemptsTotal = 0;
             Set<String> accounted = new HashSet<>();
             for (String id : submitted) {
-                JsonPath job = service.request().get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+                JsonPath job = service.job(id);
                 String status = job.getString("status");
                 assertThat(status).as("job %s", id).isIn(Api.TERMINAL);
                 List<Map<String, Object>> attempts = job.getList("attempts");

@@ -3,7 +3,6 @@ package io.charon.jobs;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
 import io.charon.jobs.support.ServiceProcess;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,22 +31,22 @@ class RestartIT {
         try (ServiceProcess service = new ServiceProcess(dataDir, SETTINGS).start(); Gate gate = new Gate()) {
             Map<String, Object> later = Api.job("scheduled-across-restart", "hello.yml");
             later.put("scheduledAt", Instant.now().plusSeconds(5).toString());
-            String scheduled = submit(service, later);
-            String running = submit(service, gate.job("running-at-shutdown"));
+            String scheduled = service.submit(later);
+            String running = service.submit(gate.job("running-at-shutdown"));
             Map<String, Object> child = Api.job("waits-for-the-running-one", "hello.yml");
             child.put("dependsOn", List.of(running));
-            String dependent = submit(service, child);
-            await().atMost(Duration.ofSeconds(60)).until(() -> "running".equals(status(service, running)));
+            String dependent = service.submit(child);
+            await().atMost(Duration.ofSeconds(60)).until(() -> "running".equals(service.status(running)));
 
             service.stop();
             service.start();
 
-            assertThat(status(service, scheduled)).isIn("scheduled", "queued", "running", "completed");
+            assertThat(service.status(scheduled)).isIn("scheduled", "queued", "running", "completed");
             gate.open();
             for (String id : List.of(scheduled, running, dependent)) {
-                assertThat(awaitTerminal(service, id).getString("status")).as(id).isEqualTo("completed");
+                assertThat(service.awaitTerminal(id).getString("status")).as(id).isEqualTo("completed");
             }
-            JsonPath handedBack = job(service, running);
+            JsonPath handedBack = service.job(running);
             assertThat(handedBack.getInt("retryCount")).as("a shutdown hand-back uses up no attempt").isZero();
         }
     }
@@ -57,40 +56,21 @@ class RestartIT {
         try (ServiceProcess service = new ServiceProcess(dataDir, SETTINGS).start(); Gate gate = new Gate()) {
             Map<String, Object> retryable = gate.job("orphan-with-a-retry-left");
             retryable.put("maxRetries", 1);
-            String requeued = submit(service, retryable);
-            String failed = submit(service, gate.job("orphan-without-retries"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> "running".equals(status(service, requeued))
-                    && "running".equals(status(service, failed)));
+            String requeued = service.submit(retryable);
+            String failed = service.submit(gate.job("orphan-without-retries"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> "running".equals(service.status(requeued))
+                    && "running".equals(service.status(failed)));
 
             service.kill();
             gate.open();
             service.start();
 
-            JsonPath again = awaitTerminal(service, requeued);
+            JsonPath again = service.awaitTerminal(requeued);
             assertThat(again.getString("status")).isEqualTo("completed");
             assertThat(again.getInt("retryCount")).isEqualTo(1);
-            JsonPath orphan = awaitTerminal(service, failed);
+            JsonPath orphan = service.awaitTerminal(failed);
             assertThat(orphan.getString("status")).isEqualTo("failed");
             assertThat(orphan.getString("errorMessage")).isEqualTo("orphaned: the service stopped while it ran");
         }
-    }
-
-    private static String submit(ServiceProcess service, Map<String, Object> body) {
-        return service.request().contentType(ContentType.JSON).body(body).post("/api/v1/jobs")
-                .then().statusCode(201).extract().path("id");
-    }
-
-    private static JsonPath job(ServiceProcess service, String id) {
-        return service.request().get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
-    }
-
-    private static String status(ServiceProcess service, String id) {
-        return job(service, id).getString("status");
-    }
-
-    private static JsonPath awaitTerminal(ServiceProcess service, String id) {
-        await().atMost(Duration.ofSeconds(90)).until(() -> Api.TERMINAL.contains(service.request()
-                .get("/api/v1/jobs/" + id + "/wait?timeout=PT10S").then().statusCode(200).extract().path("status")));
-        return job(service, id);
     }
 }

@@ -1,6 +1,8 @@
 package io.charon.jobs.support;
 
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
 import java.io.IOException;
@@ -92,6 +94,27 @@ public final class ServiceProcess implements AutoCloseable {
 
     public RequestSpecification request() {
         return RestAssured.given().baseUri("http://127.0.0.1").port(port);
+    }
+
+    /** Submits and returns the new job's id, insisting on 201. */
+    public String submit(Map<String, Object> body) {
+        return request().contentType(ContentType.JSON).body(body).post("/api/v1/jobs")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    public JsonPath job(String id) {
+        return request().get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    public String status(String id) {
+        return job(id).getString("status");
+    }
+
+    /** Waits for a final status through the service's wait endpoint, then returns the job. */
+    public JsonPath awaitTerminal(String id) {
+        await().atMost(Duration.ofSeconds(90)).until(() -> Api.TERMINAL.contains(request()
+                .get("/api/v1/jobs/" + id + "/wait?timeout=PT10S").then().statusCode(200).extract().path("status")));
+        return job(id);
     }
 
     public Path logFile() {
