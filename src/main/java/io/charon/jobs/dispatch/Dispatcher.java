@@ -23,10 +23,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -41,6 +41,7 @@ public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     private static final int PROMOTE_BATCH = 500;
+    private static final long CLOSE_WAIT_SECONDS = 10;
 
     private final JobQueue queue;
     private final JobService jobs;
@@ -71,11 +72,14 @@ public class Dispatcher {
         this.config = config;
         this.ansible = ansible;
         this.clock = clock;
-        this.loop = Executors.newSingleThreadScheduledExecutor(task -> {
+        ScheduledThreadPoolExecutor dispatchThread = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "charon-dispatcher");
             thread.setDaemon(true);
             return thread;
         });
+        // at shutdown, a timer armed for a later scheduled job is dropped, not waited for
+        dispatchThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.loop = dispatchThread;
     }
 
     /** Starts claiming; called once start-up work (orphan rescue) is done. */
@@ -226,9 +230,20 @@ public class Dispatcher {
         }
     }
 
-    /** Stops the dispatch thread (at shutdown, after the workers are done). */
+    /**
+     * Stops the dispatch thread (at shutdown, after the workers are done), letting a pass under
+     * way finish first: the store closes right after, under it.
+     */
     void close() {
         claiming = false;
-        loop.shutdownNow();
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                loop.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            loop.shutdownNow();
+        }
     }
 }
