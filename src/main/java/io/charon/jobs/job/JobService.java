@@ -211,19 +211,12 @@ public class JobService {
     }
 
     /**
-     * Records how a run ended. Fenced by the claim token: the result of a run that no longer
-     * owns the job (it was cancelled, rescued or claimed again) changes nothing.
+     * Records how a run ended, without making the worker wait: the outcome joins the next group
+     * commit. Fenced by the claim token: the result of a run that no longer owns the job (it was
+     * cancelled, rescued or claimed again) changes nothing. Until the commit the job stays running
+     * in the store; if it cannot be recorded, the lease runs out and the rescue rules settle it.
      *
-     * @return the job's status afterwards, or empty when the result was stale and ignored
-     */
-    public Optional<JobStatus> finishRun(String jobId, long token, ExecutionOutcome outcome) {
-        return outcomes.write(new RunOutcome(jobId, token, outcome));
-    }
-
-    /**
-     * {@link #finishRun} without waiting: the worker is free for the next job while the outcome
-     * joins the next group commit. Until that commits the job stays running in the store; if it
-     * cannot be recorded, the lease runs out and the rescue rules settle the job.
+     * @return completes with the job's status afterwards, or empty when the result was stale
      */
     public CompletableFuture<Optional<JobStatus>> finishRunLater(String jobId, long token, ExecutionOutcome outcome) {
         return outcomes.submit(new RunOutcome(jobId, token, outcome));
