@@ -1,7 +1,9 @@
 package io.charon.jobs.api;
 
 import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.config.EventsConfig;
 import io.charon.jobs.events.JobCompletionWaiters;
+import io.charon.jobs.events.LogFollower;
 import io.charon.jobs.execution.LogFiles;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobFilter;
@@ -12,9 +14,11 @@ import io.charon.jobs.job.JobType;
 import io.charon.jobs.job.Priority;
 import io.charon.jobs.job.SubmissionParser;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +28,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -47,9 +54,11 @@ public class JobResource {
     private final JobCompletionWaiters waiters;
     private final CurrentUser user;
     private final JobsConfig config;
+    private final EventsConfig events;
 
     public JobResource(JobService jobs, SubmissionParser parser, JobCompletionWaiters waiters, CurrentUser user,
-                       JobsConfig config) {
+                       JobsConfig config, EventsConfig events) {
+        this.events = events;
         this.jobs = jobs;
         this.parser = parser;
         this.waiters = waiters;
@@ -169,6 +178,27 @@ public class JobResource {
             return Response.ok("", MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
         }
         return Response.ok(java.nio.file.Path.of(job.getLogPath()), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+    }
+
+    /**
+     * The job's output as Server-Sent Events, one {@code log} message per line, as the playbook
+     * prints it; each message's id is its position, so {@code Last-Event-ID} resumes after it.
+     * The line goes as JSON ({@code {"position": ..., "text": ...}}): SSE clients strip one
+     * leading space of a data line, which would bend the indentation of raw output.
+     * Ends once the job has ended and all its output was sent.
+     */
+    @GET
+    @Path("{id}/log/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<OutboundSseEvent> logStream(@PathParam("id") String id,
+                                             @HeaderParam("Last-Event-ID") String lastEventId,
+                                             @Context Sse sse) {
+        jobs.find(id);
+        LogFollower follower = new LogFollower(() -> jobs.runLogs(id), emptyToNull(lastEventId));
+        return follower.stream(events.logPollInterval())
+                .map(line -> sse.newEventBuilder().id(line.position()).name("log")
+                        .data(LogFollower.Line.class, line).build());
     }
 
     private static String emptyToNull(String value) {

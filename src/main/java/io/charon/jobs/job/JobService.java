@@ -1,7 +1,6 @@
 package io.charon.jobs.job;
 
 import io.charon.jobs.config.JobsConfig;
-import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -424,6 +423,23 @@ public class JobService {
             throw new JobNotFoundException(id);
         }
         return job;
+    }
+
+    /** The log files of the job's runs so far, oldest first, including the one running now. */
+    @ActivateRequestContext
+    public RunLogs runLogs(String jobId) {
+        Job job = find(jobId);
+        List<RunLogs.RunLog> runs = new ArrayList<>();
+        for (JobAttempt attempt : attempts(jobId)) {
+            if (attempt.getLogPath() != null) {
+                runs.add(new RunLogs.RunLog(attempt.getNumber(), attempt.getLogPath()));
+            }
+        }
+        if (job.getStatus() == JobStatus.RUNNING && job.getLogPath() != null
+                && runs.stream().noneMatch(run -> run.run() == job.getLeaseToken())) {
+            runs.add(new RunLogs.RunLog(job.getLeaseToken(), job.getLogPath()));
+        }
+        return new RunLogs(runs, job.getStatus().isTerminal());
     }
 
     @ActivateRequestContext

@@ -1,0 +1,104 @@
+package io.charon.jobs.api;
+
+import io.charon.jobs.events.EventFeed;
+import io.charon.jobs.events.EventFilter;
+import io.charon.jobs.events.FeedEvent;
+import io.charon.jobs.job.InvalidInputException;
+import io.charon.jobs.job.JobEventType;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureFailure;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Lifecycle events of all jobs as Server-Sent Events, filtered, resumable with {@code Last-Event-ID}. */
+@Path("/api/v1/events")
+public class EventResource {
+
+    private static final Set<String> TYPES = Arrays.stream(JobEventType.values()).map(JobEventType::wireName)
+            .collect(Collectors.toUnmodifiableSet());
+
+    private final EventFeed feed;
+
+    public EventResource(EventFeed feed) {
+        this.feed = feed;
+    }
+
+    /**
+     * Each message: {@code id} (the event's position, to resume from), {@code event} (its type)
+     * and the event as JSON. With {@code Last-Event-ID} (or {@code after}) the stored events after
+     * that id come first, then live ones. A client too slow to keep up is disconnected once it has
+     * read its buffer and reconnects with its last id.
+     */
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<OutboundSseEvent> stream(@QueryParam("type") List<String> types,
+                                          @QueryParam("jobId") String jobId,
+                                          @QueryParam("tag") String tag,
+                                          @QueryParam("after") String after,
+                                          @HeaderParam("Last-Event-ID") String lastEventId,
+                                          @Context Sse sse) {
+        EventFilter filter = new EventFilter(types(types), emptyToNull(jobId), emptyToNull(tag));
+        OptionalLong from = lastEventId != null && !lastEventId.isBlank()
+                ? position("Last-Event-ID", lastEventId) : position("after", after);
+        return feed.subscribe(filter, from)
+                .map(event -> message(sse, event))
+                .onFailure(BackPressureFailure.class).recoverWithCompletion();
+    }
+
+    private static OutboundSseEvent message(Sse sse, FeedEvent event) {
+        return sse.newEventBuilder()
+                .id(Long.toString(event.id()))
+                .name(event.type())
+                .data(FeedEvent.class, event)
+                .build();
+    }
+
+    private static Set<String> types(List<String> values) {
+        Set<String> types = new LinkedHashSet<>();
+        for (String value : values) {
+            for (String one : value.split(",")) {
+                String type = one.trim();
+                if (!TYPES.contains(type)) {
+                    throw new InvalidInputException("type", "must be one of " + String.join(", ", TYPES.stream().sorted().toList()));
+                }
+                types.add(type);
+            }
+        }
+        return types;
+    }
+
+    private static OptionalLong position(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return OptionalLong.empty();
+        }
+        try {
+            long id = Long.parseLong(value.trim());
+            if (id >= 0) {
+                return OptionalLong.of(id);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new InvalidInputException(name, "must be the id of an event sent by this stream");
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

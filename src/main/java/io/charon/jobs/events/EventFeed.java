@@ -1,0 +1,198 @@
+package io.charon.jobs.events;
+
+import io.charon.jobs.config.EventsConfig;
+import io.charon.jobs.job.RecordedEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live lifecycle events for subscribers in this process (SSE clients and embedding code).
+ * <p>
+ * One feed thread reads what was committed since its last read, in store order, and hands each
+ * event to the subscribers whose filter it passes. It is woken after every commit that stored an
+ * event and at least every {@code charon.events.poll-interval}. Workers never wait for it, and it
+ * never waits for a subscriber: each has a bounded buffer, and one that falls more than
+ * {@code charon.events.subscriber-buffer} events behind is cut off once it has read what its
+ * buffer holds. It then resumes from its last event id, from the store, missing nothing.
+ * <p>
+ * A subscription that names a starting id first replays the stored events after it, then goes
+ * on live; it is registered for live events before the replay reads the store, and events are
+ * passed on only past the last id delivered, so the switch neither skips nor repeats one.
+ */
+@ApplicationScoped
+public class EventFeed {
+
+    private static final Logger LOG = Logger.getLogger(EventFeed.class);
+    static final int PAGE = 500;
+
+    private final EventHistory history;
+    private final EventsConfig config;
+    private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final ScheduledThreadPoolExecutor feedThread;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final Counter cutOff;
+    /** The last event handed to subscribers; only the feed thread writes it. */
+    private volatile long position;
+
+    public EventFeed(EventHistory history, EventsConfig config, MeterRegistry metrics) {
+        this.history = history;
+        this.config = config;
+        this.feedThread = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "charon-event-feed");
+            thread.setDaemon(true);
+            return thread;
+        });
+        metrics.gaugeCollectionSize("charon.event.subscribers", List.of(), subscriptions);
+        this.cutOff = Counter.builder("charon.event.subscribers.cut.off")
+                .description("Subscribers disconnected for falling too far behind").register(metrics);
+    }
+
+    void start(@Observes StartupEvent event) {
+        position = history.lastId();
+        long every = config.pollInterval().toMillis();
+        feedThread.scheduleWithFixedDelay(this::wake, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) RecordedEvent event) {
+        wake();
+    }
+
+    /** Every event from now on that passes {@code filter}. */
+    public Multi<FeedEvent> subscribe(EventFilter filter) {
+        return subscribe(filter, OptionalLong.empty());
+    }
+
+    /** Every event of the given types from now on (all types when empty). */
+    public Multi<FeedEvent> subscribe(Set<String> types) {
+        return subscribe(EventFilter.ofTypes(types));
+    }
+
+    /**
+     * Events that pass {@code filter}: the stored ones after {@code afterId}, then live ones; from
+     * now on when {@code afterId} is empty. The stream fails with a
+     * {@link io.smallrye.mutiny.subscription.BackPressureFailure} if its subscriber falls too far
+     * behind; subscribe again with the id of the last event received to resume.
+     */
+    public Multi<FeedEvent> subscribe(EventFilter filter, OptionalLong afterId) {
+        return Multi.createFrom().deferred(() -> {
+            Subscription subscription = new Subscription(filter);
+            subscriptions.add(subscription);
+            // read after registering: whatever commits later reaches the subscription live
+            return Uni.createFrom().item(() -> afterId.isPresent() ? afterId.getAsLong() : history.lastId())
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .onItem().transformToMulti(start -> {
+                        AtomicLong delivered = new AtomicLong(start);
+                        Multi<FeedEvent> replay = afterId.isPresent() ? replay(filter, start) : Multi.createFrom().empty();
+                        return Multi.createBy().concatenating().streams(replay, subscription.live)
+                                .select().where(event -> event.id() > delivered.get())
+                                .onItem().invoke(event -> delivered.set(event.id()));
+                    })
+                    .onTermination().invoke(() -> subscriptions.remove(subscription));
+        });
+    }
+
+    /** The stored events after {@code afterId} that pass {@code filter}, read page by page on demand. */
+    private Multi<FeedEvent> replay(EventFilter filter, long afterId) {
+        AtomicLong cursor = new AtomicLong(afterId);
+        return Multi.createBy().repeating()
+                .uni(() -> Uni.createFrom().item(() -> {
+                    List<FeedEvent> page = history.after(cursor.get(), filter, PAGE);
+                    if (!page.isEmpty()) {
+                        cursor.set(page.get(page.size() - 1).id());
+                    }
+                    return page;
+                }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .whilst(page -> page.size() == PAGE)
+                .onItem().disjoint();
+    }
+
+    /** Live subscriptions at this moment. */
+    public int subscriberCount() {
+        return subscriptions.size();
+    }
+
+    private void wake() {
+        if (wakePending.compareAndSet(false, true)) {
+            try {
+                feedThread.execute(this::deliverNew);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                wakePending.set(false);
+            }
+        }
+    }
+
+    private void deliverNew() {
+        wakePending.set(false);
+        try {
+            if (subscriptions.isEmpty()) {
+                position = history.lastId();
+                return;
+            }
+            List<FeedEvent> batch;
+            do {
+                batch = history.after(position, EventFilter.all(), PAGE);
+                for (FeedEvent event : batch) {
+                    subscriptions.forEach(subscription -> subscription.offer(event));
+                }
+                if (!batch.isEmpty()) {
+                    position = batch.get(batch.size() - 1).id();
+                }
+            } while (batch.size() == PAGE);
+        } catch (RuntimeException e) {
+            // the next wake-up reads from the same position again
+            LOG.warnf("reading new events failed, retrying: %s", e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        feedThread.shutdownNow();
+        subscriptions.forEach(subscription -> subscription.live.onComplete());
+    }
+
+    /** One subscriber's filter and bounded buffer of live events. */
+    private final class Subscription {
+
+        private final EventFilter filter;
+        private final UnicastProcessor<FeedEvent> live;
+
+        Subscription(EventFilter filter) {
+            this.filter = filter;
+            // a full buffer fails the stream once the subscriber has read what it holds
+            this.live = UnicastProcessor.create(new ArrayBlockingQueue<>(config.subscriberBuffer()), this::ended);
+        }
+
+        void offer(FeedEvent event) {
+            if (filter.matches(event)) {
+                live.onNext(event);
+            }
+        }
+
+        private void ended() {
+            if (subscriptions.remove(this) && live.hasSubscriber()) {
+                cutOff.increment();
+                LOG.debugf("a subscriber fell %d events behind and is cut off", config.subscriberBuffer());
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.charon.jobs.events;
+
+import io.charon.jobs.support.Api;
+import io.charon.jobs.support.SseClient;
+import io.charon.jobs.support.SseClient.Message;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import io.smallrye.mutiny.subscription.BackPressureFailure;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Subscribers that stop reading: jobs and other subscribers go on at full pace, and the stalled
+ * one is cut off once its small buffer is full, then resumes from the store missing nothing.
+ */
+@QuarkusTest
+@TestProfile(SlowSubscriberTest.SmallBuffers.class)
+class SlowSubscriberTest {
+
+    public static class SmallBuffers implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("charon.events.subscriber-buffer", "8");
+        }
+    }
+
+    @Inject
+    EventFeed feed;
+
+    @Test
+    void aStalledSubscriberDelaysNoJobAndNoOtherSubscriberAndResumesWithoutGaps() throws Exception {
+        String tag = "slow-" + UUID.randomUUID();
+        EventFilter mine = new EventFilter(null, null, tag);
+        // requests nothing: the feed may only buffer for it
+        AssertSubscriber<FeedEvent> stalled = feed.subscribe(mine).subscribe().withSubscriber(AssertSubscriber.create(0));
+        try (Socket stalledHttp = stalledSseConnection("/api/v1/events");
+             SseClient reader = SseClient.open("/api/v1/events?after=0&tag=" + tag)) {
+            int jobs = 6;
+            List<String> ids = IntStream.range(0, jobs)
+                    .mapToObj(i -> Api.submit(Api.with(Api.job("job-" + i, "hello.yml"), "tags", List.of(tag))))
+                    .toList();
+            ids.forEach(id -> assertThat(Api.awaitTerminal(id).getString("status")).isEqualTo("completed"));
+
+            int[] ended = {0};
+            List<Message> received = reader.until(m -> m.event().equals("job.completed") && ++ended[0] == jobs,
+                    Duration.ofSeconds(60));
+            List<Long> stored = storedIds(ids);
+            assertThat(received).extracting(m -> Long.parseLong(m.id())).isEqualTo(stored);
+
+            // the stalled subscriber holds what its buffer kept, then learns it was cut off
+            stalled.request(Long.MAX_VALUE);
+            stalled.awaitFailure(Duration.ofSeconds(10)).assertFailedWith(BackPressureFailure.class);
+            List<FeedEvent> kept = stalled.getItems();
+            assertThat(kept).hasSize(8);
+            assertThat(kept).extracting(FeedEvent::id).isEqualTo(stored.subList(0, 8));
+
+            // and resumes from the last event it received, missing nothing, repeating nothing
+            AssertSubscriber<FeedEvent> resumed = feed.subscribe(mine, OptionalLong.of(kept.get(7).id()))
+                    .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+            await().atMost(Duration.ofSeconds(10)).until(() -> resumed.getItems().size() == stored.size() - 8);
+            resumed.cancel();
+            List<Long> all = new ArrayList<>(kept.stream().map(FeedEvent::id).toList());
+            all.addAll(resumed.getItems().stream().map(FeedEvent::id).toList());
+            assertThat(all).isEqualTo(stored);
+        }
+    }
+
+    /** An SSE request on a connection whose client never reads a byte of the answer. */
+    private static Socket stalledSseConnection(String path) throws Exception {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(1024);
+        socket.connect(new java.net.InetSocketAddress("localhost", RestAssured.port));
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    private static List<Long> storedIds(List<String> jobIds) {
+        return jobIds.stream().flatMap(id -> Api.events(id).stream())
+                .map(e -> ((Number) e.get("id")).longValue()).sorted().toList();
+    }
+}
