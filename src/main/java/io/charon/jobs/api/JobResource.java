@@ -5,6 +5,7 @@ import io.charon.jobs.config.EventsConfig;
 import io.charon.jobs.events.JobCompletionWaiters;
 import io.charon.jobs.events.LogFollower;
 import io.charon.jobs.execution.LogFiles;
+import io.charon.jobs.job.IdempotencyKeys;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobFilter;
 import io.charon.jobs.job.JobPage;
@@ -13,6 +14,7 @@ import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.JobType;
 import io.charon.jobs.job.Priority;
 import io.charon.jobs.job.SubmissionParser;
+import io.charon.jobs.job.Submitted;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -66,11 +68,26 @@ public class JobResource {
         this.config = config;
     }
 
-    /** The body is read as bytes and parsed here, so that any malformed body gets the same 400 problem. */
+    /**
+     * The body is read as bytes and parsed here, so that any malformed body gets the same 400
+     * problem. With an {@code Idempotency-Key}, a repeat of the same request answers 200 with the
+     * job the first one created (and {@code Idempotent-Replayed: true}); the same key with a
+     * different request answers 409.
+     */
     @POST
-    public Response submit(byte[] body, @Context UriInfo uri) {
-        return created(jobs.submit(parser.parse(body), user.id()), uri.getBaseUriBuilder());
+    public Response submit(byte[] body, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
+                           @Context UriInfo uri) {
+        String key = IdempotencyKeys.validated(idempotencyKey);
+        Submitted submitted = jobs.submit(parser.parse(body), user.id(), key);
+        if (submitted.created()) {
+            return created(submitted.job(), uri.getBaseUriBuilder());
+        }
+        String id = submitted.job().getId();
+        return Response.ok(full(id)).location(uri.getBaseUriBuilder().path(JobResource.class).path(id).build())
+                .header(REPLAYED_HEADER, "true").build();
     }
+
+    static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
     /** Stops a job that has not ended: at once when waiting, by killing its process tree when running. */
     @POST

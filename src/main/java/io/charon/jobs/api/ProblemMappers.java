@@ -1,5 +1,6 @@
 package io.charon.jobs.api;
 
+import io.charon.jobs.job.IdempotencyConflictException;
 import io.charon.jobs.job.IllegalTransitionException;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobConflictException;
@@ -29,6 +30,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response conflict(JobConflictException e) {
         return Problem.response(409, "job-conflict", "Not possible in the job's current status", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response idempotencyConflict(IdempotencyConflictException e) {
+        return Problem.response(409, "idempotency-key-reused", "Idempotency key already used", e.getMessage(), null);
     }
 
     @ServerExceptionMapper

@@ -22,7 +22,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
@@ -48,11 +50,15 @@ public class JobService {
     private final RetryPolicy retryPolicy;
     private final EventRecorder events;
     private final AtomicLong lastCreationMillis = new AtomicLong();
-    private final GroupCommit<NewJob, Job> submissions;
+    private final GroupCommit<NewJob, Submitted> submissions;
     private final GroupCommit<RunOutcome, Optional<JobStatus>> outcomes;
 
-    public JobService(SubmissionValidator validator, RetryPolicy retryPolicy, EventRecorder events) {
+    private final RequestFingerprint fingerprint;
+
+    public JobService(SubmissionValidator validator, RetryPolicy retryPolicy, EventRecorder events,
+                      RequestFingerprint fingerprint) {
         this.validator = validator;
+        this.fingerprint = fingerprint;
         this.retryPolicy = retryPolicy;
         this.events = events;
         this.submissions = new GroupCommit<>("charon-submissions", SUBMISSION_BATCH,
@@ -64,12 +70,29 @@ public class JobService {
 
     /** Validates and stores a new job; when this returns, the job is committed to disk. */
     public Job submit(JobSubmission submission, String userId) {
-        JobSpec spec = validator.validate(submission);
-        return submissions.write(new NewJob(spec, userId, "created by " + userId));
+        return submit(submission, userId, null).job();
     }
 
-    /** A job to store, and the message of its {@code job.created} event. */
-    private record NewJob(JobSpec spec, String userId, String note) {
+    /**
+     * Validates and stores a new job, once per idempotency key: a repeat of the same request
+     * with the same key (per user) returns the job the first one created, a different request
+     * with that key is refused. When this returns, the job is committed to disk.
+     *
+     * @param idempotencyKey null for none
+     * @throws IdempotencyConflictException the key was used for a different request
+     */
+    public Submitted submit(JobSubmission submission, String userId, String idempotencyKey) {
+        JobSpec spec = validator.validate(submission);
+        Idempotency idempotency = idempotencyKey == null ? null
+                : new Idempotency(idempotencyKey, fingerprint.of(spec));
+        return submissions.write(new NewJob(spec, userId, "created by " + userId, idempotency));
+    }
+
+    /** A job to store, the message of its {@code job.created} event, and its idempotency key if any. */
+    private record NewJob(JobSpec spec, String userId, String note, Idempotency idempotency) {
+    }
+
+    private record Idempotency(String key, String requestHash) {
     }
 
     @PreDestroy
@@ -90,11 +113,12 @@ public class JobService {
             JobSpec again = new JobSpec(spec.name(), spec.type(), spec.priority(), spec.playbook(), spec.inventory(),
                     spec.variables(), spec.tags(), spec.description(), null, spec.timeout(), spec.dependsOn(),
                     spec.maxRetries(), spec.retryDelay());
-            GroupCommit.Result<Job> stored = store(List.of(new NewJob(again, userId, "relaunch of " + id + " by " + userId))).get(0);
+            GroupCommit.Result<Submitted> stored = store(List.of(
+                    new NewJob(again, userId, "relaunch of " + id + " by " + userId, null))).get(0);
             if (stored.error() != null) {
                 throw stored.error();
             }
-            return stored.value();
+            return stored.value().job();
         });
     }
 
@@ -104,14 +128,28 @@ public class JobService {
      * the link rows in one batch per table, and each job's events are recorded before its row is
      * written, so the row goes in once with its final event counter instead of being updated.
      * A job whose dependencies are missing is refused alone, before anything of it is written.
+     * A submission whose idempotency key is already stored (or earlier in the batch) gets that
+     * key's job instead, or a conflict when its request differs.
      */
-    private List<GroupCommit.Result<Job>> store(List<NewJob> submissions) {
+    private List<GroupCommit.Result<Submitted>> store(List<NewJob> submissions) {
         Instant now = now();
-        List<GroupCommit.Result<Job>> results = new ArrayList<>(submissions.size());
+        List<GroupCommit.Result<Submitted>> results = new ArrayList<>(submissions.size());
         List<Job> created = new ArrayList<>(submissions.size());
         List<JobEvent> firstEvents = new ArrayList<>(submissions.size() * 2);
+        Map<List<String>, KeyedJob> keys = new HashMap<>();
         for (NewJob submission : submissions) {
             JobSpec spec = submission.spec();
+            Idempotency idempotency = submission.idempotency();
+            List<String> key = idempotency == null ? null : List.of(submission.userId(), idempotency.key());
+            if (key != null) {
+                KeyedJob earlier = keys.containsKey(key) ? keys.get(key) : storedKey(key);
+                if (earlier != null) {
+                    results.add(earlier.requestHash().equals(idempotency.requestHash())
+                            ? GroupCommit.Result.of(new Submitted(earlier.job(), false))
+                            : GroupCommit.Result.failed(new IdempotencyConflictException(idempotency.key())));
+                    continue;
+                }
+            }
             List<Job> dependencies;
             try {
                 dependencies = loadDependencies(spec.dependsOn());
@@ -128,7 +166,10 @@ public class JobService {
                     .ifPresent(d -> firstEvents.add(job.endWithoutRunning(JobStatus.FAILED, dependencyFailure(d), now)));
             job.persist();
             created.add(job);
-            results.add(GroupCommit.Result.of(job));
+            if (key != null) {
+                keys.put(key, new KeyedJob(job, idempotency.requestHash(), true));
+            }
+            results.add(GroupCommit.Result.of(new Submitted(job, true)));
         }
         EntityManager em = Panache.getEntityManager();
         em.flush(); // the rows below reference the job rows
@@ -138,6 +179,7 @@ public class JobService {
                     Job::getTags, true);
             insertLinks(connection, "INSERT INTO job_dependencies (depends_on_id, job_id) VALUES (?, ?)", created,
                     Job::getDependsOn, false);
+            insertKeys(connection, keys, now);
         });
         firstEvents.forEach(this::save);
         return results;
@@ -166,6 +208,43 @@ public class JobService {
             if (any) {
                 insert.executeBatch();
             }
+        }
+    }
+
+    /** A job stored under an idempotency key; {@code isNew} when this batch creates it. */
+    private record KeyedJob(Job job, String requestHash, boolean isNew) {
+    }
+
+    /** The job stored under {@code key} (user, key), or null. */
+    private KeyedJob storedKey(List<String> key) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = Panache.getEntityManager()
+                .createNativeQuery("SELECT job_id, request_hash FROM idempotency_keys WHERE user_id = ?1 AND key = ?2")
+                .setParameter(1, key.get(0)).setParameter(2, key.get(1)).getResultList();
+        if (rows.isEmpty()) {
+            return null;
+        }
+        Job job = Job.findById(rows.get(0)[0]);
+        return new KeyedJob(job, (String) rows.get(0)[1], false);
+    }
+
+    private static void insertKeys(Connection connection, Map<List<String>, KeyedJob> keys, Instant now)
+            throws SQLException {
+        List<Map.Entry<List<String>, KeyedJob>> fresh = keys.entrySet().stream().filter(e -> e.getValue().isNew()).toList();
+        if (fresh.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO idempotency_keys (user_id, key, request_hash, job_id, created_at) VALUES (?, ?, ?, ?, ?)")) {
+            for (Map.Entry<List<String>, KeyedJob> entry : fresh) {
+                insert.setString(1, entry.getKey().get(0));
+                insert.setString(2, entry.getKey().get(1));
+                insert.setString(3, entry.getValue().requestHash());
+                insert.setString(4, entry.getValue().job().getId());
+                insert.setTimestamp(5, Timestamp.from(now));
+                insert.addBatch();
+            }
+            insert.executeBatch();
         }
     }
 
