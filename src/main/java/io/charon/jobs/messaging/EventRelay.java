@@ -1,0 +1,220 @@
+package io.charon.jobs.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.charon.jobs.config.EventsConfig;
+import io.charon.jobs.events.EventFilter;
+import io.charon.jobs.events.EventHistory;
+import io.charon.jobs.events.FeedEvent;
+import io.charon.jobs.job.RecordedEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Publishes every stored event, in store order, on the outgoing channel {@code job-events}
+ * (with the RabbitMQ bridge on: to the topic exchange, routing key = event type), as a
+ * CloudEvent. The event table is the outbox: a batch is sent, and the relay's cursor moves past
+ * it only once the channel confirmed every message of it (publisher confirms with RabbitMQ).
+ * While the broker is unreachable, jobs go on and events wait in the store; the relay tries
+ * again with growing pauses and, once the broker is back, delivers everything in order.
+ * Delivery is at least once: a batch cut short is sent again, with the same CloudEvent ids.
+ */
+@ApplicationScoped
+public class EventRelay {
+
+    private static final Logger LOG = Logger.getLogger(EventRelay.class);
+    static final String CURSOR = "job-events";
+    static final int BATCH = 256;
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(500);
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(15);
+    /** The cursor is written at most this often: a crash repeats at most this much, never loses. */
+    private static final long SAVE_EVERY_MILLIS = 200;
+
+    private final EventHistory history;
+    private final RelayCursors cursors;
+    private final EventsConfig config;
+    private final ObjectMapper json;
+    private final Emitter<String> channel;
+    private final Counter published;
+    private final ScheduledThreadPoolExecutor relayThread;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    /** Only the relay thread touches these. */
+    private long cursor;
+    private long savedCursor;
+    private long savedAt;
+    private Duration pause = FIRST_PAUSE;
+    private boolean failing;
+    private volatile boolean started;
+
+    public EventRelay(EventHistory history, RelayCursors cursors, EventsConfig config, ObjectMapper json,
+                      @Channel("job-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * BATCH)
+                      Emitter<String> channel, MeterRegistry metrics) {
+        this.history = history;
+        this.cursors = cursors;
+        this.config = config;
+        this.json = json;
+        this.channel = channel;
+        this.published = Counter.builder("charon.events.published")
+                .description("Events confirmed by the job-events channel").register(metrics);
+        this.relayThread = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "charon-event-relay");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // a retry waiting for the broker is not worth holding up shutdown for
+        relayThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    void start(@Observes StartupEvent event) {
+        relayThread.execute(() -> {
+            // the first start with a bridge publishes from now on, not the whole history
+            cursor = cursors.read(CURSOR).orElseGet(() -> {
+                long now = history.lastId();
+                cursors.save(CURSOR, now);
+                return now;
+            });
+            savedCursor = cursor;
+            started = true;
+            relay();
+        });
+        long every = config.pollInterval().toMillis();
+        relayThread.scheduleWithFixedDelay(this::wake, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) RecordedEvent event) {
+        wake();
+    }
+
+    private void wake() {
+        if (started && !failing && wakePending.compareAndSet(false, true)) {
+            try {
+                relayThread.execute(this::relay);
+            } catch (RejectedExecutionException stopping) {
+                wakePending.set(false);
+            }
+        }
+    }
+
+    private void relay() {
+        wakePending.set(false);
+        try {
+            List<FeedEvent> batch;
+            do {
+                batch = history.after(cursor, EventFilter.all(), BATCH);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                send(batch);
+                cursor = batch.get(batch.size() - 1).id();
+                published.increment(batch.size());
+                saveCursor(false);
+            } while (batch.size() == BATCH);
+            saveCursor(true);
+            if (failing) {
+                LOG.infof("the job-events channel takes events again; relayed up to event %d", cursor);
+                failing = false;
+                pause = FIRST_PAUSE;
+            }
+        } catch (RuntimeException | TimeoutException e) {
+            if (!failing) {
+                LOG.warnf("events cannot be published on the job-events channel (%s); they wait in the store",
+                        e.getMessage());
+            }
+            failing = true;
+            relayThread.schedule(this::relay, pause.toMillis(), TimeUnit.MILLISECONDS);
+            pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+        }
+    }
+
+    /** Sends a batch and waits until the channel confirmed all of it. */
+    private void send(List<FeedEvent> batch) throws TimeoutException {
+        List<CompletableFuture<Void>> confirmations = new ArrayList<>(batch.size());
+        for (FeedEvent event : batch) {
+            CloudEvent cloudEvent = CloudEvent.of(event, config.source());
+            CompletableFuture<Void> confirmed = new CompletableFuture<>();
+            confirmations.add(confirmed);
+            OutgoingRabbitMQMetadata rabbit = new OutgoingRabbitMQMetadata.Builder()
+                    .withRoutingKey(event.type())
+                    .withContentType(CloudEvent.MEDIA_TYPE)
+                    .withMessageId(cloudEvent.id())
+                    .withDeliveryMode(2)
+                    .withTimestamp(event.timestamp().atZone(ZoneOffset.UTC))
+                    .build();
+            channel.send(Message.of(encode(cloudEvent))
+                    .addMetadata(rabbit)
+                    .withAck(() -> {
+                        confirmed.complete(null);
+                        return CompletableFuture.completedFuture(null);
+                    })
+                    .withNack(failure -> {
+                        confirmed.completeExceptionally(failure);
+                        return CompletableFuture.completedFuture(null);
+                    }));
+        }
+        try {
+            CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
+                    .get(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private void saveCursor(boolean now) {
+        long time = System.currentTimeMillis();
+        if (cursor != savedCursor && (now || time - savedAt >= SAVE_EVERY_MILLIS)) {
+            cursors.save(CURSOR, cursor);
+            savedCursor = cursor;
+            savedAt = time;
+        }
+    }
+
+    private String encode(CloudEvent event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode event " + event.id(), e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        relayThread.shutdown();
+        try {
+            relayThread.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (started && cursor != savedCursor) {
+            try {
+                cursors.save(CURSOR, cursor);
+            } catch (RuntimeException e) {
+                LOG.debugf("relay cursor not saved at shutdown: %s", e.getMessage());
+            }
+        }
+    }
+}
