@@ -34,6 +34,9 @@ final class Options {
             new Option("minutes", "10", "0.25", "memory: length of the steady run"),
             new Option("steady-rate", "500", "50", "memory: jobs per second in the steady run"),
             new Option("sample-seconds", "10", "5", "memory: resident-memory sampling interval"),
+            new Option("subscribers", "10", "3", "sse-fanout: SSE subscribers on /api/v1/events"),
+            new Option("sse-rate", "1000", "50", "sse-fanout: jobs per second submitted (noop runner)"),
+            new Option("sse-seconds", "20", "2", "sse-fanout: duration of the load"),
             new Option("jvm-opts", "-Xmx256m -XX:+UseSerialGC", "-Xmx256m -XX:+UseSerialGC",
                     "JVM options of the service process (all scenarios)"));
 

@@ -1,13 +1,35 @@
 package io.charon.bench;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
- * Scenario 8, sse-fanout: many subscribers on a server-sent event stream of job events. The
- * service has no SSE endpoint yet, so this only says so; when one exists, this is where the
- * subscribers go.
+ * Scenario 8, sse-fanout: {@code --subscribers} clients follow {@code GET /api/v1/events} while
+ * jobs arrive at {@code --sse-rate} per second for {@code --sse-seconds} (noop runner: each job
+ * makes its created, queued, started and completed events without a process). Every subscriber
+ * must receive every event, in order, exactly once: the ids of the store are consecutive, so a
+ * subscriber's ids must run from the first to the last without a hole or a repeat. Lag = the
+ * moment a subscriber parsed an event − the event's own timestamp (taken when it was recorded,
+ * before its commit; both from this machine's clock).
  */
 final class SseFanoutScenario extends Scenario {
+
+    static final Figure LOST = Figure.atMost("events lost or repeated, all subscribers", "", 0, 0);
+    static final Figure LAG_P50 = Figure.info("lag p50", "ms", 1);
+    static final Figure LAG_P99 = Figure.atMost("lag p99", "ms", 1, 100);
+    static final Figure LAG_MAX = Figure.info("lag max", "ms", 1);
+    static final Figure EVENTS = Figure.info("events per subscriber", "", 0);
+    static final Figure DELIVERED = Figure.info("messages delivered, all subscribers", "msg/s", 0);
+    static final Figure RATE = Figure.info("achieved job rate", "jobs/s", 0);
 
     @Override
     String name() {
@@ -16,21 +38,156 @@ final class SseFanoutScenario extends Scenario {
 
     @Override
     String summary() {
-        return "job events fanned out to many SSE subscribers";
+        return "job events of a steady load fanned out to many SSE subscribers: none lost, lag";
     }
 
     @Override
     Map<String, String> settings(Options options) {
-        return Map.of();
-    }
-
-    @Override
-    String unavailable(Options options) {
-        return "no SSE endpoint";
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("subscribers", options.text("subscribers"));
+        settings.put("sse-rate", options.text("sse-rate"));
+        settings.put("sse-seconds", options.text("sse-seconds"));
+        settings.put("workers", options.text("workers"));
+        return settings;
     }
 
     @Override
     RunFigures runOnce(RunContext run) {
-        throw new IllegalStateException("unavailable");
+        Options options = run.options();
+        int workers = options.integer("workers");
+        ServiceUnderTest service = run.start(run.service("service").workers(workers, workers)
+                .set("charon.jobs.runner", "noop"));
+        ServiceClient client = service.client();
+
+        List<Subscriber> subscribers = new ArrayList<>();
+        for (int i = 0; i < options.integer("subscribers"); i++) {
+            subscribers.add(new Subscriber(client));
+        }
+        // one job seen by all: every subscriber is connected and registered before the load
+        ServiceClient.expect(client.send(client.submitRequest("sse-warmup", null)), 201);
+        awaitCompleted(subscribers, 1, Duration.ofSeconds(30), service);
+
+        double rate = options.decimal("sse-rate");
+        long count = Math.round(rate * options.decimal("sse-seconds"));
+        LoadGenerator.Outcome load = LoadGenerator.openLoop(client.http(), rate, count,
+                Duration.ofSeconds((long) Math.ceil(options.decimal("sse-seconds") * 3)), 256, 201,
+                index -> client.submitRequest("sse-" + index, null), null);
+        if (load.errors() > 0) {
+            throw new ScenarioFailure(load.errors() + " submissions failed, first: " + load.firstError());
+        }
+        awaitCompleted(subscribers, 1 + load.ok(), Duration.ofSeconds(120), service);
+        subscribers.forEach(Subscriber::close);
+
+        long expected = subscribers.get(0).lastId - subscribers.get(0).firstId + 1;
+        long lost = 0;
+        Samples lag = new Samples();
+        for (Subscriber subscriber : subscribers) {
+            lost += subscriber.holesOrRepeats + Math.abs(expected - subscriber.received);
+            if (subscriber.lastId != subscribers.get(0).lastId || subscriber.firstId != subscribers.get(0).firstId) {
+                lost += 1;
+            }
+            lag.addAll(subscriber.lag);
+        }
+        double seconds = load.elapsedNanos() / 1e9;
+        return new RunFigures()
+                .put(LOST, lost)
+                .put(LAG_P50, lag.percentileMillis(50))
+                .put(LAG_P99, lag.percentileMillis(99))
+                .put(LAG_MAX, lag.percentileMillis(100))
+                .put(EVENTS, expected)
+                .put(DELIVERED, expected * subscribers.size() / seconds)
+                .put(RATE, load.ok() / seconds)
+                .note(subscribers.size() + " subscribers, " + load.ok() + " jobs + 1 warm-up job; events = "
+                        + "created, queued, started, completed per job");
+    }
+
+    private static void awaitCompleted(List<Subscriber> subscribers, long jobs, Duration atMost, ServiceUnderTest service) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (subscribers.stream().anyMatch(s -> s.completed.get() < jobs)) {
+            if (System.nanoTime() > deadline) {
+                throw new ScenarioFailure("subscribers saw " + subscribers.stream().map(s -> s.completed.get()).toList()
+                        + " job.completed events, expected " + jobs);
+            }
+            service.assertAlive();
+            subscribers.forEach(Subscriber::assertOpen);
+            Pause.millis(20);
+        }
+    }
+
+    /** One SSE client of the whole event stream, checking order and measuring lag as it reads. */
+    private static final class Subscriber {
+
+        private final CompletableFuture<HttpResponse<Stream<String>>> response;
+        private final AtomicLong completed = new AtomicLong();
+        private final Samples lag = new Samples();
+        private volatile long firstId = -1;
+        private volatile long lastId = -1;
+        private volatile long received;
+        private volatile long holesOrRepeats;
+        private volatile String failure;
+
+        Subscriber(ServiceClient client) {
+            HttpRequest request = HttpRequest.newBuilder(client.uri("/api/v1/events?after=0"))
+                    .header("Accept", "text/event-stream").GET().build();
+            response = client.http().sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+            response.thenAccept(answer -> {
+                Thread reader = new Thread(() -> read(answer.body()), "sse-subscriber");
+                reader.setDaemon(true);
+                reader.start();
+            }).exceptionally(error -> {
+                failure = error.toString();
+                return null;
+            });
+        }
+
+        private void read(Stream<String> lines) {
+            long id = -1;
+            String event = null;
+            try (lines) {
+                for (String line : (Iterable<String>) lines::iterator) {
+                    if (line.startsWith("id:")) {
+                        id = Long.parseLong(line.substring(3).trim());
+                    } else if (line.startsWith("event:")) {
+                        event = line.substring(6).trim();
+                    } else if (line.startsWith("data:")) {
+                        long now = WallClock.epochNanos();
+                        accept(id, event, line, now);
+                    }
+                }
+                failure = failure == null ? "the stream ended" : failure;
+            } catch (RuntimeException e) {
+                failure = failure == null ? e.toString() : failure;
+            }
+        }
+
+        private void accept(long id, String event, String data, long receivedNanos) {
+            if (firstId < 0) {
+                firstId = id;
+            } else if (id != lastId + 1) {
+                holesOrRepeats++;
+            }
+            lastId = id;
+            received++;
+            int at = data.indexOf("\"timestamp\":\"");
+            if (at >= 0) {
+                Instant stamp = Instant.parse(data.substring(at + 13, data.indexOf('"', at + 13)));
+                lag.add(Math.max(0, receivedNanos - WallClock.epochNanos(stamp)));
+            }
+            if ("job.completed".equals(event)) {
+                completed.incrementAndGet();
+            }
+        }
+
+        void assertOpen() {
+            if (failure != null) {
+                throw new ScenarioFailure("an SSE subscriber failed: " + failure);
+            }
+        }
+
+        void close() {
+            failure = "closed";
+            response.thenAccept(answer -> answer.body().close());
+            response.cancel(true);
+        }
     }
 }

@@ -162,16 +162,7 @@ public class EventRelay {
                     .withDeliveryMode(2)
                     .withTimestamp(event.timestamp().atZone(ZoneOffset.UTC))
                     .build();
-            channel.send(Message.of(encode(cloudEvent))
-                    .addMetadata(rabbit)
-                    .withAck(() -> {
-                        confirmed.complete(null);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .withNack(failure -> {
-                        confirmed.completeExceptionally(failure);
-                        return CompletableFuture.completedFuture(null);
-                    }));
+            channel.send(Confirmations.reporting(Message.of(encode(cloudEvent)).addMetadata(rabbit), confirmed));
         }
         try {
             CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))

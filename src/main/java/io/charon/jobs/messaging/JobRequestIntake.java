@@ -107,15 +107,8 @@ public class JobRequestIntake {
         if (rejection.idempotencyKey() != null) {
             headers.withHeader(IdempotencyKeys.HEADER, rejection.idempotencyKey());
         }
-        rejects.send(Message.of(rejection.body(), Metadata.of(rejection, headers.build()))
-                .withAck(() -> {
-                    confirmed.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(failure -> {
-                    confirmed.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
+        rejects.send(Confirmations.reporting(Message.of(rejection.body(), Metadata.of(rejection, headers.build())),
+                confirmed));
         return confirmed.thenCompose(sent -> original.ack()).exceptionallyCompose(original::nack);
     }
 

@@ -25,17 +25,8 @@ public class LocalJobRequests {
      */
     public CompletionStage<Void> request(byte[] json, String idempotencyKey) {
         CompletableFuture<Void> handled = new CompletableFuture<>();
-        Message<byte[]> message = Message.of(json)
-                .addMetadata(new JobRequestMetadata(idempotencyKey))
-                .withAck(() -> {
-                    handled.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(failure -> {
-                    handled.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                });
-        requests.onNext(message);
+        requests.onNext(Confirmations.reporting(Message.of(json).addMetadata(new JobRequestMetadata(idempotencyKey)),
+                handled));
         return handled;
     }
 
