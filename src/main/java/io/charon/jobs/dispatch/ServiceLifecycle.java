@@ -24,6 +24,12 @@ import java.time.Duration;
 @ApplicationScoped
 public class ServiceLifecycle {
 
+    /**
+     * Shutdown observers with this priority run after this one's hand-back of running jobs, so
+     * they still see its events (observers run in ascending priority; the default is 2500).
+     */
+    public static final int AFTER_SERVICE_LIFECYCLE = 3000;
+
     private static final Logger LOG = Logger.getLogger(ServiceLifecycle.class);
 
     private final Dispatcher dispatcher;

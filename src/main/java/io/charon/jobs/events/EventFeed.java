@@ -4,12 +4,13 @@ import io.charon.jobs.config.EventsConfig;
 import io.charon.jobs.job.RecordedEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
-import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -24,6 +25,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+
+import static io.charon.jobs.dispatch.ServiceLifecycle.AFTER_SERVICE_LIFECYCLE;
 
 /**
  * Live lifecycle events for subscribers in this process (SSE clients and embedding code).
@@ -164,8 +167,8 @@ public class EventFeed {
         }
     }
 
-    @PreDestroy
-    void stop() {
+    /** At shutdown, before the store closes: no more reads, and every stream ends cleanly. */
+    void stop(@Observes @Priority(AFTER_SERVICE_LIFECYCLE) ShutdownEvent event) {
         feedThread.shutdownNow();
         subscriptions.forEach(subscription -> subscription.live.onComplete());
     }

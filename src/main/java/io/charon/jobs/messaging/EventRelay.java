@@ -9,9 +9,10 @@ import io.charon.jobs.events.FeedEvent;
 import io.charon.jobs.job.RecordedEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
-import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -31,6 +32,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.charon.jobs.dispatch.ServiceLifecycle.AFTER_SERVICE_LIFECYCLE;
 
 /**
  * Publishes every stored event, in store order, on the outgoing channel {@code job-events}
@@ -192,8 +195,8 @@ public class EventRelay {
         }
     }
 
-    @PreDestroy
-    void stop() {
+    /** At shutdown, before the store closes: the relay stops and keeps its position. */
+    void stop(@Observes @Priority(AFTER_SERVICE_LIFECYCLE) ShutdownEvent event) {
         relayThread.shutdown();
         try {
             relayThread.awaitTermination(2, TimeUnit.SECONDS);
