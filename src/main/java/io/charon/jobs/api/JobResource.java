@@ -8,7 +8,6 @@ import io.charon.jobs.job.JobFilter;
 import io.charon.jobs.job.JobPage;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.job.JobStatus;
-import io.charon.jobs.job.JobType;
 import io.charon.jobs.job.Priority;
 import io.charon.jobs.job.SubmissionParser;
 import io.smallrye.common.annotation.Blocking;
@@ -106,7 +105,7 @@ public class JobResource {
             }
         }
         JobFilter filter = new JobFilter(statuses,
-                QueryParameters.parse("type", type, "one of ansible, provisioning", JobType::fromWireName),
+                QueryParameters.jobType("type", type),
                 QueryParameters.parse("priority", priority, "one of low, normal, high, critical or 1, 5, 10, 15",
                         Priority::parse),
                 emptyToNull(tag), emptyToNull(userId),
