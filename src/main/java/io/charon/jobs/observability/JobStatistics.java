@@ -10,26 +10,30 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Statistics computed by SQLite in one statement, never by loading jobs. Without a tag the jobs
- * are a range scan of the covering index {@code ix_jobs_stats} (creation time first, then every
- * column the statement reads); with a tag, the tag's listing index selects them. The statement
- * runs in autocommit, so it never takes the store's write lock.
+ * Statistics computed by SQLite in one statement (one snapshot of the store), never by loading
+ * jobs. Without a tag, the jobs are read from the covering index {@code ix_jobs_stats} (type,
+ * status, created_at, user_id, retry_count, duration_ms): one range per type and status for the
+ * window, grouped in index order without a sort. Percentiles are nearest-rank: the durations are
+ * sorted once per type and once over all, and only the rows at the wanted ranks come back. With a
+ * tag, the tag's listing index selects the jobs. The statement runs in autocommit, so it never
+ * takes the store's write lock.
  */
 @ApplicationScoped
 public class JobStatistics {
 
-    /** Finished statuses, as an SQL list. */
-    private static final String TERMINAL = JobStatus.TERMINAL.stream().map(s -> "'" + s.wireName() + "'")
-            .collect(Collectors.joining(", ", "(", ")"));
     private static final int P50 = 50;
     private static final int P95 = 95;
 
@@ -46,20 +50,9 @@ public class JobStatistics {
         for (JobType type : JobType.values()) {
             tallies.put(Optional.of(type), new Tally());
         }
-        // one statement, so that counts and percentiles come from the same snapshot of the store
-        String sql = "WITH sel AS (SELECT j.type AS type, j.status AS status, j.retry_count AS retries,"
-                + " j.duration_ms AS ms " + jobs.sql() + "),"
-                + " d AS (SELECT type, ms FROM sel WHERE status IN " + TERMINAL + " AND ms IS NOT NULL),"
-                + " ranked AS (SELECT type, ms, ROW_NUMBER() OVER (PARTITION BY type ORDER BY ms) AS rn,"
-                + " COUNT(*) OVER (PARTITION BY type) AS n FROM d"
-                + " UNION ALL SELECT NULL, ms, ROW_NUMBER() OVER (ORDER BY ms), COUNT(*) OVER () FROM d)"
-                // per type and status: how many, their retries, and how many ran for how long in all
-                + " SELECT 'count', type, status, COUNT(*), SUM(retries), COUNT(ms), SUM(ms) FROM sel GROUP BY type, status"
-                // nearest-rank percentiles of run durations: the row whose rank is ceil(n * p / 100)
-                + " UNION ALL SELECT 'rank', type, NULL, n, rn, ms, NULL FROM ranked"
-                + " WHERE rn IN ((n * " + P50 + " + 99) / 100, (n * " + P95 + " + 99) / 100)";
+        List<Ranked> ranked = new ArrayList<>();
         try (Connection connection = store.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+             PreparedStatement statement = connection.prepareStatement(sql(jobs))) {
             for (int i = 0; i < jobs.params().size(); i++) {
                 statement.setObject(i + 1, jobs.params().get(i));
             }
@@ -73,11 +66,13 @@ public class JobStatistics {
                                 tally.add(status.get(), row.getLong(4), row.getLong(5), row.getLong(6), row.getLong(7));
                             }
                         }
-                    } else if (type.isPresent() || row.getString(2) == null) {
-                        tallies.get(type).rank(row.getLong(4), row.getLong(5), row.getLong(6));
+                    } else {
+                        ranked.add(new Ranked(type, row.getLong(4), row.getLong(5)));
                     }
                 }
             }
+            // every count is in before a rank is placed: a rank is a percentile relative to its group's runs
+            ranked.forEach(r -> tallies.get(r.group()).rank(r.rank(), r.ms()));
         } catch (SQLException e) {
             throw new IllegalStateException("statistics query failed: " + e.getMessage(), e);
         }
@@ -88,8 +83,51 @@ public class JobStatistics {
         return new Statistics(tallies.get(Optional.<JobType>empty()).breakdown(), Collections.unmodifiableMap(byType));
     }
 
-    /** The FROM and WHERE clauses selecting the filter's jobs as {@code j}, and their parameters. */
-    private record Selection(String sql, List<Object> params) {
+    /**
+     * Rows {@code ('count', type, status, jobs, retries, runs, run ms)} per type and status, then
+     * {@code ('rank', type or NULL for all, rank, ms)} for each wanted rank, the rank worked out
+     * from the counts: {@code ceil(n * p / 100)} among the n runs.
+     */
+    private static String sql(Selection jobs) {
+        List<String> ranks = new ArrayList<>();
+        for (int p : new int[]{P50, P95}) {
+            ranks.add("SELECT type, (n * " + p + " + 99) / 100 AS rn FROM runs");
+            ranks.add("SELECT NULL, (SUM(n) * " + p + " + 99) / 100 FROM runs");
+        }
+        StringBuilder sql = new StringBuilder()
+                .append("WITH counts AS (SELECT j.type AS type, j.status AS status, COUNT(*) AS jobs,")
+                .append(" SUM(j.retry_count) AS retries, COUNT(j.duration_ms) AS runs, SUM(j.duration_ms) AS ms ")
+                .append(jobs.in(EnumSet.allOf(JobStatus.class))).append(" GROUP BY j.type, j.status),")
+                .append(" runs AS (SELECT type, SUM(runs) AS n FROM counts WHERE status IN ")
+                .append(list(JobStatus.TERMINAL.stream().map(JobStatus::wireName))).append(" GROUP BY type),")
+                .append(" ranks AS (").append(String.join(" UNION ", ranks)).append("),")
+                // without a tag, reading the index again for each sort is cheaper than a temporary copy
+                .append(" d AS ").append(jobs.byTag() ? "MATERIALIZED" : "NOT MATERIALIZED")
+                .append(" (SELECT j.type AS type, j.duration_ms AS ms ").append(jobs.in(JobStatus.TERMINAL))
+                .append(" AND j.duration_ms IS NOT NULL)")
+                .append(" SELECT 'count', type, status, jobs, retries, runs, ms FROM counts");
+        List<String> groups = new ArrayList<>(Arrays.stream(JobType.values()).map(t -> "'" + t.wireName() + "'").toList());
+        groups.add(null);
+        for (String type : groups) {
+            sql.append(" UNION ALL SELECT 'rank', ").append(type == null ? "NULL" : type).append(", NULL, rn, ms, NULL, NULL")
+                    .append(" FROM (SELECT ms, ROW_NUMBER() OVER (ORDER BY ms) AS rn FROM d")
+                    .append(type == null ? "" : " WHERE type = " + type).append(")")
+                    .append(" WHERE rn IN (SELECT rn FROM ranks WHERE type ").append(type == null ? "IS NULL" : "= " + type)
+                    .append(")");
+        }
+        return sql.toString();
+    }
+
+    private static String list(Stream<String> values) {
+        return values.map(v -> "'" + v + "'").collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    /**
+     * The FROM and WHERE clauses selecting the filter's jobs as {@code j}, with numbered
+     * parameters ({@code ?1}, {@code ?2}...) so that the clauses can appear several times in one
+     * statement and be bound once.
+     */
+    private record Selection(String sql, List<Object> params, boolean byTag) {
 
         static Selection of(StatsFilter filter) {
             List<Object> params = new ArrayList<>();
@@ -97,42 +135,54 @@ public class JobStatistics {
             String created;
             if (filter.tag() != null) {
                 // the tag's entries carry their job's creation time: its index selects the window
-                sql = new StringBuilder("FROM job_tags t JOIN jobs j ON j.id = t.job_id WHERE t.tag = ?");
                 params.add(filter.tag());
+                sql = new StringBuilder("FROM job_tags t JOIN jobs j ON j.id = t.job_id WHERE t.tag = ?1");
                 created = "t.created_at";
             } else {
-                sql = new StringBuilder("FROM jobs j INDEXED BY ix_jobs_stats WHERE 1 = 1");
+                // equality on the index's leading columns: one range per type and status
+                Stream<JobType> types = filter.type() == null ? Arrays.stream(JobType.values()) : Stream.of(filter.type());
+                sql = new StringBuilder("FROM jobs j INDEXED BY ix_jobs_stats WHERE j.type IN ")
+                        .append(list(types.map(JobType::wireName)));
                 created = "j.created_at";
             }
             if (filter.createdAfter() != null) {
-                sql.append(" AND ").append(created).append(" >= ?");
                 params.add(filter.createdAfter().toEpochMilli());
+                sql.append(" AND ").append(created).append(" >= ?").append(params.size());
             }
             if (filter.createdBefore() != null) {
-                sql.append(" AND ").append(created).append(" < ?");
                 params.add(filter.createdBefore().toEpochMilli());
+                sql.append(" AND ").append(created).append(" < ?").append(params.size());
             }
-            if (filter.type() != null) {
-                sql.append(" AND j.type = ?");
+            if (filter.type() != null && filter.tag() != null) {
                 params.add(filter.type().wireName());
+                sql.append(" AND j.type = ?").append(params.size());
             }
             if (filter.userId() != null) {
-                sql.append(" AND j.user_id = ?");
                 params.add(filter.userId());
+                sql.append(" AND j.user_id = ?").append(params.size());
             }
-            return new Selection(sql.toString(), params);
+            return new Selection(sql.toString(), params, filter.tag() != null);
         }
+
+        /** The selected jobs in one of {@code statuses} (for the index: one range per type and status). */
+        String in(Collection<JobStatus> statuses) {
+            return sql + " AND j.status IN " + list(statuses.stream().map(JobStatus::wireName));
+        }
+    }
+
+    /** A run duration at a wanted rank among the runs of a type (or of all types: empty). */
+    private record Ranked(Optional<JobType> group, long rank, long ms) {
     }
 
     /** Figures of one group as the rows arrive. */
     private static final class Tally {
         private long total;
         private long retries;
-        private long timed;
-        private long durationSum;
-        private final Map<JobStatus, Long> byStatus = new EnumMap<>(JobStatus.class);
+        private long runs;
+        private long runMillis;
         private Long p50;
         private Long p95;
+        private final Map<JobStatus, Long> byStatus = new EnumMap<>(JobStatus.class);
 
         Tally() {
             for (JobStatus status : JobStatus.values()) {
@@ -140,28 +190,28 @@ public class JobStatistics {
             }
         }
 
-        void add(JobStatus status, long count, long retrySum, long withDuration, long durations) {
-            total += count;
+        void add(JobStatus status, long jobs, long retrySum, long withDuration, long durations) {
+            total += jobs;
             retries += retrySum;
-            byStatus.merge(status, count, Long::sum);
+            byStatus.merge(status, jobs, Long::sum);
             if (status.isTerminal()) {
-                timed += withDuration;
-                durationSum += durations;
+                runs += withDuration;
+                runMillis += durations;
             }
         }
 
-        /** A duration of rank {@code rank} among {@code n}: it is a percentile if that rank is. */
-        void rank(long n, long rank, long ms) {
-            if (rank == (n * P50 + 99) / 100) {
+        /** The duration at {@code rank} among the group's runs: a wanted percentile (or two). */
+        void rank(long rank, long ms) {
+            if (rank == (runs * P50 + 99) / 100) {
                 p50 = ms;
             }
-            if (rank == (n * P95 + 99) / 100) {
+            if (rank == (runs * P95 + 99) / 100) {
                 p95 = ms;
             }
         }
 
         Statistics.Breakdown breakdown() {
-            Statistics.Durations durations = new Statistics.Durations(timed, timed == 0 ? null : (double) durationSum / timed,
+            Statistics.Durations durations = new Statistics.Durations(runs, runs == 0 ? null : (double) runMillis / runs,
                     p50, p95);
             return new Statistics.Breakdown(total, Collections.unmodifiableMap(byStatus), retries, durations);
         }
