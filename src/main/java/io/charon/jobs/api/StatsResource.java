@@ -9,10 +9,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
 
 /** Statistics of stored jobs, computed by the store (see {@link JobStatistics}). */
+@Tag(name = "Statistics", description = "Figures of stored jobs")
 @Path("/api/v1/stats")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
@@ -24,6 +28,14 @@ public class StatsResource {
         this.statistics = statistics;
     }
 
+    @Operation(summary = "Statistics of the jobs a filter selects", description = "Total, a count per status (every"
+            + " status, 0 when none), success rate (completed / finished), retries, and the mean and nearest-rank p50/p95"
+            + " of the run durations of finished jobs, in milliseconds; the same per type. Computed by the store.")
+    @Parameter(name = "createdAfter", description = "ISO-8601 instant, inclusive")
+    @Parameter(name = "createdBefore", description = "ISO-8601 instant, exclusive; later than createdAfter")
+    @Parameter(name = "type", description = "ansible or provisioning")
+    @Parameter(name = "tag", description = "Only jobs with this tag")
+    @Parameter(name = "userId", description = "Only jobs of this user")
     @GET
     public StatsView get(@QueryParam("createdAfter") String createdAfter,
                          @QueryParam("createdBefore") String createdBefore,
