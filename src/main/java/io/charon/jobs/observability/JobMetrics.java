@@ -23,8 +23,6 @@ import org.jboss.logging.Logger;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -192,7 +190,7 @@ public class JobMetrics {
 
     private static Map<String, JobFacts> jobFacts(Connection connection, List<String> ids) throws SQLException {
         Map<String, JobFacts> facts = new HashMap<>();
-        query(connection, "SELECT id, type, priority, duration_ms FROM jobs WHERE id IN (" + placeholders(ids.size()) + ")",
+        StoreReads.forEachRow(connection, "SELECT id, type, priority, duration_ms FROM jobs WHERE id IN (" + placeholders(ids.size()) + ")",
                 ids, row -> {
                     long duration = row.getLong(4);
                     facts.put(row.getString(1), new JobFacts(row.getString(2), Priority.ofValue(row.getInt(3)).wireName(),
@@ -215,14 +213,14 @@ public class JobMetrics {
         });
         String pairs = String.join(", ", Collections.nCopies(starts.size(), "(?, ?)"));
         // joined from a list of keys, so that each is one lookup in the (job_id, seq) index
-        query(connection, "WITH k (job_id, seq) AS (VALUES " + pairs + ") SELECT e.job_id, e.type, e.data, e.created_at"
+        StoreReads.forEachRow(connection, "WITH k (job_id, seq) AS (VALUES " + pairs + ") SELECT e.job_id, e.type, e.data, e.created_at"
                 + " FROM k JOIN job_events e ON e.job_id = k.job_id AND e.seq = k.seq", keys, row -> {
             Instant queued = Instant.ofEpochMilli(row.getLong(4));
             Instant nextStart = JobEventType.RETRIED.wireName().equals(row.getString(2)) ? nextStart(row.getString(3)) : null;
             due.put(row.getString(1), nextStart != null && nextStart.isAfter(queued) ? nextStart : queued);
         });
         List<String> ids = starts.stream().map(RecordedEvent::jobId).toList();
-        query(connection, "SELECT d.job_id, MAX(p.completed_at) FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id"
+        StoreReads.forEachRow(connection, "SELECT d.job_id, MAX(p.completed_at) FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id"
                 + " WHERE d.job_id IN (" + placeholders(ids.size()) + ") GROUP BY d.job_id", ids, row -> {
             Instant freed = Instant.ofEpochMilli(row.getLong(2));
             due.computeIfPresent(row.getString(1), (id, queued) -> freed.isAfter(queued) ? freed : queued);
@@ -236,24 +234,6 @@ public class JobMetrics {
             return next == null || !next.isTextual() ? null : Instant.parse(next.asText());
         } catch (IOException | RuntimeException e) {
             return null;
-        }
-    }
-
-    @FunctionalInterface
-    private interface RowReader {
-        void read(ResultSet row) throws SQLException;
-    }
-
-    private static void query(Connection connection, String sql, List<?> params, RowReader reader) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                statement.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    reader.read(rows);
-                }
-            }
         }
     }
 

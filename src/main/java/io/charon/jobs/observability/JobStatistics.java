@@ -5,9 +5,6 @@ import io.charon.jobs.job.JobType;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,26 +48,20 @@ public class JobStatistics {
             tallies.put(Optional.of(type), new Tally());
         }
         List<Ranked> ranked = new ArrayList<>();
-        try (Connection connection = store.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql(jobs))) {
-            for (int i = 0; i < jobs.params().size(); i++) {
-                statement.setObject(i + 1, jobs.params().get(i));
-            }
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    Optional<JobType> type = JobType.fromWireName(row.getString(2));
-                    if ("count".equals(row.getString(1))) {
-                        Optional<JobStatus> status = JobStatus.fromWireName(row.getString(3));
-                        if (type.isPresent() && status.isPresent()) {
-                            for (Tally tally : List.of(tallies.get(type), tallies.get(Optional.<JobType>empty()))) {
-                                tally.add(status.get(), row.getLong(4), row.getLong(5), row.getLong(6), row.getLong(7));
-                            }
+        try {
+            StoreReads.forEachRow(store, sql(jobs), jobs.params(), row -> {
+                Optional<JobType> type = JobType.fromWireName(row.getString(2));
+                if ("count".equals(row.getString(1))) {
+                    Optional<JobStatus> status = JobStatus.fromWireName(row.getString(3));
+                    if (type.isPresent() && status.isPresent()) {
+                        for (Tally tally : List.of(tallies.get(type), tallies.get(Optional.<JobType>empty()))) {
+                            tally.add(status.get(), row.getLong(4), row.getLong(5), row.getLong(6), row.getLong(7));
                         }
-                    } else {
-                        ranked.add(new Ranked(type, row.getLong(4), row.getLong(5)));
                     }
+                } else {
+                    ranked.add(new Ranked(type, row.getLong(4), row.getLong(5)));
                 }
-            }
+            });
             // every count is in before a rank is placed: a rank is a percentile relative to its group's runs
             ranked.forEach(r -> tallies.get(r.group()).rank(r.rank(), r.ms()));
         } catch (SQLException e) {

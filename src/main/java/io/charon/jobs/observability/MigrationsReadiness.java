@@ -7,10 +7,7 @@ import org.eclipse.microprofile.health.Readiness;
 import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -64,12 +61,10 @@ public class MigrationsReadiness implements HealthCheck {
         var response = HealthCheckResponse.named("migrations");
         Set<String> applied = new LinkedHashSet<>();
         List<String> failed = new ArrayList<>();
-        try (Connection connection = store.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT version, success FROM " + HISTORY
-                     + " WHERE version IS NOT NULL ORDER BY installed_rank")) {
-            while (rows.next()) {
-                (rows.getBoolean(2) ? applied : failed).add(rows.getString(1));
-            }
+        try {
+            StoreReads.forEachRow(store, "SELECT version, success FROM " + HISTORY
+                            + " WHERE version IS NOT NULL ORDER BY installed_rank", List.of(),
+                    row -> (row.getBoolean(2) ? applied : failed).add(row.getString(1)));
         } catch (SQLException e) {
             return response.down().withData("reason", "cannot read the migration history: " + e.getMessage()).build();
         }

@@ -6,12 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,12 +35,9 @@ public class QueueDepth {
             identity = "charon-queue-depth")
     void refresh() {
         Map<Priority, Long> fresh = zeros();
-        try (Connection connection = store.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(
-                     "SELECT priority, COUNT(*) FROM jobs WHERE status = 'queued' GROUP BY priority")) {
-            while (rows.next()) {
-                fresh.put(Priority.ofValue(rows.getInt(1)), rows.getLong(2));
-            }
+        try {
+            StoreReads.forEachRow(store, "SELECT priority, COUNT(*) FROM jobs WHERE status = 'queued' GROUP BY priority",
+                    List.of(), row -> fresh.put(Priority.ofValue(row.getInt(1)), row.getLong(2)));
             counts = Collections.unmodifiableMap(fresh);
         } catch (SQLException | RuntimeException e) {
             // keep the last counts; the store's own readiness check reports the store's trouble
