@@ -21,7 +21,9 @@ import java.util.function.IntFunction;
  * <li>a filtered page: {@code GET /api/v1/jobs?status=completed&limit=50}, and by tag
  * {@code GET /api/v1/jobs?tag=nightly&limit=50} (the tag is on about a tenth of the jobs);</li>
  * <li>one job: {@code GET /api/v1/jobs/{id}} of stored jobs spread over the whole history;</li>
- * <li>{@code GET /api/v1/stats?createdAfter=<24 h ago>} if the service has that endpoint.</li>
+ * <li>{@code GET /api/v1/stats?createdAfter=<24 h ago>} if the service has that endpoint: with
+ * the large store it must answer within 200 ms (about 34,000 jobs a day at a million jobs in
+ * 29.5 days).</li>
  * </ul>
  * Each request figure is the median of {@code --probes} sequential requests after a few unmeasured
  * ones. The seeded store is checked through the API ({@link SeedCheck}) before measuring.
@@ -29,6 +31,8 @@ import java.util.function.IntFunction;
 final class ScaleScenario extends Scenario {
 
     private static final int WARMUP_REQUESTS = 5;
+    /** Statistics of a day's jobs must answer within this with the large store. */
+    private static final double STATS_TARGET_MS = 200;
 
     private final SeededStores stores;
 
@@ -81,13 +85,19 @@ final class ScaleScenario extends Scenario {
         for (int size : sizes) {
             Map<Operation, Double> values = measure(run, size, figures);
             measured.add(values);
-            values.forEach((op, ms) -> figures.put(Figure.info(op.label + " at " + count(size), "ms", 2), ms));
+            boolean large = size == sizes.get(1);
+            values.forEach((op, ms) -> figures.put(op == Operation.STATS && large
+                    ? Figure.atMost(op.label + " at " + count(size), "ms", 2, STATS_TARGET_MS)
+                    : Figure.info(op.label + " at " + count(size), "ms", 2), ms));
         }
         for (Operation op : Operation.values()) {
             Double small = measured.get(0).get(op);
             Double large = measured.get(1).get(op);
             if (small != null && large != null) {
-                figures.put(Figure.atMost(op.label + " " + count(sizes.get(1)) + " / " + count(sizes.get(0)), "x", 2, 1.5),
+                String label = op.label + " " + count(sizes.get(1)) + " / " + count(sizes.get(0));
+                // a day of statistics covers a thousand times more jobs in the large store: its
+                // target is the absolute one above, the ratio only explains it
+                figures.put(op == Operation.STATS ? Figure.info(label, "x", 2) : Figure.atMost(label, "x", 2, 1.5),
                         large / small);
             }
         }

@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.util.Arrays;
@@ -27,6 +30,7 @@ import java.util.stream.Collectors;
 
 /** Lifecycle events of all jobs as Server-Sent Events, filtered, resumable with {@code Last-Event-ID}. */
 @Path("/api/v1/events")
+@Tag(name = "Events", description = "Lifecycle events of all jobs, live")
 public class EventResource {
 
     private static final Set<String> TYPES = Arrays.stream(JobEventType.values()).map(JobEventType::wireName)
@@ -44,6 +48,14 @@ public class EventResource {
      * that id come first, then live ones. A client too slow to keep up is disconnected once it has
      * read its buffer and reconnects with its last id.
      */
+    @Operation(summary = "Follow lifecycle events live (Server-Sent Events)", description = "Each message: id (the"
+            + " event's position in the store), event (its type) and the event as JSON data. With Last-Event-ID (or"
+            + " after) the stored events after that id come first, then live ones: no gap, no repeat.")
+    @Parameter(name = "type", description = "Repeatable or comma-separated event types, e.g. job.completed")
+    @Parameter(name = "jobId", description = "Only this job's events")
+    @Parameter(name = "tag", description = "Only events of jobs with this tag")
+    @Parameter(name = "after", description = "Start after this event id (as Last-Event-ID)")
+    @Parameter(name = "Last-Event-ID", description = "The id of the last event received")
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)

@@ -11,7 +11,6 @@ import io.charon.jobs.job.JobFilter;
 import io.charon.jobs.job.JobPage;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.job.JobStatus;
-import io.charon.jobs.job.JobType;
 import io.charon.jobs.job.Priority;
 import io.charon.jobs.job.SubmissionParser;
 import io.charon.jobs.job.Submitted;
@@ -34,6 +33,17 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -42,6 +52,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** The job API: submit, list, read, wait for, cancel and relaunch jobs, and read their events and logs. */
+@Tag(name = "Jobs", description = "Submit, list, follow, cancel and relaunch jobs")
 @Path("/api/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
@@ -74,6 +85,21 @@ public class JobResource {
      * job the first one created (and {@code Idempotent-Replayed: true}); the same key with a
      * different request answers 409.
      */
+    @Operation(summary = "Submit a job", description = "Validates and stores the job; a 201 means it is on disk. "
+            + "It is queued, or scheduled when scheduledAt lies ahead.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "JobSubmission"), examples = @ExampleObject(name = "hello",
+            value = "{\"name\": \"first job\", \"playbook\": \"hello.yml\", \"inventory\": [\"localhost\"],"
+                    + " \"variables\": {\"greeting\": \"bonjour\"}, \"priority\": \"high\", \"tags\": [\"demo\"]}")))
+    @APIResponse(responseCode = "201", description = "Stored; Location names the new job",
+            headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "200", description = "A repeat of an earlier request with the same Idempotency-Key:"
+            + " the job that request created (header Idempotent-Replayed: true)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @Parameter(name = IdempotencyKeys.HEADER, description = "1 to 255 printable ASCII characters; a repeat with the"
+            + " same key and request returns the first job, the same key with another request is a 409")
     @POST
     public Response submit(byte[] body, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                            @Context UriInfo uri) {
@@ -90,6 +116,11 @@ public class JobResource {
     static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
     /** Stops a job that has not ended: at once when waiting, by killing its process tree when running. */
+    @Operation(summary = "Cancel a job that has not ended", description = "A scheduled or queued job ends cancelled at"
+            + " once; a running one has its process tree killed and keeps its partial log.")
+    @APIResponse(responseCode = "200", description = "The cancelled job",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @POST
     @Path("{id}/cancel")
     public JobView cancel(@PathParam("id") String id) {
@@ -99,6 +130,11 @@ public class JobResource {
     }
 
     /** Runs a finished job's spec again as a new job. */
+    @Operation(summary = "Run a finished job's spec again as a new job")
+    @APIResponse(responseCode = "201", description = "The new job; Location names it",
+            headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
     @POST
     @Path("{id}/relaunch")
     public Response relaunch(@PathParam("id") String id, @Context UriInfo uri) {
@@ -114,6 +150,16 @@ public class JobResource {
         return JobView.full(jobs.find(id), jobs.attempts(id));
     }
 
+    @Operation(summary = "List jobs, newest first", description = "Keyset-paged: pass the nextCursor of a page to get"
+            + " the next one. Filters combine.")
+    @Parameter(name = "status", description = "Repeatable or comma-separated: scheduled, queued, running, completed,"
+            + " failed, cancelled, timeout")
+    @Parameter(name = "type", description = "ansible or provisioning")
+    @Parameter(name = "priority", description = "low, normal, high, critical (or 1, 5, 10, 15)")
+    @Parameter(name = "createdAfter", description = "ISO-8601 instant, inclusive")
+    @Parameter(name = "createdBefore", description = "ISO-8601 instant, exclusive")
+    @Parameter(name = "limit", description = "1 to 500, default 50")
+    @Parameter(name = "cursor", description = "The nextCursor of the previous page")
     @GET
     public JobPageView list(@QueryParam("status") List<String> status,
                             @QueryParam("type") String type,
@@ -132,7 +178,7 @@ public class JobResource {
             }
         }
         JobFilter filter = new JobFilter(statuses,
-                QueryParameters.parse("type", type, "one of ansible, provisioning", JobType::fromWireName),
+                QueryParameters.jobType("type", type),
                 QueryParameters.parse("priority", priority, "one of low, normal, high, critical or 1, 5, 10, 15",
                         Priority::parse),
                 emptyToNull(tag), emptyToNull(userId),
@@ -143,6 +189,7 @@ public class JobResource {
         return new JobPageView(page.items().stream().map(JobView::summary).toList(), page.nextCursor());
     }
 
+    @Operation(summary = "A job with its result, log tail and every attempt")
     @GET
     @Path("{id}")
     public JobView get(@PathParam("id") String id) {
@@ -153,6 +200,9 @@ public class JobResource {
      * Answers as soon as the job is in a final status, or with its current state once the
      * timeout (default 30 s, at most {@code charon.jobs.max-wait}) passes. Holds no thread while waiting.
      */
+    @Operation(summary = "Wait for a job to end", description = "Answers as soon as the job is completed, failed,"
+            + " cancelled or timed out, or with its current state when the timeout passes.")
+    @Parameter(name = "timeout", description = "ISO-8601 duration, default PT30S, at most charon.jobs.max-wait")
     @GET
     @Path("{id}/wait")
     public Uni<JobView> waitFor(@PathParam("id") String id, @QueryParam("timeout") String timeout) {
@@ -179,6 +229,7 @@ public class JobResource {
                 });
     }
 
+    @Operation(summary = "A job's lifecycle events in order")
     @GET
     @Path("{id}/events")
     public List<EventView> events(@PathParam("id") String id) {
@@ -186,6 +237,9 @@ public class JobResource {
     }
 
     /** The whole log of the job's latest run so far. */
+    @Operation(summary = "The whole log of a job's latest run so far")
+    @APIResponse(responseCode = "200", description = "The ansible-playbook output",
+            content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING)))
     @GET
     @Path("{id}/log")
     @Produces(MediaType.TEXT_PLAIN)
@@ -204,6 +258,10 @@ public class JobResource {
      * leading space of a data line, which would bend the indentation of raw output.
      * Ends once the job has ended and all its output was sent.
      */
+    @Operation(summary = "Follow a job's output live (Server-Sent Events)", description = "One log message per line,"
+            + " data {\"position\": \"<run>:<offset>\", \"text\": ...}, id = the position; resumes after Last-Event-ID;"
+            + " ends once the job has ended and all its output was sent.")
+    @Parameter(name = "Last-Event-ID", description = "The id (position) of the last line received")
     @GET
     @Path("{id}/log/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)

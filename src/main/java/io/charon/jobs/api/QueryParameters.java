@@ -1,6 +1,7 @@
 package io.charon.jobs.api;
 
 import io.charon.jobs.job.InvalidInputException;
+import io.charon.jobs.job.JobType;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,15 @@ final class QueryParameters {
             return null;
         }
         return parser.apply(value).orElseThrow(() -> new InvalidInputException(name, "must be " + expected));
+    }
+
+    /** A free-text filter value; empty means absent. */
+    static String text(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    static JobType jobType(String name, String value) {
+        return parse(name, value, "one of ansible, provisioning", JobType::fromWireName);
     }
 
     static Instant instant(String name, String value) {

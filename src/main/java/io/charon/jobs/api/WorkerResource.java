@@ -14,10 +14,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import java.io.IOException;
 import java.util.Iterator;
 
 /** The worker pool of this instance: its size, what runs, what waits. */
+@Tag(name = "Workers", description = "The worker pool of this instance")
 @Path("/api/v1/workers")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
@@ -39,12 +46,16 @@ public class WorkerResource {
     public record WorkersView(int workerCount, int maxConcurrentJobs, int activeJobs, long queueSize) {
     }
 
+    @Operation(summary = "Worker count, concurrency cap, running and queued jobs")
     @GET
     public WorkersView get() {
         return new WorkersView(pool.workerCount(), pool.maxConcurrentJobs(), pool.activeJobs(), jobs.count(JobStatus.QUEUED));
     }
 
     /** Body {@code {"workerCount": N}}; running jobs are not interrupted; 0 pauses the pool. */
+    @Operation(summary = "Resize the worker pool", description = "Running jobs are not interrupted; 0 pauses the pool.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "WorkerCount")))
     @PUT
     public WorkersView resize(byte[] body) {
         pool.resize(workerCount(body));

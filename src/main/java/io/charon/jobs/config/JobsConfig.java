@@ -1,5 +1,6 @@
 package io.charon.jobs.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -97,6 +98,13 @@ public interface JobsConfig {
     /** How long finished jobs, their events, attempts and logs are kept. */
     @WithDefault("P30D")
     Duration retentionPeriod();
+
+    /**
+     * Free space that the data and work directories need for the service to report itself ready
+     * ({@code /q/health/ready}); a size such as {@code 100M} or {@code 2G}.
+     */
+    @WithDefault("100M")
+    MemorySize minFreeDisk();
 
     enum OrphanPolicy {
         /** run it again: counts as an attempt and obeys maxRetries */

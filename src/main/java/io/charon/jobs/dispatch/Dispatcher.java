@@ -42,6 +42,8 @@ public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     private static final int PROMOTE_BATCH = 500;
     private static final long CLOSE_WAIT_SECONDS = 10;
+    /** Beyond a run's timeout and kill grace, how long storing its outcome may take before its worker counts as wedged. */
+    private static final Duration OUTCOME_ALLOWANCE = Duration.ofMinutes(1);
 
     private final JobQueue queue;
     private final JobService jobs;
@@ -192,7 +194,8 @@ public class Dispatcher {
     private void start(ClaimedJob job) {
         RunHandle handle = new RunHandle(ansible.killGrace());
         running.add(job.id(), job.token(), handle);
-        pool.start(() -> run(job, handle), this::wake);
+        Instant mustEndBy = clock.instant().plus(job.timeout()).plus(ansible.killGrace()).plus(OUTCOME_ALLOWANCE);
+        pool.start(mustEndBy, () -> run(job, handle), this::wake);
     }
 
     /** Runs the job's playbook; the returned stage completes once its outcome is stored (or could not be). */

@@ -4,6 +4,7 @@ import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.execution.PlaybookRunner;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,6 +41,10 @@ public class ServiceLifecycle {
     private final InstanceIdentity instance;
     private final JobsConfig config;
     private final AnsibleConfig ansible;
+    private volatile boolean started;
+    private volatile boolean draining;
+    private volatile int abandonedAtStart;
+    private volatile int rescuedAtStart;
 
     public ServiceLifecycle(Dispatcher dispatcher, OrphanRescuer rescuer, WorkerPool pool, RunningJobs running,
                             PlaybookRunner runner, InstanceIdentity instance, JobsConfig config, AnsibleConfig ansible) {
@@ -69,10 +74,43 @@ public class ServiceLifecycle {
             LOG.infof("start-up: %d jobs were running when this service last stopped; settled by the %s policy",
                     rescued, config.orphanPolicy().wireName());
         }
+        abandonedAtStart = abandoned;
+        rescuedAtStart = rescued;
         dispatcher.startClaiming();
+        started = true;
+    }
+
+    /** Start-up work (clean-up, rescue) is done and the dispatcher claims. */
+    public boolean isStarted() {
+        return started;
+    }
+
+    /** The service is stopping: it claims nothing more and lets its running jobs finish. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Playbook processes of this instance's previous life that start-up stopped. */
+    public int abandonedRunsStopped() {
+        return abandonedAtStart;
+    }
+
+    /** Runs of this instance's previous life that start-up settled by the orphan policy. */
+    public int orphansSettledAtStart() {
+        return rescuedAtStart;
+    }
+
+    /**
+     * With {@code quarkus.shutdown.delay} set, the service goes on answering HTTP for that long
+     * after SIGTERM while reporting itself not ready; it claims nothing new from the start of it.
+     */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        draining = true;
+        dispatcher.stopClaiming();
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        draining = true;
         dispatcher.stopClaiming();
         try {
             if (!pool.awaitIdle(config.shutdownGrace())) {

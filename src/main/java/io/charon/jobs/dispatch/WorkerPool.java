@@ -5,8 +5,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,8 @@ public class WorkerPool {
 
     private final ThreadPoolExecutor executor;
     private final AtomicInteger active = new AtomicInteger();
+    /** When each taken slot should be free again at the latest. */
+    private final Map<Object, Instant> deadlines = new ConcurrentHashMap<>();
     private final int maxConcurrentJobs;
     private volatile int workerCount;
 
@@ -61,9 +66,13 @@ public class WorkerPool {
      * Runs a claimed job on a worker thread. The thread is free as soon as {@code job} returns; the
      * slot stays taken until the stage it returns completes (its outcome is committed), so work
      * whose results are not yet stored counts against the cap and cannot pile up in memory.
-     * {@code afterwards} runs once the slot is free again.
+     * {@code afterwards} runs once the slot is free again. {@code mustEndBy} is when the slot
+     * should be free at the latest (the run's timeout, kill grace and time to store its outcome):
+     * a slot held longer than that is wedged ({@link #overdueSlots}).
      */
-    public void start(Supplier<? extends CompletionStage<?>> job, Runnable afterwards) {
+    public void start(Instant mustEndBy, Supplier<? extends CompletionStage<?>> job, Runnable afterwards) {
+        Object slot = new Object();
+        deadlines.put(slot, mustEndBy);
         active.incrementAndGet();
         executor.execute(() -> {
             CompletionStage<?> settled;
@@ -73,6 +82,7 @@ public class WorkerPool {
                 settled = CompletableFuture.failedFuture(e);
             }
             settled.whenComplete((result, error) -> {
+                deadlines.remove(slot);
                 synchronized (active) {
                     active.decrementAndGet();
                     active.notifyAll();
@@ -80,6 +90,11 @@ public class WorkerPool {
                 afterwards.run();
             });
         });
+    }
+
+    /** Slots held past the time they should have been free by: workers that are wedged. */
+    public long overdueSlots(Instant now) {
+        return deadlines.values().stream().filter(now::isAfter).count();
     }
 
     /**

@@ -57,8 +57,17 @@ public final class Api {
         return awaitTerminal(id, Duration.ofSeconds(90));
     }
 
+    /** Waits for {@code status}; fails at once, saying why, if the job ends in another one. */
     public static void awaitStatus(String id, String status) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> status.equals(status(id)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonPath job = get(id);
+            String now = job.getString("status");
+            if (!now.equals(status) && TERMINAL.contains(now)) {
+                throw new AssertionError("job " + id + " ended " + now + " while awaited " + status + ": "
+                        + job.getString("errorMessage"));
+            }
+            return now.equals(status);
+        });
     }
 
     public static List<Map<String, Object>> events(String id) {

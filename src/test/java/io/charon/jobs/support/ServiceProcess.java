@@ -80,7 +80,16 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** SIGTERM, and wait for the graceful shutdown to finish. */
     public void stop() throws InterruptedException {
+        terminate();
+        awaitExit();
+    }
+
+    /** SIGTERM without waiting: the test watches the shutdown as it goes. */
+    public void terminate() {
         process.destroy();
+    }
+
+    public void awaitExit() throws InterruptedException {
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the service did not stop within 90 s of SIGTERM");
         }

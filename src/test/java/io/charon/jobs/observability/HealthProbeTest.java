@@ -1,0 +1,276 @@
+package io.charon.jobs.observability;
+
+import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.support.Api;
+import io.charon.jobs.support.Gate;
+import io.charon.jobs.support.MutableClock;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Each probe goes DOWN for its cause and comes back once the cause is gone: the ansible binary
+ * missing, the data directory unwritable, the store refusing writes, the dispatcher not ticking,
+ * a worker held past its run's deadline. The service runs on {@link MutableClock}, so cached
+ * probes and ages can be moved past their limits without waiting.
+ */
+@QuarkusTest
+@TestProfile(HealthProbeTest.ProbeProfile.class)
+class HealthProbeTest {
+
+    /** MutableClock, a lease that outlives the clock jumps, and ansible-playbook behind a link the test can remove. */
+    public static class ProbeProfile implements QuarkusTestProfile {
+
+        static final Path ANSIBLE = Path.of("target/health-probe/ansible-playbook").toAbsolutePath();
+
+        @Override
+        public Set<Class<?>> getEnabledAlternatives() {
+            return Set.of(MutableClock.class);
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            installAnsible();
+            return Map.of("charon.ansible.command", ANSIBLE.toString(),
+                    "charon.jobs.lease-duration", "PT6H");
+        }
+    }
+
+    @Inject
+    MutableClock clock;
+
+    @Inject
+    Scheduler scheduler;
+
+    @Inject
+    JobsConfig config;
+
+    @Inject
+    DataSource store;
+
+    private final Gate gate = new Gate();
+
+    @AfterEach
+    void restore() {
+        gate.open();
+        installAnsible();
+        if (scheduler.isPaused(DISPATCH_TICK)) {
+            scheduler.resume(DISPATCH_TICK);
+        }
+    }
+
+    private static final String DISPATCH_TICK = "charon-dispatch-tick";
+
+    @Test
+    void everyProbeReportsItsChecksWithTheirData() {
+        JsonPath ready = health("ready", 200);
+        assertThat(ready.getList("checks.name", String.class))
+                .contains("store", "migrations", "ansible", "disk", "shutdown");
+        assertThat(check(ready, "ansible").get("data")).asString().contains("ansible-playbook [core ");
+        assertThat(data(ready, "migrations")).containsEntry("schemaVersion", "4").containsEntry("pending", "");
+        assertThat(data(ready, "disk")).containsKeys("data.freeBytes", "logs.freeBytes", "work.freeBytes", "minFreeBytes");
+        assertThat(data(ready, "store")).containsKeys("queuedJobs", "runningJobs", "writeMs");
+        assertThat(data(ready, "shutdown")).containsEntry("draining", false);
+
+        JsonPath live = health("live", 200);
+        assertThat(data(live, "dispatcher")).containsEntry("claiming", true).containsKeys("lastPassAgeMs", "queuedJobs");
+        assertThat(data(live, "worker-pool")).containsEntry("overdueRuns", 0).containsKeys("workerCount", "runningJobs");
+
+        JsonPath started = health("started", 200);
+        assertThat(data(started, "start-up")).containsEntry("migrations.schemaVersion", "4").containsKey("orphansSettled");
+    }
+
+    @Test
+    void aMissingAnsibleBinaryMakesTheServiceUnreadyUntilItIsBack() throws IOException {
+        Files.delete(ProbeProfile.ANSIBLE);
+        clock.advance(AnsibleReadiness.RECHECK_AFTER);
+
+        JsonPath ready = health("ready", 503);
+        assertThat(check(ready, "ansible")).containsEntry("status", "DOWN");
+        assertThat((String) data(ready, "ansible").get("reason")).contains("cannot run " + ProbeProfile.ANSIBLE);
+        assertThat(check(ready, "disk")).containsEntry("status", "UP");
+
+        installAnsible();
+        clock.advance(AnsibleReadiness.RECHECK_AFTER);
+        assertThat(check(health("ready", 200), "ansible")).containsEntry("status", "UP");
+    }
+
+    @Test
+    void anUnwritableDataDirectoryMakesTheServiceUnreadyUntilItIsWritable() {
+        Path dataDir = config.dataDir().toAbsolutePath();
+        try (Unwritable ignored = Unwritable.make(dataDir)) {
+            JsonPath ready = health("ready", 503);
+            assertThat(check(ready, "disk")).containsEntry("status", "DOWN");
+            assertThat((String) data(ready, "disk").get("reason")).contains("data directory " + dataDir + " is not writable");
+            assertThat(check(ready, "store")).containsEntry("status", "UP");
+        }
+        assertThat(check(health("ready", 200), "disk")).containsEntry("status", "UP");
+    }
+
+    @Test
+    void aStoreThatTakesNoWriteMakesTheServiceUnreadyUntilItDoesAgain() throws Exception {
+        try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + config.dataDir().resolve("charon-jobs.db"));
+             Statement statement = writer.createStatement()) {
+            // another writer holds SQLite's write lock, as a stuck transaction would
+            statement.execute("BEGIN IMMEDIATE");
+            try {
+                JsonPath ready = health("ready", 503);
+                assertThat(check(ready, "store")).containsEntry("status", "DOWN");
+                assertThat((String) data(ready, "store").get("reason"))
+                        .startsWith("the store does not take a write").contains("locked");
+            } finally {
+                statement.execute("ROLLBACK");
+            }
+        }
+        assertThat(check(health("ready", 200), "store")).containsEntry("status", "UP");
+    }
+
+    @Test
+    void pendingMigrationsMakeTheServiceUnready() {
+        String url = "jdbc:sqlite:" + config.dataDir().resolve("charon-jobs.db");
+        Flyway newerBuild = Flyway.configure().dataSource(url, "", "")
+                .locations("filesystem:src/main/resources/db/migration", "filesystem:src/test/resources/health/migration")
+                .load();
+
+        HealthCheckResponse response = MigrationsReadiness.check(MigrationsReadiness.versionsOf(newerBuild), store);
+
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(response.getData().orElseThrow()).containsEntry("pending", "999").containsEntry("schemaVersion", "4");
+    }
+
+    @Test
+    void livenessFailsWhileTheDispatcherDoesNotTickAndRecovers() {
+        scheduler.pause(DISPATCH_TICK);
+        clock.advance(DispatcherLiveness.MIN_ALLOWED_AGE.plusMinutes(1));
+
+        JsonPath live = health("live", 503);
+        assertThat(check(live, "dispatcher")).containsEntry("status", "DOWN");
+        assertThat(((Number) data(live, "dispatcher").get("lastPassAgeMs")).longValue())
+                .isGreaterThan(DispatcherLiveness.MIN_ALLOWED_AGE.toMillis());
+        assertThat(check(live, "worker-pool")).containsEntry("status", "UP");
+
+        scheduler.resume(DISPATCH_TICK);
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/live").statusCode() == 200);
+    }
+
+    @Test
+    void livenessFailsWhileAWorkerIsHeldPastItsRunsDeadlineAndRecovers() {
+        Map<String, Object> body = gate.job("held");
+        body.put("timeout", "PT1H");
+        String id = Api.submit(body);
+        Api.awaitStatus(id, "running");
+        clock.advance(Duration.ofHours(2));
+
+        JsonPath live = health("live", 503);
+        assertThat(check(live, "worker-pool")).containsEntry("status", "DOWN");
+        assertThat(data(live, "worker-pool")).containsEntry("overdueRuns", 1);
+
+        gate.open();
+        assertThat(Api.awaitTerminal(id).getString("status")).isEqualTo("completed");
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/live").statusCode() == 200);
+    }
+
+    private static JsonPath health(String probe, int status) {
+        return given().get("/q/health/" + probe).then().statusCode(status).extract().jsonPath();
+    }
+
+    private static Map<String, Object> check(JsonPath health, String name) {
+        return health.getMap("checks.find { it.name == '" + name + "' }");
+    }
+
+    private static Map<String, Object> data(JsonPath health, String name) {
+        return health.getMap("checks.find { it.name == '" + name + "' }.data");
+    }
+
+    /** Links the configured command to the real ansible-playbook found on the PATH. */
+    static void installAnsible() {
+        try {
+            Path real = Arrays.stream(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "ansible-playbook"))
+                    .filter(Files::isExecutable).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("ansible-playbook is not on the PATH"));
+            Files.createDirectories(ProbeProfile.ANSIBLE.getParent());
+            if (!Files.exists(ProbeProfile.ANSIBLE, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(ProbeProfile.ANSIBLE, real);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A directory no file can be created in until closed: its write permission removed, and, when
+     * that does not stop this process (root ignores permissions), marked immutable.
+     */
+    record Unwritable(Path dir, boolean immutable) implements AutoCloseable {
+
+        static Unwritable make(Path dir) {
+            run("chmod", "a-w", dir.toString());
+            if (!writable(dir)) {
+                return new Unwritable(dir, false);
+            }
+            run("chattr", "+i", dir.toString());
+            Unwritable made = new Unwritable(dir, true);
+            if (writable(dir)) {
+                made.close();
+                throw new IllegalStateException("cannot make " + dir + " unwritable for this test");
+            }
+            return made;
+        }
+
+        @Override
+        public void close() {
+            if (immutable) {
+                run("chattr", "-i", dir.toString());
+            }
+            run("chmod", "u+w", dir.toString());
+        }
+
+        private static boolean writable(Path dir) {
+            try {
+                Files.delete(Files.createTempFile(dir, "probe", ".tmp"));
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private static void run(String... command) {
+            try {
+                Process process = new ProcessBuilder(List.of(command)).inheritIO().start();
+                if (process.waitFor() != 0) {
+                    throw new IllegalStateException(String.join(" ", command) + " failed");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
