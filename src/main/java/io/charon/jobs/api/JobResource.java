@@ -15,7 +15,9 @@ import io.charon.jobs.job.JobType;
 import io.charon.jobs.job.Priority;
 import io.charon.jobs.job.SubmissionParser;
 import io.charon.jobs.job.Submitted;
+import io.charon.jobs.security.Role;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -45,6 +47,7 @@ import java.util.concurrent.CompletableFuture;
 @Path("/api/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed(Role.VIEWER_NAME)
 public class JobResource {
 
     static final int DEFAULT_PAGE = 50;
@@ -75,10 +78,11 @@ public class JobResource {
      * different request answers 409.
      */
     @POST
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response submit(byte[] body, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                            @Context UriInfo uri) {
         String key = IdempotencyKeys.validated(idempotencyKey);
-        Submitted submitted = jobs.submit(parser.parse(body), user.id(), key);
+        Submitted submitted = jobs.submit(parser.parse(body), user.actor(), key);
         if (submitted.created()) {
             return created(submitted.job(), uri.getBaseUriBuilder());
         }
@@ -92,7 +96,9 @@ public class JobResource {
     /** Stops a job that has not ended: at once when waiting, by killing its process tree when running. */
     @POST
     @Path("{id}/cancel")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public JobView cancel(@PathParam("id") String id) {
+        visible(id);
         jobs.cancel(id, user.id(), job -> LogFiles.tail(
                 job.getLogPath() == null ? null : java.nio.file.Path.of(job.getLogPath()), config.outputTailBytes()));
         return full(id);
@@ -101,7 +107,9 @@ public class JobResource {
     /** Runs a finished job's spec again as a new job. */
     @POST
     @Path("{id}/relaunch")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response relaunch(@PathParam("id") String id, @Context UriInfo uri) {
+        visible(id);
         return created(jobs.relaunch(id, user.id()), uri.getBaseUriBuilder());
     }
 
@@ -111,7 +119,16 @@ public class JobResource {
     }
 
     private JobView full(String id) {
-        return JobView.full(jobs.find(id), jobs.attempts(id));
+        return view(visible(id));
+    }
+
+    private JobView view(Job job) {
+        return JobView.full(job, jobs.attempts(job.getId()));
+    }
+
+    /** The job if the caller may see it; another user's job is a 404, as if it did not exist. */
+    private Job visible(String id) {
+        return user.visible(jobs.find(id));
     }
 
     @GET
@@ -135,11 +152,11 @@ public class JobResource {
                 QueryParameters.parse("type", type, "one of ansible, provisioning", JobType::fromWireName),
                 QueryParameters.parse("priority", priority, "one of low, normal, high, critical or 1, 5, 10, 15",
                         Priority::parse),
-                emptyToNull(tag), emptyToNull(userId),
+                QueryParameters.optional(tag), user.ownerFilter(QueryParameters.optional(userId)),
                 QueryParameters.instant("createdAfter", createdAfter),
                 QueryParameters.instant("createdBefore", createdBefore));
         JobPage page = jobs.list(filter, QueryParameters.integer("limit", limit, DEFAULT_PAGE, 1, MAX_PAGE),
-                emptyToNull(cursor));
+                QueryParameters.optional(cursor));
         return new JobPageView(page.items().stream().map(JobView::summary).toList(), page.nextCursor());
     }
 
@@ -161,27 +178,28 @@ public class JobResource {
         CompletableFuture<Void> done = waiters.register(id);
         Job job;
         try {
-            job = jobs.find(id);
+            job = visible(id);
         } catch (RuntimeException e) {
             waiters.unregister(id, done);
             throw e;
         }
         if (job.getStatus().isTerminal() || wait.isZero()) {
             waiters.unregister(id, done);
-            return Uni.createFrom().item(full(id));
+            return Uni.createFrom().item(view(job));
         }
         return Uni.createFrom().completionStage(done)
                 .ifNoItem().after(wait).recoverWithItem((Void) null)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(ignored -> {
                     waiters.unregister(id, done);
-                    return full(id);
+                    return view(jobs.find(id)); // visibility was checked above, on the request's thread
                 });
     }
 
     @GET
     @Path("{id}/events")
     public List<EventView> events(@PathParam("id") String id) {
+        visible(id);
         return jobs.events(id).stream().map(EventView::of).toList();
     }
 
@@ -190,7 +208,7 @@ public class JobResource {
     @Path("{id}/log")
     @Produces(MediaType.TEXT_PLAIN)
     public Response log(@PathParam("id") String id) {
-        Job job = jobs.find(id);
+        Job job = visible(id);
         if (job.getLogPath() == null || !Files.exists(java.nio.file.Path.of(job.getLogPath()))) {
             return Response.ok("", MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
         }
@@ -211,14 +229,10 @@ public class JobResource {
     public Multi<OutboundSseEvent> logStream(@PathParam("id") String id,
                                              @HeaderParam("Last-Event-ID") String lastEventId,
                                              @Context Sse sse) {
-        jobs.find(id);
-        LogFollower follower = new LogFollower(() -> jobs.runLogs(id), emptyToNull(lastEventId));
+        visible(id);
+        LogFollower follower = new LogFollower(() -> jobs.runLogs(id), QueryParameters.optional(lastEventId));
         return follower.stream(events.logPollInterval())
                 .map(line -> sse.newEventBuilder().id(line.position()).name("log")
                         .data(LogFollower.Line.class, line).build());
-    }
-
-    private static String emptyToNull(String value) {
-        return value == null || value.isEmpty() ? null : value;
     }
 }

@@ -5,6 +5,15 @@ import io.charon.jobs.job.IllegalTransitionException;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobConflictException;
 import io.charon.jobs.job.JobNotFoundException;
+import io.charon.jobs.security.AuditActions;
+import io.charon.jobs.security.AuditEntry;
+import io.charon.jobs.security.AuditTrail;
+import io.charon.jobs.security.TokenConflictException;
+import io.charon.jobs.security.TokenNotFoundException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -16,6 +25,14 @@ import java.util.Locale;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final AuditTrail audit;
+    private final CurrentUser user;
+
+    public ProblemMappers(AuditTrail audit, CurrentUser user) {
+        this.audit = audit;
+        this.user = user;
+    }
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e) {
@@ -41,6 +58,34 @@ public class ProblemMappers {
     public Response illegalTransition(IllegalTransitionException e) {
         return Problem.response(409, "illegal-transition", "Not possible in the job's current status",
                 e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response tokenNotFound(TokenNotFoundException e) {
+        return Problem.response(404, "token-not-found", "Token not found", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response tokenConflict(TokenConflictException e) {
+        return Problem.response(409, "token-conflict", "Not possible for this token", e.getMessage(), null);
+    }
+
+    /** No token where one is needed (a bad token is refused before the request gets here). */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        return Response.fromResponse(Problem.response(Problem.unauthorized()))
+                .header(BearerAuthentication.WWW_AUTHENTICATE, BearerAuthentication.CHALLENGE).build();
+    }
+
+    /** A valid token whose role does not allow the request; audited. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, HttpServerRequest request) {
+        String detail = e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage()
+                : "the token's role does not allow this request";
+        audit.recordLater(new AuditEntry(0, null, user.id(), AuditActions.AUTHORIZATION,
+                RequestLine.of(request.method().name(), request.path()), AuditEntry.DENIED, detail,
+                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress()));
+        return Problem.response(Problem.forbidden(detail));
     }
 
     /** Framework errors: unknown path, wrong method, unacceptable media type, bad parameter. */
