@@ -133,7 +133,7 @@ public class JobService {
             JobSpec spec = original.spec();
             JobSpec again = new JobSpec(spec.name(), spec.type(), spec.priority(), spec.playbook(), spec.inventory(),
                     spec.variables(), spec.tags(), spec.description(), null, spec.timeout(), spec.dependsOn(),
-                    spec.maxRetries(), spec.retryDelay());
+                    spec.maxRetries(), spec.retryDelay(), spec.secretVariables());
             GroupCommit.Result<Submitted> stored = store(List.of(new NewJob(again, new Actor(userId, true),
                     "relaunch of " + id + " by " + userId, null, AuditActions.JOB_RELAUNCH, "relaunch of " + id))).get(0);
             if (stored.error() != null) {
