@@ -144,7 +144,11 @@ public class JobResource {
         Set<JobStatus> statuses = EnumSet.noneOf(JobStatus.class);
         for (String value : status) {
             for (String one : value.split(",")) {
-                statuses.add(QueryParameters.parse("status", one.trim(),
+                String wanted = one.strip();
+                if (wanted.isEmpty()) {
+                    continue; // status=queued,,running: nothing between the commas
+                }
+                statuses.add(QueryParameters.parse("status", wanted,
                         "one of scheduled, queued, running, completed, failed, cancelled, timeout", JobStatus::fromWireName));
             }
         }
