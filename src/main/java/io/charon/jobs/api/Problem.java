@@ -25,6 +25,13 @@ public record Problem(String type, String title, int status, String detail, List
         return Response.status(problem.status()).type(MediaType.valueOf(MEDIA_TYPE)).entity(problem).build();
     }
 
+    /** A refusal that only has its HTTP status to say: the kind and title are the status's name. */
+    static Problem ofStatus(int status) {
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known == null ? "HTTP " + status : known.getReasonPhrase();
+        return new Problem(TYPE_BASE + title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'), title, status, title, null);
+    }
+
     /** No credentials, or credentials that are not a valid token. */
     static Problem unauthorized() {
         return new Problem(TYPE_BASE + "unauthorized", "Unauthorized", 401,

@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.Locale;
 
 /** Every error leaves the API as problem+json; never a stack trace or a class name. */
 public class ProblemMappers {
@@ -92,13 +91,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response framework(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        Response.Status known = Response.Status.fromStatusCode(status);
-        String title = known == null ? "HTTP " + status : known.getReasonPhrase();
         if (status >= 500) {
             LOG.error("request failed", e);
-            return Problem.response(status, "internal-error", title, "the request could not be completed", null);
+            return Problem.response(status, "internal-error", Problem.ofStatus(status).title(),
+                    "the request could not be completed", null);
         }
-        return Problem.response(status, title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, title, null);
+        return Problem.response(Problem.ofStatus(status));
     }
 
     @ServerExceptionMapper(priority = 10_000)
