@@ -5,16 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.charon.jobs.config.SecurityConfig;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
+import io.charon.jobs.security.ApiTokenRequest;
 import io.charon.jobs.security.AuditTrail;
 import io.charon.jobs.security.Role;
 import io.charon.jobs.security.TokenIdentityProvider;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
-import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
@@ -25,6 +24,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.Set;
@@ -32,8 +32,9 @@ import java.util.Set;
 /**
  * {@code Authorization: Bearer <token>} on every request. No header means anonymous, which only
  * the health probes and other public paths accept; a header that is not a known, valid bearer
- * token is refused with a 401 problem (and audited), whatever the path. With
- * {@code charon.security.enabled=false} every request is the admin {@code anonymous}.
+ * token is refused with a 401 problem (and audited), whatever the path. With OIDC configured, a
+ * token shaped like a JWT is left to OIDC's mechanism. With {@code charon.security.enabled=false}
+ * every request is the admin {@code anonymous}.
  */
 @ApplicationScoped
 public class BearerAuthentication implements HttpAuthenticationMechanism {
@@ -42,15 +43,18 @@ public class BearerAuthentication implements HttpAuthenticationMechanism {
     static final String SCHEME = "Bearer";
     static final String WWW_AUTHENTICATE = "WWW-Authenticate";
     static final String CHALLENGE = SCHEME + " realm=\"charon-jobs\"";
-    /** Longer than any token this service issues or could sensibly be configured with. */
-    static final int MAX_TOKEN = 512;
+    /** Longer than any token this service issues, and room for an identity provider's JWT. */
+    static final int MAX_TOKEN = 8192;
 
     private final SecurityConfig config;
     private final AuditTrail audit;
     private final ObjectMapper json;
     private final SecurityIdentity development;
+    private final boolean oidc;
 
-    public BearerAuthentication(SecurityConfig config, AuditTrail audit, ObjectMapper json) {
+    public BearerAuthentication(SecurityConfig config, AuditTrail audit, ObjectMapper json,
+                                @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false") boolean oidc) {
+        this.oidc = oidc;
         this.config = config;
         this.audit = audit;
         this.json = json;
@@ -77,11 +81,18 @@ public class BearerAuthentication implements HttpAuthenticationMechanism {
         if (token == null) {
             return refused(context, "the Authorization header is not a bearer token");
         }
-        AuthenticationRequest request = HttpSecurityUtils.setRoutingContextAttribute(
-                new TokenAuthenticationRequest(new TokenCredential(token, SCHEME.toLowerCase())), context);
+        if (oidc && looksLikeJwt(token)) {
+            return Uni.createFrom().nullItem(); // the identity provider's token: OIDC's mechanism verifies it
+        }
+        AuthenticationRequest request = HttpSecurityUtils.setRoutingContextAttribute(new ApiTokenRequest(token), context);
         return identities.authenticate(request)
                 .onFailure(AuthenticationFailedException.class)
                 .invoke(e -> auditRefusal(context, "unknown, revoked or expired token"));
+    }
+
+    /** Three base64url parts separated by dots; the service's own tokens never contain a dot. */
+    static boolean looksLikeJwt(String token) {
+        return token.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     }
 
     /** The token of a well-formed bearer header: printable ASCII, no spaces, bounded length. */
@@ -134,7 +145,13 @@ public class BearerAuthentication implements HttpAuthenticationMechanism {
 
     @Override
     public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-        return Set.of(TokenAuthenticationRequest.class);
+        return Set.of(ApiTokenRequest.class);
+    }
+
+    /** Before OIDC's mechanism: this one decides which bearer tokens are the service's own, and writes the 401. */
+    @Override
+    public int getPriority() {
+        return DEFAULT_PRIORITY + 100;
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -12,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /** Turns a bearer token into the identity of its user, with its role and those the role includes. */
 @ApplicationScoped
-public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
+public class TokenIdentityProvider implements IdentityProvider<ApiTokenRequest> {
 
     /** The identity attribute holding the id of the token that authenticated the request. */
     public static final String TOKEN_ID = "charon.token-id";
@@ -24,13 +23,13 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
     }
 
     @Override
-    public Class<TokenAuthenticationRequest> getRequestType() {
-        return TokenAuthenticationRequest.class;
+    public Class<ApiTokenRequest> getRequestType() {
+        return ApiTokenRequest.class;
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
-        return context.runBlocking(() -> tokens.verify(request.getToken().getToken())
+    public Uni<SecurityIdentity> authenticate(ApiTokenRequest request, AuthenticationRequestContext context) {
+        return context.runBlocking(() -> tokens.verify(request.token())
                 .map(TokenIdentityProvider::identity)
                 .orElseThrow(() -> new AuthenticationFailedException("unknown, revoked or expired token")));
     }
