@@ -93,18 +93,28 @@ public class ApiTokens {
         return !configured.isEmpty();
     }
 
-    /** Who the token stands for, if it is known, not revoked and not expired. */
-    @ActivateRequestContext
-    public Optional<Verified> verify(String token) {
+    /**
+     * Who the token stands for, when that is known without asking the store: a configured token,
+     * or one verified a moment ago. Never blocks, so it can run on an I/O thread.
+     */
+    public Optional<Verified> verifyFromMemory(String token) {
         String hash = hash(token);
         Verified fromConfig = configured.get(hash);
         if (fromConfig != null) {
             return Optional.of(fromConfig);
         }
         Cached cached = cache.get(hash);
-        if (cached != null && cached.until() - System.nanoTime() > 0) {
-            return Optional.of(cached.verified());
+        return cached != null && cached.until() - System.nanoTime() > 0 ? Optional.of(cached.verified()) : Optional.empty();
+    }
+
+    /** Who the token stands for, if it is known, not revoked and not expired; may read the store. */
+    @ActivateRequestContext
+    public Optional<Verified> verify(String token) {
+        Optional<Verified> known = verifyFromMemory(token);
+        if (known.isPresent()) {
+            return known;
         }
+        String hash = hash(token);
         Optional<ApiToken> stored = ApiToken.<ApiToken>find("tokenHash", hash).firstResultOptional();
         if (stored.isEmpty() || !stored.get().isValidAt(clock.instant())) {
             cache.remove(hash);

@@ -29,6 +29,11 @@ public class TokenIdentityProvider implements IdentityProvider<ApiTokenRequest> 
 
     @Override
     public Uni<SecurityIdentity> authenticate(ApiTokenRequest request, AuthenticationRequestContext context) {
+        // configured and recently verified tokens are answered at once; only the rest waits for the store
+        var known = tokens.verifyFromMemory(request.token());
+        if (known.isPresent()) {
+            return Uni.createFrom().item(identity(known.get()));
+        }
         return context.runBlocking(() -> tokens.verify(request.token())
                 .map(TokenIdentityProvider::identity)
                 .orElseThrow(() -> new AuthenticationFailedException("unknown, revoked or expired token")));
