@@ -44,6 +44,7 @@ final class RawHttpConnection implements AutoCloseable {
         byte[] body = request.body() == null ? new byte[0] : request.body().getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder(160).append(request.method()).append(' ').append(request.path())
                 .append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n");
+        head.append(ServiceClient.AUTHORIZATION).append(": ").append(ServiceClient.BEARER).append("\r\n");
         if (request.body() != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
         }

@@ -20,6 +20,14 @@ import java.util.function.Consumer;
 final class ServiceClient {
 
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * The bench measures the service as it is deployed, authentication on: every request carries
+     * this admin token, which {@link ServiceUnderTest} configures by its SHA-256 only.
+     */
+    static final String TOKEN = "bench-admin-token-6b0e2f7d1c9a4853";
+    static final String TOKEN_SHA256 = "900e29a9e1b2ed7920e0f88172cc5f4293d5665f47b7d1089ab18e618c0f38d3";
+    static final String AUTHORIZATION = "Authorization";
+    static final String BEARER = "Bearer " + TOKEN;
 
     private final HttpClient http;
     private final String base;
@@ -41,7 +49,7 @@ final class ServiceClient {
     }
 
     HttpRequest submitRequest(String name, String priority) {
-        return HttpRequest.newBuilder(uri("/api/v1/jobs")).timeout(REQUEST_TIMEOUT)
+        return HttpRequest.newBuilder(uri("/api/v1/jobs")).timeout(REQUEST_TIMEOUT).header(AUTHORIZATION, BEARER)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(jobBody(name, priority))).build();
     }
@@ -52,7 +60,8 @@ final class ServiceClient {
     }
 
     HttpRequest getRequest(String pathAndQuery) {
-        return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(REQUEST_TIMEOUT).GET().build();
+        return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(REQUEST_TIMEOUT).header(AUTHORIZATION, BEARER)
+                .GET().build();
     }
 
     /** Status, body and how long the exchange took. */
@@ -120,7 +129,7 @@ final class ServiceClient {
 
     Workers resize(int workerCount) {
         HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/workers")).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json")
+                .header(AUTHORIZATION, BEARER).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"workerCount\":" + workerCount + "}")).build();
         return Workers.of(expect(send(request), 200).json());
     }

@@ -64,6 +64,9 @@ final class ServiceUnderTest implements AutoCloseable {
             settings.put("charon.ansible.playbook-dir", layout.playbookDir().toString());
             // a bench stops the service when its work is done; nothing should wait long for stragglers
             settings.put("charon.jobs.shutdown-grace", "PT5S");
+            // authentication on, as deployed: the clients' admin token, configured by its hash
+            settings.put("charon.security.tokens.bench.sha256", ServiceClient.TOKEN_SHA256);
+            settings.put("charon.security.tokens.bench.role", "admin");
         }
 
         Path dataDir() {

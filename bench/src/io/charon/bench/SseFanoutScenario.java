@@ -128,7 +128,8 @@ final class SseFanoutScenario extends Scenario {
 
         Subscriber(ServiceClient client) {
             HttpRequest request = HttpRequest.newBuilder(client.uri("/api/v1/events?after=0"))
-                    .header("Accept", "text/event-stream").GET().build();
+                    .header("Accept", "text/event-stream")
+                    .header(ServiceClient.AUTHORIZATION, ServiceClient.BEARER).GET().build();
             response = client.http().sendAsync(request, HttpResponse.BodyHandlers.ofLines());
             response.thenAccept(answer -> {
                 Thread reader = new Thread(() -> read(answer.body()), "sse-subscriber");

@@ -5,7 +5,9 @@ import io.charon.jobs.events.EventFilter;
 import io.charon.jobs.events.FeedEvent;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobEventType;
+import io.charon.jobs.security.Role;
 import io.smallrye.mutiny.Multi;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -31,22 +33,26 @@ import java.util.stream.Collectors;
 /** Lifecycle events of all jobs as Server-Sent Events, filtered, resumable with {@code Last-Event-ID}. */
 @Path("/api/v1/events")
 @Tag(name = "Events", description = "Lifecycle events of all jobs, live")
+@RolesAllowed(Role.VIEWER_NAME)
 public class EventResource {
 
     private static final Set<String> TYPES = Arrays.stream(JobEventType.values()).map(JobEventType::wireName)
             .collect(Collectors.toUnmodifiableSet());
 
     private final EventFeed feed;
+    private final CurrentUser user;
 
-    public EventResource(EventFeed feed) {
+    public EventResource(EventFeed feed, CurrentUser user) {
         this.feed = feed;
+        this.user = user;
     }
 
     /**
      * Each message: {@code id} (the event's position, to resume from), {@code event} (its type)
      * and the event as JSON. With {@code Last-Event-ID} (or {@code after}) the stored events after
      * that id come first, then live ones. A client too slow to keep up is disconnected once it has
-     * read its buffer and reconnects with its last id.
+     * read its buffer and reconnects with its last id. A non-admin receives only the events of
+     * their own jobs; an admin may restrict the stream to one user's jobs with {@code userId}.
      */
     @Operation(summary = "Follow lifecycle events live (Server-Sent Events)", description = "Each message: id (the"
             + " event's position in the store), event (its type) and the event as JSON data. With Last-Event-ID (or"
@@ -62,10 +68,12 @@ public class EventResource {
     public Multi<OutboundSseEvent> stream(@QueryParam("type") List<String> types,
                                           @QueryParam("jobId") String jobId,
                                           @QueryParam("tag") String tag,
+                                          @QueryParam("userId") String userId,
                                           @QueryParam("after") String after,
                                           @HeaderParam("Last-Event-ID") String lastEventId,
                                           @Context Sse sse) {
-        EventFilter filter = new EventFilter(types(types), emptyToNull(jobId), emptyToNull(tag));
+        EventFilter filter = new EventFilter(types(types), QueryParameters.optional(jobId), QueryParameters.optional(tag),
+                user.ownerFilter(QueryParameters.optional(userId)));
         OptionalLong from = lastEventId != null && !lastEventId.isBlank()
                 ? position("Last-Event-ID", lastEventId) : position("after", after);
         return feed.subscribe(filter, from)
@@ -108,9 +116,5 @@ public class EventResource {
             // answered below
         }
         throw new InvalidInputException(name, "must be the id of an event sent by this stream");
-    }
-
-    private static String emptyToNull(String value) {
-        return value == null || value.isEmpty() ? null : value;
     }
 }

@@ -14,7 +14,9 @@ import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.Priority;
 import io.charon.jobs.job.SubmissionParser;
 import io.charon.jobs.job.Submitted;
+import io.charon.jobs.security.Role;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -56,6 +58,7 @@ import java.util.concurrent.CompletableFuture;
 @Path("/api/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed(Role.VIEWER_NAME)
 public class JobResource {
 
     static final int DEFAULT_PAGE = 50;
@@ -101,10 +104,11 @@ public class JobResource {
     @Parameter(name = IdempotencyKeys.HEADER, description = "1 to 255 printable ASCII characters; a repeat with the"
             + " same key and request returns the first job, the same key with another request is a 409")
     @POST
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response submit(byte[] body, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                            @Context UriInfo uri) {
         String key = IdempotencyKeys.validated(idempotencyKey);
-        Submitted submitted = jobs.submit(parser.parse(body), user.id(), key);
+        Submitted submitted = jobs.submit(parser.parse(body), user.actor(), key);
         if (submitted.created()) {
             return created(submitted.job(), uri.getBaseUriBuilder());
         }
@@ -123,7 +127,9 @@ public class JobResource {
     @APIResponse(responseCode = "409", ref = "Conflict")
     @POST
     @Path("{id}/cancel")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public JobView cancel(@PathParam("id") String id) {
+        visible(id);
         jobs.cancel(id, user.id(), job -> LogFiles.tail(
                 job.getLogPath() == null ? null : java.nio.file.Path.of(job.getLogPath()), config.outputTailBytes()));
         return full(id);
@@ -137,7 +143,9 @@ public class JobResource {
     @APIResponse(responseCode = "409", ref = "Conflict")
     @POST
     @Path("{id}/relaunch")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response relaunch(@PathParam("id") String id, @Context UriInfo uri) {
+        visible(id);
         return created(jobs.relaunch(id, user.id()), uri.getBaseUriBuilder());
     }
 
@@ -147,7 +155,16 @@ public class JobResource {
     }
 
     private JobView full(String id) {
-        return JobView.full(jobs.find(id), jobs.attempts(id));
+        return view(visible(id));
+    }
+
+    private JobView view(Job job) {
+        return JobView.full(job, jobs.attempts(job.getId()));
+    }
+
+    /** The job if the caller may see it; another user's job is a 404, as if it did not exist. */
+    private Job visible(String id) {
+        return user.visible(jobs.find(id));
     }
 
     @Operation(summary = "List jobs, newest first", description = "Keyset-paged: pass the nextCursor of a page to get"
@@ -173,7 +190,11 @@ public class JobResource {
         Set<JobStatus> statuses = EnumSet.noneOf(JobStatus.class);
         for (String value : status) {
             for (String one : value.split(",")) {
-                statuses.add(QueryParameters.parse("status", one.trim(),
+                String wanted = one.strip();
+                if (wanted.isEmpty()) {
+                    continue; // status=queued,,running: nothing between the commas
+                }
+                statuses.add(QueryParameters.parse("status", wanted,
                         "one of scheduled, queued, running, completed, failed, cancelled, timeout", JobStatus::fromWireName));
             }
         }
@@ -181,11 +202,11 @@ public class JobResource {
                 QueryParameters.jobType("type", type),
                 QueryParameters.parse("priority", priority, "one of low, normal, high, critical or 1, 5, 10, 15",
                         Priority::parse),
-                emptyToNull(tag), emptyToNull(userId),
+                QueryParameters.optional(tag), user.ownerFilter(QueryParameters.optional(userId)),
                 QueryParameters.instant("createdAfter", createdAfter),
                 QueryParameters.instant("createdBefore", createdBefore));
         JobPage page = jobs.list(filter, QueryParameters.integer("limit", limit, DEFAULT_PAGE, 1, MAX_PAGE),
-                emptyToNull(cursor));
+                QueryParameters.optional(cursor));
         return new JobPageView(page.items().stream().map(JobView::summary).toList(), page.nextCursor());
     }
 
@@ -211,21 +232,21 @@ public class JobResource {
         CompletableFuture<Void> done = waiters.register(id);
         Job job;
         try {
-            job = jobs.find(id);
+            job = visible(id);
         } catch (RuntimeException e) {
             waiters.unregister(id, done);
             throw e;
         }
         if (job.getStatus().isTerminal() || wait.isZero()) {
             waiters.unregister(id, done);
-            return Uni.createFrom().item(full(id));
+            return Uni.createFrom().item(view(job));
         }
         return Uni.createFrom().completionStage(done)
                 .ifNoItem().after(wait).recoverWithItem((Void) null)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(ignored -> {
                     waiters.unregister(id, done);
-                    return full(id);
+                    return view(jobs.find(id)); // visibility was checked above, on the request's thread
                 });
     }
 
@@ -233,6 +254,7 @@ public class JobResource {
     @GET
     @Path("{id}/events")
     public List<EventView> events(@PathParam("id") String id) {
+        visible(id);
         return jobs.events(id).stream().map(EventView::of).toList();
     }
 
@@ -244,7 +266,7 @@ public class JobResource {
     @Path("{id}/log")
     @Produces(MediaType.TEXT_PLAIN)
     public Response log(@PathParam("id") String id) {
-        Job job = jobs.find(id);
+        Job job = visible(id);
         if (job.getLogPath() == null || !Files.exists(java.nio.file.Path.of(job.getLogPath()))) {
             return Response.ok("", MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
         }
@@ -269,14 +291,10 @@ public class JobResource {
     public Multi<OutboundSseEvent> logStream(@PathParam("id") String id,
                                              @HeaderParam("Last-Event-ID") String lastEventId,
                                              @Context Sse sse) {
-        jobs.find(id);
-        LogFollower follower = new LogFollower(() -> jobs.runLogs(id), emptyToNull(lastEventId));
+        visible(id);
+        LogFollower follower = new LogFollower(() -> jobs.runLogs(id), QueryParameters.optional(lastEventId));
         return follower.stream(events.logPollInterval())
                 .map(line -> sse.newEventBuilder().id(line.position()).name("log")
                         .data(LogFollower.Line.class, line).build());
-    }
-
-    private static String emptyToNull(String value) {
-        return value == null || value.isEmpty() ? null : value;
     }
 }

@@ -13,7 +13,8 @@ import java.util.SortedMap;
 
 /**
  * A job as the API shows it. {@code output} (the log tail) and {@code attempts} (its closed
- * runs) are shown for one job, and left out of listings.
+ * runs) are shown for one job, and left out of listings. Of its secret variables only the names
+ * are shown.
  */
 public record JobView(
         String id,
@@ -24,6 +25,7 @@ public record JobView(
         String playbook,
         List<String> inventory,
         Map<String, String> variables,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> secretVariables,
         List<String> tags,
         String description,
         String userId,
@@ -57,7 +59,8 @@ public record JobView(
 
     private static JobView of(Job job, String output, List<AttemptView> attempts) {
         return new JobView(job.getId(), job.getName(), job.getType().wireName(), job.getPriority().wireName(),
-                job.getStatus().wireName(), job.getPlaybook(), job.getInventory(), job.getVariables(), job.getTags(),
+                job.getStatus().wireName(), job.getPlaybook(), job.getInventory(), job.getVariables(),
+                job.getSecretVariables() == null ? List.of() : job.getSecretVariables().names(), job.getTags(),
                 job.getDescription(), job.getUserId(), job.getDependsOn(), job.getScheduledAt(), job.getStartAfter(),
                 job.getTimeout(),
                 job.getMaxRetries(), job.getRetryCount(), job.getRetryDelay(), job.getCreatedAt(), job.getStartedAt(),

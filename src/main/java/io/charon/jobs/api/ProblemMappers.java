@@ -5,17 +5,33 @@ import io.charon.jobs.job.IllegalTransitionException;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobConflictException;
 import io.charon.jobs.job.JobNotFoundException;
+import io.charon.jobs.security.AuditActions;
+import io.charon.jobs.security.AuditEntry;
+import io.charon.jobs.security.AuditTrail;
+import io.charon.jobs.security.TokenConflictException;
+import io.charon.jobs.security.TokenNotFoundException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.Locale;
 
 /** Every error leaves the API as problem+json; never a stack trace or a class name. */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final AuditTrail audit;
+    private final CurrentUser user;
+
+    public ProblemMappers(AuditTrail audit, CurrentUser user) {
+        this.audit = audit;
+        this.user = user;
+    }
 
     @ServerExceptionMapper
     public Response invalid(InvalidInputException e) {
@@ -43,17 +59,44 @@ public class ProblemMappers {
                 e.getMessage(), null);
     }
 
+    @ServerExceptionMapper
+    public Response tokenNotFound(TokenNotFoundException e) {
+        return Problem.response(404, "token-not-found", "Token not found", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response tokenConflict(TokenConflictException e) {
+        return Problem.response(409, "token-conflict", "Not possible for this token", e.getMessage(), null);
+    }
+
+    /** No token where one is needed (a bad token is refused before the request gets here). */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        return Response.fromResponse(Problem.response(Problem.unauthorized()))
+                .header(BearerAuthentication.WWW_AUTHENTICATE, BearerAuthentication.CHALLENGE).build();
+    }
+
+    /** A valid token whose role does not allow the request; audited. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, HttpServerRequest request) {
+        String detail = e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage()
+                : "the token's role does not allow this request";
+        audit.recordLater(new AuditEntry(0, null, user.id(), AuditActions.AUTHORIZATION,
+                RequestLine.of(request.method().name(), request.path()), AuditEntry.DENIED, detail,
+                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress()));
+        return Problem.response(Problem.forbidden(detail));
+    }
+
     /** Framework errors: unknown path, wrong method, unacceptable media type, bad parameter. */
     @ServerExceptionMapper
     public Response framework(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        Response.Status known = Response.Status.fromStatusCode(status);
-        String title = known == null ? "HTTP " + status : known.getReasonPhrase();
         if (status >= 500) {
             LOG.error("request failed", e);
-            return Problem.response(status, "internal-error", title, "the request could not be completed", null);
+            return Problem.response(status, "internal-error", Problem.ofStatus(status).title(),
+                    "the request could not be completed", null);
         }
-        return Problem.response(status, title.toLowerCase(Locale.ROOT).replace(' ', '-'), title, title, null);
+        return Problem.response(Problem.ofStatus(status));
     }
 
     @ServerExceptionMapper(priority = 10_000)

@@ -64,4 +64,9 @@ final class QueryParameters {
         });
         return parsed == null ? defaultValue : parsed;
     }
+
+    /** The value, or null when it is absent or empty. */
+    static String optional(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
 }

@@ -3,7 +3,9 @@ package io.charon.jobs.api;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.observability.JobStatistics;
 import io.charon.jobs.observability.StatsFilter;
+import io.charon.jobs.security.Role;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,12 +22,15 @@ import java.time.Instant;
 @Path("/api/v1/stats")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed(Role.VIEWER_NAME)
 public class StatsResource {
 
     private final JobStatistics statistics;
+    private final CurrentUser user;
 
-    public StatsResource(JobStatistics statistics) {
+    public StatsResource(JobStatistics statistics, CurrentUser user) {
         this.statistics = statistics;
+        this.user = user;
     }
 
     @Operation(summary = "Statistics of the jobs a filter selects", description = "Total, a count per status (every"
@@ -35,7 +40,7 @@ public class StatsResource {
     @Parameter(name = "createdBefore", description = "ISO-8601 instant, exclusive; later than createdAfter")
     @Parameter(name = "type", description = "ansible or provisioning")
     @Parameter(name = "tag", description = "Only jobs with this tag")
-    @Parameter(name = "userId", description = "Only jobs of this user")
+    @Parameter(name = "userId", description = "Only jobs of this user; who is not an admin sees only their own jobs")
     @GET
     public StatsView get(@QueryParam("createdAfter") String createdAfter,
                          @QueryParam("createdBefore") String createdBefore,
@@ -48,7 +53,7 @@ public class StatsResource {
             throw new InvalidInputException("createdBefore", "must be later than createdAfter");
         }
         StatsFilter filter = new StatsFilter(after, before, QueryParameters.jobType("type", type),
-                QueryParameters.text(tag), QueryParameters.text(userId));
+                QueryParameters.text(tag), user.ownerFilter(QueryParameters.text(userId)));
         return StatsView.of(filter, statistics.compute(filter));
     }
 }

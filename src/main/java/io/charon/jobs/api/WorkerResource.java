@@ -7,7 +7,12 @@ import io.charon.jobs.dispatch.WorkerPool;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.job.JobStatus;
+import io.charon.jobs.security.AuditActions;
+import io.charon.jobs.security.AuditEntry;
+import io.charon.jobs.security.AuditTrail;
+import io.charon.jobs.security.Role;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -28,6 +33,7 @@ import java.util.Iterator;
 @Path("/api/v1/workers")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed(Role.ADMIN_NAME)
 public class WorkerResource {
 
     static final int MAX_WORKERS = 256;
@@ -36,9 +42,13 @@ public class WorkerResource {
     private final WorkerPool pool;
     private final JobService jobs;
     private final Dispatcher dispatcher;
+    private final AuditTrail audit;
+    private final CurrentUser user;
 
-    public WorkerResource(WorkerPool pool, JobService jobs, Dispatcher dispatcher) {
+    public WorkerResource(WorkerPool pool, JobService jobs, Dispatcher dispatcher, AuditTrail audit, CurrentUser user) {
         this.pool = pool;
+        this.audit = audit;
+        this.user = user;
         this.jobs = jobs;
         this.dispatcher = dispatcher;
     }
@@ -58,7 +68,10 @@ public class WorkerResource {
             schema = @Schema(ref = "WorkerCount")))
     @PUT
     public WorkersView resize(byte[] body) {
-        pool.resize(workerCount(body));
+        int count = workerCount(body);
+        int before = pool.workerCount();
+        pool.resize(count);
+        audit.record(AuditEntry.success(user.id(), AuditActions.WORKERS_RESIZE, "workers", before + " -> " + count));
         dispatcher.wake();
         return get();
     }

@@ -7,7 +7,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.charon.jobs.security.PrivateFiles;
 import java.nio.file.Path;
 
 /**
@@ -29,7 +29,8 @@ public class DataDirectoryPreparer implements FlywayConfigurationCustomizer {
     public void customize(FluentConfiguration configuration) {
         databaseFile(jdbcUrl).map(Path::toAbsolutePath).map(Path::getParent).ifPresent(dir -> {
             try {
-                Files.createDirectories(dir);
+                // the store holds job variables, token hashes and sealed secrets: the service user's only
+                PrivateFiles.createMissing(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the folder of the database file: " + dir, e);
             }

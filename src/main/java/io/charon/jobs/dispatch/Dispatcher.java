@@ -201,7 +201,7 @@ public class Dispatcher {
     /** Runs the job's playbook; the returned stage completes once its outcome is stored (or could not be). */
     private CompletionStage<?> run(ClaimedJob job, RunHandle handle) {
         ExecutionRequest request = new ExecutionRequest(job.id(), job.id() + "-" + job.token(), instance.id(), job.playbook(),
-                job.inventory(), job.variables(), job.timeout(), job.logFile());
+                job.inventory(), job.variables(), job.secretVariables(), job.timeout(), job.logFile());
         ExecutionOutcome outcome;
         try {
             outcome = runner.run(request, (message, data) -> recordProgress(job, handle, message, data), handle);

@@ -4,6 +4,7 @@ import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.execution.PlaybookRunner;
+import io.charon.jobs.security.PrivateFiles;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,7 +14,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 
 /**
@@ -60,8 +60,10 @@ public class ServiceLifecycle {
 
     void onStart(@Observes StartupEvent event) {
         try {
-            Files.createDirectories(config.dataDir().resolve("logs"));
-            Files.createDirectories(ansible.workDir());
+            // job logs and run directories hold what playbooks print and the variables they get
+            PrivateFiles.createMissing(config.dataDir());
+            PrivateFiles.directory(config.dataDir().resolve("logs"));
+            PrivateFiles.directory(ansible.workDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data and work directories", e);
         }

@@ -37,7 +37,7 @@ public class EventHistory {
     /** Up to {@code limit} events after {@code afterId} that pass {@code filter}, oldest first. */
     public List<FeedEvent> after(long afterId, EventFilter filter, int limit) {
         StringBuilder sql = new StringBuilder("""
-                SELECT e.id, e.job_id, e.seq, e.type, e.status, e.message, e.data, e.created_at, j.tags
+                SELECT e.id, e.job_id, e.seq, e.type, e.status, e.message, e.data, e.created_at, j.tags, j.user_id
                 FROM job_events e JOIN jobs j ON j.id = e.job_id
                 WHERE e.id > ?""");
         List<Object> params = new ArrayList<>();
@@ -49,6 +49,10 @@ public class EventHistory {
         if (!filter.types().isEmpty()) {
             sql.append(" AND e.type IN (").append("?, ".repeat(filter.types().size() - 1)).append("?)");
             params.addAll(filter.types());
+        }
+        if (filter.userId() != null) {
+            sql.append(" AND j.user_id = ?");
+            params.add(filter.userId());
         }
         if (filter.tag() != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM job_tags t WHERE t.job_id = e.job_id AND t.tag = ?)");
@@ -66,7 +70,7 @@ public class EventHistory {
                 while (rows.next()) {
                     events.add(new FeedEvent(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4),
                             rows.getString(5), rows.getString(6), rows.getString(7), rows.getTimestamp(8).toInstant(),
-                            tags(rows.getString(9))));
+                            tags(rows.getString(9)), rows.getString(10)));
                 }
             }
             return events;

@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * A stored lifecycle event as subscribers receive it. {@code id} is the store-wide position of
  * the event (the resumable cursor, sent as the SSE id); {@code seq} numbers the job's own events;
- * {@code data} is a JSON object or null; {@code tags} are the job's tags.
+ * {@code data} is a JSON object or null; {@code tags} are the job's tags; {@code userId} is the
+ * job's owner.
  */
 public record FeedEvent(long id, String jobId, long seq, String type, String status, String message,
-                        @JsonRawValue String data, Instant timestamp, List<String> tags) {
+                        @JsonRawValue String data, Instant timestamp, List<String> tags, String userId) {
 }

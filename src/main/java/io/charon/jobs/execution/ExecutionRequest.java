@@ -1,5 +1,7 @@
 package io.charon.jobs.execution;
 
+import io.charon.jobs.security.SealedSecrets;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +13,9 @@ import java.util.Map;
  * @param runId   unique per run (job id and claim token): names the work directory
  * @param owner   the instance running it, for {@link PlaybookRunner#stopAbandonedRuns}
  * @param logFile where the whole output goes; {@code GET /jobs/{id}/log} reads it
+ * @param secretVariables sealed, opened by the runner just before it needs them; null for none
  */
 public record ExecutionRequest(String jobId, String runId, String owner, String playbook, List<String> inventory,
-                               Map<String, String> variables, Duration timeout, Path logFile) {
+                               Map<String, String> variables, SealedSecrets secretVariables, Duration timeout,
+                               Path logFile) {
 }

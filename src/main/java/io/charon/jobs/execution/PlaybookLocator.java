@@ -9,8 +9,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
- * Resolves a submitted playbook path inside {@code charon.ansible.playbook-dir}. Checked at
- * submission and again before each run, since the file may change in between.
+ * Resolves a submitted playbook path inside {@code charon.ansible.playbook-dir}: relative, no
+ * {@code ..}, and after every symbolic link is followed, a readable regular {@code .yml}/{@code .yaml}
+ * file inside the directory's own real path. Checked at submission and again before each run,
+ * since the file may change in between.
  */
 @ApplicationScoped
 public class PlaybookLocator {
@@ -40,8 +42,7 @@ public class PlaybookLocator {
                 throw new UnusablePlaybookException("must not contain '..'");
             }
         }
-        String fileName = relative.getFileName() == null ? "" : relative.getFileName().toString();
-        if (!fileName.endsWith(".yml") && !fileName.endsWith(".yaml")) {
+        if (!isYaml(relative)) {
             throw new UnusablePlaybookException("must be a .yml or .yaml file");
         }
         Path root;
@@ -63,7 +64,16 @@ public class PlaybookLocator {
         if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
             throw new UnusablePlaybookException("is not a readable regular file");
         }
+        if (!isYaml(real)) {
+            // a link named .yml must lead to a playbook too, not to any other file of the directory
+            throw new UnusablePlaybookException("must resolve to a .yml or .yaml file");
+        }
         return real;
+    }
+
+    private static boolean isYaml(Path path) {
+        String fileName = path.getFileName() == null ? "" : path.getFileName().toString();
+        return fileName.endsWith(".yml") || fileName.endsWith(".yaml");
     }
 
     /** Why a playbook path cannot be used; the message completes "playbook ...". */

@@ -20,18 +20,18 @@ import java.util.function.Function;
  * @param <I> what a caller asks to write
  * @param <O> what the caller gets back once it is committed
  */
-final class GroupCommit<I, O> implements AutoCloseable {
+public final class GroupCommit<I, O> implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
     private static final long CLOSE_CHECK_MILLIS = 200;
 
     /** One item's result in a batch: its value, or the error that concerns it alone. */
-    record Result<O>(O value, RuntimeException error) {
-        static <O> Result<O> of(O value) {
+    public record Result<O>(O value, RuntimeException error) {
+        public static <O> Result<O> of(O value) {
             return new Result<>(value, null);
         }
 
-        static <O> Result<O> failed(RuntimeException error) {
+        public static <O> Result<O> failed(RuntimeException error) {
             return new Result<>(null, error);
         }
     }
@@ -49,7 +49,7 @@ final class GroupCommit<I, O> implements AutoCloseable {
      * @param writeBatch writes all items in one transaction and returns one result per item, in
      *                   order; if it throws, every caller of the batch gets that exception
      */
-    GroupCommit(String name, int maxBatch, Function<List<I>, List<Result<O>>> writeBatch) {
+    public GroupCommit(String name, int maxBatch, Function<List<I>, List<Result<O>>> writeBatch) {
         this.maxBatch = maxBatch;
         this.writeBatch = writeBatch;
         this.writer = new Thread(this::writeLoop, name);
@@ -58,7 +58,7 @@ final class GroupCommit<I, O> implements AutoCloseable {
     }
 
     /** Queues {@code item} for the next batch; the future completes once that batch has committed. */
-    CompletableFuture<O> submit(I item) {
+    public CompletableFuture<O> submit(I item) {
         if (!open) {
             return CompletableFuture.failedFuture(new IllegalStateException("the service is stopping"));
         }
@@ -68,7 +68,7 @@ final class GroupCommit<I, O> implements AutoCloseable {
     }
 
     /** Writes {@code item} in the next batch and waits until that batch has committed. */
-    O write(I item) {
+    public O write(I item) {
         CompletableFuture<O> done = submit(item);
         try {
             return done.get();

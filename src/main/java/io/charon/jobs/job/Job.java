@@ -8,6 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import io.charon.jobs.execution.HostStats;
+import io.charon.jobs.security.SealedSecrets;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,6 +128,10 @@ public class Job extends PanacheEntityBase {
     @Column(name = "event_seq", nullable = false)
     private long eventSeq;
 
+    @Convert(converter = JsonColumns.Secrets.class)
+    @Column(name = "secret_variables")
+    private SealedSecrets secretVariables;
+
     protected Job() {
     }
 
@@ -148,6 +153,7 @@ public class Job extends PanacheEntityBase {
         job.timeout = spec.timeout();
         job.maxRetries = spec.maxRetries();
         job.retryDelay = spec.retryDelay();
+        job.secretVariables = spec.secretVariables();
         job.createdAt = createdAt;
         boolean later = spec.scheduledAt() != null && spec.scheduledAt().isAfter(createdAt);
         job.status = later ? JobStatus.SCHEDULED : JobStatus.QUEUED;
@@ -157,7 +163,7 @@ public class Job extends PanacheEntityBase {
 
     public JobSpec spec() {
         return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description,
-                scheduledAt, timeout, dependsOn, maxRetries, retryDelay);
+                scheduledAt, timeout, dependsOn, maxRetries, retryDelay, secretVariables);
     }
 
     /** An event about this job that does not change its status (creation, progress). */
@@ -391,5 +397,10 @@ public class Job extends PanacheEntityBase {
 
     public Instant getLeaseExpiresAt() {
         return leaseExpiresAt;
+    }
+
+    /** Sealed; null when the job has none. */
+    public SealedSecrets getSecretVariables() {
+        return secretVariables;
     }
 }

@@ -2,6 +2,9 @@ package io.charon.jobs.job;
 
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
+import io.charon.jobs.security.AuditActions;
+import io.charon.jobs.security.AuditEntry;
+import io.charon.jobs.security.AuditTrail;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
@@ -54,10 +57,12 @@ public class JobService {
     private final GroupCommit<RunOutcome, Optional<JobStatus>> outcomes;
 
     private final RequestFingerprint fingerprint;
+    private final AuditTrail audit;
 
     public JobService(SubmissionValidator validator, RetryPolicy retryPolicy, EventRecorder events,
-                      RequestFingerprint fingerprint) {
+                      RequestFingerprint fingerprint, AuditTrail audit) {
         this.validator = validator;
+        this.audit = audit;
         this.fingerprint = fingerprint;
         this.retryPolicy = retryPolicy;
         this.events = events;
@@ -82,14 +87,30 @@ public class JobService {
      * @throws IdempotencyConflictException the key was used for a different request
      */
     public Submitted submit(JobSubmission submission, String userId, String idempotencyKey) {
+        return submit(submission, Actor.user(userId), idempotencyKey);
+    }
+
+    /**
+     * As {@link #submit(JobSubmission, String, String)}, for an actor: the job belongs to its user,
+     * and it may depend only on jobs the actor may see (another user's job is "no such job").
+     */
+    public Submitted submit(JobSubmission submission, Actor actor, String idempotencyKey) {
         JobSpec spec = validator.validate(submission);
         Idempotency idempotency = idempotencyKey == null ? null
                 : new Idempotency(idempotencyKey, fingerprint.of(spec));
-        return submissions.write(new NewJob(spec, userId, "created by " + userId, idempotency));
+        return submissions.write(new NewJob(spec, actor, "created by " + actor.userId(), idempotency,
+                AuditActions.JOB_SUBMIT, null));
     }
 
-    /** A job to store, the message of its {@code job.created} event, and its idempotency key if any. */
-    private record NewJob(JobSpec spec, String userId, String note, Idempotency idempotency) {
+    /**
+     * A job to store, the message of its {@code job.created} event, its idempotency key if any,
+     * and how the audit trail names its creation.
+     */
+    private record NewJob(JobSpec spec, Actor actor, String note, Idempotency idempotency, String auditAction,
+                          String auditDetail) {
+        String userId() {
+            return actor.userId();
+        }
     }
 
     private record Idempotency(String key, String requestHash) {
@@ -112,9 +133,9 @@ public class JobService {
             JobSpec spec = original.spec();
             JobSpec again = new JobSpec(spec.name(), spec.type(), spec.priority(), spec.playbook(), spec.inventory(),
                     spec.variables(), spec.tags(), spec.description(), null, spec.timeout(), spec.dependsOn(),
-                    spec.maxRetries(), spec.retryDelay());
-            GroupCommit.Result<Submitted> stored = store(List.of(
-                    new NewJob(again, userId, "relaunch of " + id + " by " + userId, null))).get(0);
+                    spec.maxRetries(), spec.retryDelay(), spec.secretVariables());
+            GroupCommit.Result<Submitted> stored = store(List.of(new NewJob(again, new Actor(userId, true),
+                    "relaunch of " + id + " by " + userId, null, AuditActions.JOB_RELAUNCH, "relaunch of " + id))).get(0);
             if (stored.error() != null) {
                 throw stored.error();
             }
@@ -137,6 +158,7 @@ public class JobService {
         List<Job> created = new ArrayList<>(submissions.size());
         List<JobEvent> firstEvents = new ArrayList<>(submissions.size() * 2);
         Map<List<String>, KeyedJob> keys = new HashMap<>();
+        List<AuditEntry> audited = new ArrayList<>(submissions.size());
         for (NewJob submission : submissions) {
             JobSpec spec = submission.spec();
             Idempotency idempotency = submission.idempotency();
@@ -152,7 +174,7 @@ public class JobService {
             }
             List<Job> dependencies;
             try {
-                dependencies = loadDependencies(spec.dependsOn());
+                dependencies = loadDependencies(spec.dependsOn(), submission.actor());
             } catch (InvalidInputException e) {
                 results.add(GroupCommit.Result.failed(e));
                 continue;
@@ -166,6 +188,8 @@ public class JobService {
                     .ifPresent(d -> firstEvents.add(job.endWithoutRunning(JobStatus.FAILED, dependencyFailure(d), now)));
             job.persist();
             created.add(job);
+            audited.add(AuditEntry.success(submission.userId(), submission.auditAction(), job.getId(),
+                    submission.auditDetail()));
             if (key != null) {
                 keys.put(key, new KeyedJob(job, idempotency.requestHash(), true));
             }
@@ -181,6 +205,7 @@ public class JobService {
                     Job::getDependsOn, false);
             insertKeys(connection, keys, now);
         });
+        audit.recordInTransaction(audited);
         firstEvents.forEach(this::save);
         return results;
     }
@@ -248,11 +273,12 @@ public class JobService {
         }
     }
 
-    private List<Job> loadDependencies(List<String> ids) {
+    /** The jobs named by {@code dependsOn}; one the actor may not see counts as missing. */
+    private List<Job> loadDependencies(List<String> ids, Actor actor) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        List<Job> found = Job.list("id in ?1", ids);
+        List<Job> found = Job.<Job>list("id in ?1", ids).stream().filter(actor::maySee).toList();
         if (found.size() != ids.size()) {
             List<String> missing = new ArrayList<>(ids);
             found.forEach(j -> missing.remove(j.getId()));
@@ -401,6 +427,7 @@ public class JobService {
                 case QUEUED, SCHEDULED -> save(job.endWithoutRunning(JobStatus.CANCELLED, reason, now));
                 default -> throw new JobConflictException("job " + id + " already ended " + job.getStatus().wireName());
             }
+            audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.JOB_CANCEL, id, null)));
             failDependentsOf(job, now);
             return job;
         });

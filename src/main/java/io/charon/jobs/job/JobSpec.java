@@ -1,5 +1,7 @@
 package io.charon.jobs.job;
 
+import io.charon.jobs.security.SealedSecrets;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +9,8 @@ import java.util.Map;
 
 /**
  * A validated submission with every default applied: what a job is asked to do. A relaunch
- * reuses the spec of the job it repeats.
+ * reuses the spec of the job it repeats. {@code secretVariables} is null when there are none, and
+ * sealed otherwise: a spec never holds a secret in plain text.
  */
 public record JobSpec(
         String name,
@@ -22,7 +25,8 @@ public record JobSpec(
         Duration timeout,
         List<String> dependsOn,
         int maxRetries,
-        Duration retryDelay) {
+        Duration retryDelay,
+        SealedSecrets secretVariables) {
 
     public JobSpec {
         inventory = List.copyOf(inventory);

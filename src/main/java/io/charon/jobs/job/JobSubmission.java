@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A submission as it arrives (REST body or intake message), before validation. Times and
- * durations stay text so that a malformed one is reported against its field.
+ * durations stay text so that a malformed one is reported against its field. The owner is never
+ * part of it: it is the authenticated caller. {@code secretVariables} are write-only.
  */
 public record JobSubmission(
         String name,
@@ -22,5 +23,6 @@ public record JobSubmission(
         String timeout,
         List<String> dependsOn,
         Integer maxRetries,
-        String retryDelay) {
+        String retryDelay,
+        Map<String, String> secretVariables) {
 }

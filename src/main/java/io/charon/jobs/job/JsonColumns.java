@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.charon.jobs.execution.HostStats;
+import io.charon.jobs.security.SealedSecrets;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 
@@ -84,6 +85,30 @@ public final class JsonColumns {
         @Override
         public SortedMap<String, HostStats> convertToEntityAttribute(String json) {
             return json == null ? null : read(json, TYPE);
+        }
+    }
+
+    /** Sealed secret variables: names, digest and ciphertext, never plain text. */
+    @Converter
+    public static class Secrets implements AttributeConverter<SealedSecrets, String> {
+        private static final TypeReference<Map<String, Object>> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(SealedSecrets value) {
+            return value == null ? null : write(Map.of("names", value.names(), "digest", value.digest(),
+                    "sealed", value.ciphertext()));
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public SealedSecrets convertToEntityAttribute(String json) {
+            if (json == null) {
+                return null;
+            }
+            Map<String, Object> fields = read(json, TYPE);
+            return new SealedSecrets((List<String>) fields.get("names"), (String) fields.get("digest"),
+                    (String) fields.get("sealed"));
         }
     }
 

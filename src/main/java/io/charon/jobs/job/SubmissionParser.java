@@ -47,15 +47,24 @@ public class SubmissionParser {
     }
 
     public JobSubmission parse(byte[] body) {
+        return read(body, JobSubmission.class, "the job");
+    }
+
+    /**
+     * Any request body of the API, as strictly as a submission.
+     *
+     * @param what what the object describes, for the message when the body is empty
+     */
+    public <T> T read(byte[] body, Class<T> type, String what) {
         if (body == null || body.length == 0) {
-            throw new InvalidInputException("body", "a JSON object describing the job is required");
+            throw new InvalidInputException("body", "a JSON object describing " + what + " is required");
         }
         try {
-            JobSubmission submission = mapper.readValue(body, JobSubmission.class);
-            if (submission == null) {
+            T value = mapper.readValue(body, type);
+            if (value == null) {
                 throw new InvalidInputException("body", "must be a JSON object, not null");
             }
-            return submission;
+            return value;
         } catch (UnrecognizedPropertyException e) {
             throw new InvalidInputException(path(e), "is not a known field");
         } catch (JsonParseException e) {

@@ -1,8 +1,10 @@
 package io.charon.jobs.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.PlaybookLocator;
+import io.charon.jobs.security.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -33,18 +36,35 @@ public class SubmissionValidator {
     static final int MAX_DEPENDENCIES = 100;
     static final int MAX_RETRIES = 100;
 
-    /** Host names, IPv4/IPv6 addresses and inventory patterns; no spaces, commas or leading dash. */
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_.:\\[\\]*][A-Za-z0-9_.:\\[\\]*-]{0,252}");
+    /**
+     * Host names, IPv4/IPv6 addresses and inventory patterns such as {@code web[01:20].example.com};
+     * no spaces, commas, {@code =} or leading dash (an option to Ansible), and no leading {@code [}
+     * (a section header of the inventory file).
+     */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_.:*][A-Za-z0-9_.:\\[\\]*-]{0,252}");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.:/=-]+");
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    /**
+     * Ansible's magic and special variables: set as extra variables (the highest precedence) they
+     * would change what Ansible believes about hosts, inventory and play. Names starting with
+     * {@code ansible_} (how to connect, become, which interpreter) or {@code _} are refused too.
+     */
+    static final Set<String> RESERVED = Set.of("hostvars", "groups", "group_names", "inventory_hostname",
+            "inventory_hostname_short", "inventory_dir", "inventory_file", "playbook_dir", "play_hosts", "role_name",
+            "role_names", "role_path", "omit", "environment", "vars", "lookup", "query", "q");
+
     private final JobsConfig config;
     private final PlaybookLocator playbooks;
+    private final SecretBox secrets;
+    private final Set<String> allowedVariables;
 
-    public SubmissionValidator(JobsConfig config, PlaybookLocator playbooks) {
+    public SubmissionValidator(JobsConfig config, PlaybookLocator playbooks, SecretBox secrets, AnsibleConfig ansible) {
         this.config = config;
         this.playbooks = playbooks;
+        this.secrets = secrets;
+        this.allowedVariables = ansible.allowedVariables().orElse(Set.of());
     }
 
     public JobSpec validate(JobSubmission submission) {
@@ -61,7 +81,18 @@ public class SubmissionValidator {
         Priority priority = priority(errors, submission.priority());
         String playbook = playbook(errors, submission.playbook());
         List<String> inventory = inventory(errors, submission.inventory());
-        Map<String, String> variables = variables(errors, submission.variables());
+        Map<String, String> variables = variables(errors, "variables", submission.variables());
+        Map<String, String> secretValues = variables(errors, "secretVariables", submission.secretVariables());
+        secretValues.keySet().stream().filter(variables::containsKey).sorted().forEach(both ->
+                errors.add(new FieldError("secretVariables." + both, "is also set in variables")));
+        if (variables.size() + secretValues.size() > MAX_VARIABLES) {
+            errors.add(new FieldError("secretVariables", "variables and secretVariables must hold at most "
+                    + MAX_VARIABLES + " entries together"));
+        }
+        if (!secretValues.isEmpty() && !secrets.available()) {
+            errors.add(new FieldError("secretVariables",
+                    "cannot be accepted: no encryption key is configured (charon.security.secret-key)"));
+        }
         List<String> tags = tags(errors, submission.tags());
         String description = text(errors, "description", submission.description(), MAX_DESCRIPTION, false);
         Instant scheduledAt = parse(errors, "scheduledAt", submission.scheduledAt(),
@@ -90,7 +121,8 @@ public class SubmissionValidator {
                 timeout == null ? config.defaultTimeout() : timeout,
                 dependsOn,
                 maxRetries == null ? config.defaultMaxRetries() : maxRetries,
-                retryDelay == null ? config.defaultRetryDelay() : retryDelay);
+                retryDelay == null ? config.defaultRetryDelay() : retryDelay,
+                secretValues.isEmpty() ? null : secrets.seal(secretValues));
     }
 
     private static String text(List<FieldError> errors, String field, String value, int max, boolean required) {
@@ -155,24 +187,41 @@ public class SubmissionValidator {
         return List.copyOf(new LinkedHashSet<>(hosts.stream().filter(h -> h != null).toList()));
     }
 
-    private static Map<String, String> variables(List<FieldError> errors, Map<String, String> variables) {
+    /** Variables (or secret variables) by identifier, none of them reserved unless allowed by configuration. */
+    private Map<String, String> variables(List<FieldError> errors, String field, Map<String, String> variables) {
         if (variables == null) {
             return Map.of();
         }
         if (variables.size() > MAX_VARIABLES) {
-            errors.add(new FieldError("variables", "must hold at most " + MAX_VARIABLES + " entries"));
+            errors.add(new FieldError(field, "must hold at most " + MAX_VARIABLES + " entries"));
             return Map.of();
         }
         variables.forEach((key, value) -> {
+            String at = field + "." + printable(key);
             if (!IDENTIFIER.matcher(key).matches()) {
-                errors.add(new FieldError("variables." + key, "name must be an identifier (letters, digits, _)"));
+                errors.add(new FieldError(at, "name must be an identifier (letters, digits, _)"));
+            } else if (isReserved(key) && !allowedVariables.contains(key)) {
+                errors.add(new FieldError(at, "is reserved: it would change how Ansible connects or runs"
+                        + " (allowed only when listed in charon.ansible.allowed-variables)"));
             } else if (value == null) {
-                errors.add(new FieldError("variables." + key, "must be a string"));
+                errors.add(new FieldError(at, "must be a string"));
             } else if (value.length() > MAX_VARIABLE_VALUE) {
-                errors.add(new FieldError("variables." + key, "must be at most " + MAX_VARIABLE_VALUE + " characters"));
+                errors.add(new FieldError(at, "must be at most " + MAX_VARIABLE_VALUE + " characters"));
             }
         });
         return variables;
+    }
+
+    static boolean isReserved(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("ansible_") || lower.startsWith("_") || RESERVED.contains(lower);
+    }
+
+    /** A name as an error may quote it: bounded, control characters replaced. */
+    private static String printable(String name) {
+        String cut = name.length() > 130 ? name.substring(0, 130) + "..." : name;
+        return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     private static List<String> tags(List<FieldError> errors, List<String> tags) {

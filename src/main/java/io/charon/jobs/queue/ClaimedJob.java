@@ -1,6 +1,7 @@
 package io.charon.jobs.queue;
 
 import io.charon.jobs.job.Job;
+import io.charon.jobs.security.SealedSecrets;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,10 +14,11 @@ import java.util.Map;
  * run makes afterwards.
  */
 public record ClaimedJob(String id, long token, String name, String playbook, List<String> inventory,
-                         Map<String, String> variables, Duration timeout, Path logFile) {
+                         Map<String, String> variables, SealedSecrets secretVariables, Duration timeout,
+                         Path logFile) {
 
     static ClaimedJob of(Job job) {
         return new ClaimedJob(job.getId(), job.getLeaseToken(), job.getName(), job.getPlaybook(), job.getInventory(),
-                job.getVariables(), job.getTimeout(), Path.of(job.getLogPath()));
+                job.getVariables(), job.getSecretVariables(), job.getTimeout(), Path.of(job.getLogPath()));
     }
 }

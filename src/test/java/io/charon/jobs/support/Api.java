@@ -3,6 +3,7 @@ package io.charon.jobs.support;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -81,6 +82,22 @@ public final class Api {
 
     public static JsonPath workers() {
         return given().get("/api/v1/workers").then().statusCode(200).extract().jsonPath();
+    }
+
+    /** A request without any token, as an unauthenticated client sends it. */
+    public static RequestSpecification anonymous() {
+        return given().noFiltersOfType(DefaultToken.class);
+    }
+
+    /** A request with {@code token} instead of the default admin token. */
+    public static RequestSpecification as(String token) {
+        return given().header(DefaultToken.HEADER, DefaultToken.bearer(token));
+    }
+
+    /** Creates a token for {@code user} with {@code role} (as the admin) and returns its text. */
+    public static String token(String user, String role) {
+        return given().contentType(ContentType.JSON).body(Map.of("userId", user, "role", role))
+                .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
     }
 
     public static Map<String, Object> with(Map<String, Object> body, String key, Object value) {

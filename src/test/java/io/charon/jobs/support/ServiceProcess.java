@@ -26,6 +26,12 @@ import static org.awaitility.Awaitility.await;
 public final class ServiceProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    /**
+     * The admin token of a service started here, configured by its hash (as an operator would;
+     * the text never appears on the command line), unless the settings name any
+     * {@code charon.security.*} key themselves.
+     */
+    public static final String ADMIN_TOKEN = "it-admin-token-9d3e51c07a2b48f6";
 
     private final Path dataDir;
     private final Map<String, String> settings;
@@ -55,6 +61,10 @@ public final class ServiceProcess implements AutoCloseable {
                 "-Dquarkus.http.port=" + port,
                 "-Dcharon.jobs.data-dir=" + dataDir.toAbsolutePath(),
                 "-Dcharon.ansible.playbook-dir=" + Path.of("src/test/resources/playbooks").toAbsolutePath()));
+        if (usesDefaultToken()) {
+            command.add("-Dcharon.security.tokens.it-admin.sha256=" + sha256(ADMIN_TOKEN));
+            command.add("-Dcharon.security.tokens.it-admin.role=admin");
+        }
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         try {
@@ -73,7 +83,7 @@ public final class ServiceProcess implements AutoCloseable {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("the service exited at start-up; see " + logFile);
                     }
-                    return request().get("/api/v1/workers").statusCode() == 200;
+                    return request(null).get("/q/health/live").statusCode() == 200;
                 });
         return this;
     }
@@ -101,8 +111,29 @@ public final class ServiceProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** A request with the default admin token (when the service was started with it). */
     public RequestSpecification request() {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(port);
+        RequestSpecification request = RestAssured.given().baseUri("http://127.0.0.1").port(port);
+        return usesDefaultToken() ? request.header("Authorization", "Bearer " + ADMIN_TOKEN) : request;
+    }
+
+    /** A request with {@code token}, or with none when it is null. */
+    public RequestSpecification request(String token) {
+        RequestSpecification request = RestAssured.given().baseUri("http://127.0.0.1").port(port);
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
+    }
+
+    private boolean usesDefaultToken() {
+        return settings.keySet().stream().noneMatch(key -> key.startsWith("charon.security."));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Submits and returns the new job's id, insisting on 201. */

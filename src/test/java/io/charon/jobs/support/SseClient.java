@@ -31,8 +31,15 @@ public final class SseClient implements AutoCloseable {
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
     private SseClient(String pathAndQuery, String lastEventId) {
+        this(pathAndQuery, lastEventId, DefaultToken.ADMIN);
+    }
+
+    private SseClient(String pathAndQuery, String lastEventId, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + pathAndQuery))
                 .header("Accept", "text/event-stream");
+        if (token != null) {
+            request.header(DefaultToken.HEADER, DefaultToken.bearer(token));
+        }
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
@@ -49,6 +56,11 @@ public final class SseClient implements AutoCloseable {
 
     public static SseClient resume(String pathAndQuery, String lastEventId) {
         return new SseClient(pathAndQuery, lastEventId);
+    }
+
+    /** A stream opened with {@code token} (null: none) instead of the default admin token. */
+    public static SseClient openAs(String token, String pathAndQuery) {
+        return new SseClient(pathAndQuery, null, token);
     }
 
     /** The HTTP status of the answer, once it has come. */

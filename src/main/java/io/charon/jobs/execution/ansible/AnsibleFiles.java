@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import io.charon.jobs.security.PrivateFiles;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,15 +16,15 @@ import java.util.TreeMap;
 final class AnsibleFiles {
 
     static final String LOCALHOST = "localhost";
+    static final String VARIABLES = "vars.yml";
+    static final String SECRETS = "secrets.yml";
 
     private AnsibleFiles() {
     }
 
     /** A private directory (0700). */
     static Path privateDirectory(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        return dir;
+        return PrivateFiles.directory(dir);
     }
 
     /**
@@ -49,7 +49,7 @@ final class AnsibleFiles {
      * Extra variables as YAML in JSON's flow style, every value tagged {@code !unsafe} so that
      * Ansible never templates it: a submitted {@code {{ lookup('pipe', 'id') }}} stays text.
      */
-    static Path writeVariables(Path runDir, Map<String, String> variables) throws IOException {
+    static Path writeVariables(Path runDir, String fileName, Map<String, String> variables) throws IOException {
         StringBuilder yaml = new StringBuilder("{");
         new TreeMap<>(variables).forEach((name, value) -> {
             if (yaml.length() > 1) {
@@ -58,7 +58,7 @@ final class AnsibleFiles {
             yaml.append(quote(name)).append(": !unsafe ").append(quote(value));
         });
         yaml.append("}\n");
-        return writePrivate(runDir.resolve("vars.yml"), yaml.toString());
+        return writePrivate(runDir.resolve(fileName), yaml.toString());
     }
 
     /** A YAML double-quoted scalar; every character outside printable ASCII is escaped. */
@@ -82,9 +82,14 @@ final class AnsibleFiles {
 
     private static Path writePrivate(Path file, String content) throws IOException {
         Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        privateFile(file);
         Files.writeString(file, content, StandardCharsets.UTF_8);
         return file;
+    }
+
+    /** A new empty file readable and writable by the service user only (0600). */
+    static Path privateFile(Path file) throws IOException {
+        return PrivateFiles.file(file);
     }
 
     static void deleteRecursively(Path dir) {

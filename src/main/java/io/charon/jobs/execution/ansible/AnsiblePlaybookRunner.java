@@ -14,25 +14,31 @@ import io.charon.jobs.execution.RunHandle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 
+import io.charon.jobs.security.SecretBox;
+import io.charon.jobs.security.SecretMask;
+
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs {@code ansible-playbook} as a process, never through a shell, in a private per-run
- * directory holding the inventory and the variables file. Standard output goes straight to the
- * job's log file; standard error goes to a file that is tailed for the callback plugin's
- * progress lines, everything else from it being appended to the log.
+ * directory holding the inventory and the variables files (secret variables in a file of their
+ * own, deleted as soon as the process ends). Standard output is read from its pipe at every poll
+ * and appended to the job's log file; standard error goes to a file that is tailed for the
+ * callback plugin's progress lines, everything else from it being appended to the log. Every line
+ * has the job's secret values masked before it is written or turned into an event.
  */
 @ApplicationScoped
 @Typed(AnsiblePlaybookRunner.class) // injected as a PlaybookRunner through RunnerSelection
@@ -60,8 +66,11 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
     private final PlaybookLocator playbooks;
     private final CallbackPlugin plugin;
     private final SecureRandom random = new SecureRandom();
+    private final SecretBox secretBox;
 
-    public AnsiblePlaybookRunner(AnsibleConfig ansible, JobsConfig jobs, PlaybookLocator playbooks, CallbackPlugin plugin) {
+    public AnsiblePlaybookRunner(AnsibleConfig ansible, JobsConfig jobs, PlaybookLocator playbooks, CallbackPlugin plugin,
+                                 SecretBox secretBox) {
+        this.secretBox = secretBox;
         this.ansible = ansible;
         this.jobs = jobs;
         this.playbooks = playbooks;
@@ -93,19 +102,28 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         } catch (PlaybookLocator.UnusablePlaybookException e) {
             throw new LaunchFailure("playbook " + request.playbook() + " " + e.getMessage());
         }
+        Map<String, String> secrets = openSecrets(request);
+        SecretMask mask = SecretMask.of(secrets.values());
         AnsibleFiles.privateDirectory(runDir);
         Path inventory = AnsibleFiles.writeInventory(runDir, request.inventory());
-        Path variables = AnsibleFiles.writeVariables(runDir, request.variables());
-        Path stderr = Files.createFile(runDir.resolve("stderr.log"));
+        List<String> command = new ArrayList<>(List.of(ansible.command(), "-i", inventory.toString(),
+                "-e", "@" + AnsibleFiles.writeVariables(runDir, AnsibleFiles.VARIABLES, request.variables())));
+        Path secretsFile = null;
+        if (!secrets.isEmpty()) {
+            // a file of its own, named on the command line by path only, removed when the process ends
+            secretsFile = AnsibleFiles.writeVariables(runDir, AnsibleFiles.SECRETS, secrets);
+            command.addAll(List.of("-e", "@" + secretsFile));
+        }
+        command.add(playbook.toString());
+        Path stderr = AnsibleFiles.privateFile(runDir.resolve("stderr.log"));
         byte[] nonce = new byte[8];
         random.nextBytes(nonce);
         String prefix = "@@charon-" + HexFormat.of().formatHex(nonce) + "@@";
 
-        ProcessBuilder builder = new ProcessBuilder(List.of(ansible.command(),
-                "-i", inventory.toString(), "-e", "@" + variables, playbook.toString()))
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(runDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(request.logFile().toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
         environment(builder.environment(), runDir, prefix);
         Process process;
@@ -122,8 +140,10 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         long deadline = System.nanoTime() + request.timeout().toNanos();
         int exit;
         boolean interrupted = false;
-        try (LineTail tail = new LineTail(stderr)) {
-            var sink = stderrSink(prefix, events, errorLines, log);
+        // standard output comes through a pipe, so that it reaches the disk only once masked
+        try (LineTail out = LineTail.ofPipe(process.getInputStream()); LineTail tail = LineTail.ofFile(stderr)) {
+            Consumer<String> outSink = line -> writeLine(log, mask.apply(line));
+            Consumer<String> sink = stderrSink(prefix, events, errorLines, log, mask);
             while (true) {
                 try {
                     if (process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -134,14 +154,20 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
                     interrupted = true;
                     handle.stop(Kind.INTERRUPTED);
                 }
+                out.drain(outSink, false);
                 tail.drain(sink, false);
+                log.flush();
                 if (System.nanoTime() - deadline > 0) {
                     handle.stop(Kind.TIMED_OUT);
                 }
             }
             exit = process.exitValue();
+            out.drain(outSink, true);
             tail.drain(sink, true);
         } finally {
+            if (secretsFile != null) {
+                Files.deleteIfExists(secretsFile);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -190,9 +216,26 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         return stopped;
     }
 
-    private java.util.function.Consumer<String> stderrSink(String prefix, CallbackEvents events,
-                                                           List<String> errorLines, OutputStream log) {
-        return line -> {
+    /** The secret variables in plain text, for this run only; none when the job has none. */
+    private Map<String, String> openSecrets(ExecutionRequest request) throws LaunchFailure {
+        if (request.secretVariables() == null) {
+            return Map.of();
+        }
+        try {
+            return secretBox.open(request.secretVariables());
+        } catch (SecretBox.SecretsUnavailableException e) {
+            throw new LaunchFailure(e.getMessage());
+        }
+    }
+
+    /**
+     * Standard error, line by line, with secrets masked first: the callback plugin's lines become
+     * progress events, the rest goes to the log.
+     */
+    private Consumer<String> stderrSink(String prefix, CallbackEvents events, List<String> errorLines,
+                                        OutputStream log, SecretMask mask) {
+        return raw -> {
+            String line = mask.apply(raw);
             if (line.startsWith(prefix) && events.accept(line.substring(prefix.length()))) {
                 return;
             }
@@ -223,12 +266,13 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         };
     }
 
+    /** The job's log, readable by the service user only; buffered, flushed after every poll. */
     private static OutputStream openLog(Path logFile) throws IOException {
-        Files.createDirectories(logFile.getParent());
+        AnsibleFiles.privateDirectory(logFile.getParent());
         if (!Files.exists(logFile)) {
-            Files.createFile(logFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            AnsibleFiles.privateFile(logFile);
         }
-        return Files.newOutputStream(logFile, StandardOpenOption.APPEND);
+        return new BufferedOutputStream(Files.newOutputStream(logFile, StandardOpenOption.APPEND));
     }
 
     private static void writeLine(OutputStream log, String line) {

@@ -2,6 +2,7 @@ package io.charon.jobs.execution.ansible;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -10,25 +11,74 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
 /**
- * Reads the complete lines appended to a file since the last call. The process writes the file
- * directly, so a descendant that keeps the file open can never block the reader the way it
- * could block a pipe.
+ * Reads the complete lines written since the last call, never waiting for more. From a file
+ * that the process writes directly, so a descendant that keeps the file open can never block the
+ * reader the way it could block a pipe; or from a pipe, reading only what it holds already, so
+ * that it never blocks either (what a process's leftover descendants write after it ended is not
+ * waited for).
  */
 final class LineTail implements AutoCloseable {
 
-    private final FileChannel channel;
+    /** Bytes that can be read now without waiting; 0 when there are none. */
+    private interface Source extends AutoCloseable {
+        int read(ByteBuffer buffer) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    private final Source source;
     private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
-    LineTail(Path file) throws IOException {
-        channel = FileChannel.open(file, StandardOpenOption.READ);
+    private LineTail(Source source) {
+        this.source = source;
+    }
+
+    /** Follows a file that another process appends to. */
+    static LineTail ofFile(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        return new LineTail(new Source() {
+            @Override
+            public int read(ByteBuffer into) throws IOException {
+                return Math.max(0, channel.read(into));
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        });
+    }
+
+    /** Reads a pipe (a process's output): only the bytes it holds at each call. */
+    static LineTail ofPipe(InputStream pipe) {
+        return new LineTail(new Source() {
+            @Override
+            public int read(ByteBuffer into) throws IOException {
+                int ready = Math.min(pipe.available(), into.remaining());
+                if (ready <= 0) {
+                    return 0;
+                }
+                int read = pipe.read(into.array(), into.position(), ready);
+                if (read > 0) {
+                    into.position(into.position() + read);
+                }
+                return Math.max(0, read);
+            }
+
+            @Override
+            public void close() throws IOException {
+                pipe.close();
+            }
+        });
     }
 
     /** Hands every new complete line to {@code consumer}; with {@code toEnd}, also a last unterminated one. */
     void drain(Consumer<String> consumer, boolean toEnd) throws IOException {
         while (true) {
             buffer.clear();
-            int read = channel.read(buffer);
+            int read = source.read(buffer);
             if (read <= 0) {
                 break;
             }
@@ -50,6 +100,6 @@ final class LineTail implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        source.close();
     }
 }

@@ -1,0 +1,19 @@
+package io.charon.jobs.security;
+
+/** The {@code action} names of the audit trail. */
+public final class AuditActions {
+
+    public static final String JOB_SUBMIT = "job.submit";
+    public static final String JOB_CANCEL = "job.cancel";
+    public static final String JOB_RELAUNCH = "job.relaunch";
+    public static final String WORKERS_RESIZE = "workers.resize";
+    public static final String TOKEN_CREATE = "token.create";
+    public static final String TOKEN_REVOKE = "token.revoke";
+    /** a request with a token that is unknown, revoked, expired or malformed */
+    public static final String AUTHENTICATION = "authentication";
+    /** an authenticated request whose role does not allow what it asked */
+    public static final String AUTHORIZATION = "authorization";
+
+    private AuditActions() {
+    }
+}

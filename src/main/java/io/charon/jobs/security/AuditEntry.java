@@ -1,0 +1,34 @@
+package io.charon.jobs.security;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+
+/**
+ * One line of the audit trail: who ({@code principal}) did what ({@code action}) to what
+ * ({@code target}) and when, whether it was allowed ({@code outcome}), and from where when it came
+ * over HTTP. Never holds a secret: not a token, not a secret variable.
+ *
+ * @param id assigned by the store; 0 for an entry not yet written
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AuditEntry(long id, Instant at, String principal, String action, String target, String outcome,
+                         String detail, String remoteAddress) {
+
+    public static final String SUCCESS = "success";
+    public static final String DENIED = "denied";
+    public static final String FAILED = "failed";
+
+    /** An action that was carried out. */
+    public static AuditEntry success(String principal, String action, String target, String detail) {
+        return new AuditEntry(0, null, principal, action, target, SUCCESS, detail, null);
+    }
+
+    public AuditEntry at(Instant time) {
+        return new AuditEntry(id, time, principal, action, target, outcome, detail, remoteAddress);
+    }
+
+    public AuditEntry from(String address) {
+        return new AuditEntry(id, at, principal, action, target, outcome, detail, address);
+    }
+}
