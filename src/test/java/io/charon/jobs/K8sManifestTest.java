@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.charon.jobs.config.AnsibleConfig;
+import io.charon.jobs.config.EventsConfig;
+import io.charon.jobs.config.SecurityConfig;
 import io.charon.jobs.config.JobsConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,6 +45,8 @@ class K8sManifestTest {
     private static final Map<Class<?>, String> ROOTS = Map.of(
             JobsConfig.class, "charon.jobs",
             AnsibleConfig.class, "charon.ansible",
+            EventsConfig.class, "charon.events",
+            SecurityConfig.class, "charon.security",
             io.quarkus.runtime.shutdown.ShutdownConfig.class, "quarkus.shutdown",
             io.quarkus.logging.json.runtime.JsonLogConfig.class, "quarkus.log");
 

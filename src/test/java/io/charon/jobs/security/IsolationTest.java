@@ -89,6 +89,21 @@ class IsolationTest {
     }
 
     @Test
+    void statisticsCountOnlyTheCallersJobsUnlessAdmin() {
+        submitAs(alice, Api.job("a1", "hello.yml"));
+        submitAs(alice, Api.job("a2", "hello.yml"));
+        String bobsJob = submitAs(bob, Api.job("b", "hello.yml"));
+        String alicesName = Api.as(alice).get("/api/v1/jobs?tag=" + tag).then().extract().path("items[0].userId");
+
+        Api.as(alice).get("/api/v1/stats?tag=" + tag).then().statusCode(200).body("total", org.hamcrest.Matchers.equalTo(2));
+        Api.as(bob).get("/api/v1/stats?tag=" + tag).then().statusCode(200).body("total", org.hamcrest.Matchers.equalTo(1));
+        Api.as(bob).get("/api/v1/stats?userId=" + alicesName).then().statusCode(403)
+                .contentType("application/problem+json");
+        given().get("/api/v1/stats?tag=" + tag).then().statusCode(200).body("total", org.hamcrest.Matchers.equalTo(3));
+        Api.awaitTerminal(bobsJob);
+    }
+
+    @Test
     void aJobMayNotDependOnAnotherUsersJob() {
         String alicesJob = submitAs(alice, Api.job("a", "hello.yml"));
         Api.as(bob).contentType(ContentType.JSON).body(Api.with(Api.job("b", "hello.yml"), "dependsOn", List.of(alicesJob)))
