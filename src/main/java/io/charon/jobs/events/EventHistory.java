@@ -3,13 +3,11 @@ package io.charon.jobs.events;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.charon.jobs.store.StoreReads;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,35 +58,27 @@ public class EventHistory {
         }
         sql.append(" ORDER BY e.id LIMIT ?");
         params.add(limit);
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-                query.setObject(i + 1, params.get(i));
-            }
-            List<FeedEvent> events = new ArrayList<>();
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    events.add(new FeedEvent(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4),
-                            rows.getString(5), rows.getString(6), rows.getString(7), rows.getTimestamp(8).toInstant(),
-                            tags(rows.getString(9)), rows.getString(10)));
-                }
-            }
-            return events;
+        List<FeedEvent> events = new ArrayList<>();
+        try {
+            StoreReads.forEachRow(dataSource, sql.toString(), params, rows -> events.add(new FeedEvent(rows.getLong(1),
+                    rows.getString(2), rows.getLong(3), rows.getString(4), rows.getString(5), rows.getString(6),
+                    rows.getString(7), rows.getTimestamp(8).toInstant(), tags(rows.getString(9)), rows.getString(10))));
         } catch (SQLException e) {
             throw new IllegalStateException("reading events failed: " + e.getMessage(), e);
         }
+        return events;
     }
 
     /** The id of the newest stored event, 0 when there is none. */
     public long lastId() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM job_events");
-             ResultSet rows = query.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
+        long[] last = {0};
+        try {
+            StoreReads.forEachRow(dataSource, "SELECT COALESCE(MAX(id), 0) FROM job_events", List.of(),
+                    rows -> last[0] = rows.getLong(1));
         } catch (SQLException e) {
             throw new IllegalStateException("reading events failed: " + e.getMessage(), e);
         }
+        return last[0];
     }
 
     private List<String> tags(String text) {

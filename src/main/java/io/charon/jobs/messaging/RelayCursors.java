@@ -1,14 +1,15 @@
 package io.charon.jobs.messaging;
 
 import io.agroal.api.AgroalDataSource;
+import io.charon.jobs.store.StoreReads;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.OptionalLong;
 
 /** How far each relay has delivered the event log, kept in the store so a restart resumes there. */
@@ -22,15 +23,14 @@ public class RelayCursors {
     }
 
     public OptionalLong read(String name) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT last_id FROM event_cursors WHERE name = ?")) {
-            query.setString(1, name);
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
-            }
+        OptionalLong[] found = {OptionalLong.empty()};
+        try {
+            StoreReads.forEachRow(dataSource, "SELECT last_id FROM event_cursors WHERE name = ?", List.of(name),
+                    rows -> found[0] = OptionalLong.of(rows.getLong(1)));
         } catch (SQLException e) {
             throw new IllegalStateException("reading relay cursor " + name + " failed: " + e.getMessage(), e);
         }
+        return found[0];
     }
 
     public void save(String name, long lastId) {

@@ -1,5 +1,6 @@
 package io.charon.jobs.observability;
 
+import io.charon.jobs.store.StoreReads;
 import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.JobType;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.charon.jobs.observability;
+package io.charon.jobs.store;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -11,23 +11,23 @@ import java.util.List;
  * Plain queries of the store, outside any transaction: in WAL mode they take no lock, while a
  * transaction here would take SQLite's write lock (the store runs {@code transaction_mode=IMMEDIATE}).
  */
-final class StoreReads {
+public final class StoreReads {
 
     private StoreReads() {
     }
 
     @FunctionalInterface
-    interface RowReader {
+    public interface RowReader {
         void read(ResultSet row) throws SQLException;
     }
 
-    static void forEachRow(DataSource store, String sql, List<?> params, RowReader reader) throws SQLException {
+    public static void forEachRow(DataSource store, String sql, List<?> params, RowReader reader) throws SQLException {
         try (Connection connection = store.getConnection()) {
             forEachRow(connection, sql, params, reader);
         }
     }
 
-    static void forEachRow(Connection connection, String sql, List<?> params, RowReader reader) throws SQLException {
+    public static void forEachRow(Connection connection, String sql, List<?> params, RowReader reader) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
                 statement.setObject(i + 1, params.get(i));
