@@ -30,6 +30,7 @@ final class SseFanoutScenario extends Scenario {
     static final Figure EVENTS = Figure.info("events per subscriber", "", 0);
     static final Figure DELIVERED = Figure.info("messages delivered, all subscribers", "msg/s", 0);
     static final Figure RATE = Figure.info("achieved job rate", "jobs/s", 0);
+    static final Figure RECONNECTS = Figure.info("reconnections after a cut-off, all subscribers", "", 0);
 
     @Override
     String name() {
@@ -97,6 +98,7 @@ final class SseFanoutScenario extends Scenario {
                 .put(EVENTS, expected)
                 .put(DELIVERED, expected * subscribers.size() / seconds)
                 .put(RATE, load.ok() / seconds)
+                .put(RECONNECTS, subscribers.stream().mapToLong(subscriber -> subscriber.reconnects.get()).sum())
                 .note(subscribers.size() + " subscribers, " + load.ok() + " jobs + 1 warm-up job; events = "
                         + "created, queued, started, completed per job");
     }
@@ -114,29 +116,44 @@ final class SseFanoutScenario extends Scenario {
         }
     }
 
-    /** One SSE client of the whole event stream, checking order and measuring lag as it reads. */
+    /**
+     * One SSE client of the whole event stream, checking order and measuring lag as it reads. Like
+     * a browser's EventSource, it reconnects with {@code Last-Event-ID} when the service ends its
+     * stream (the service cuts off a subscriber that falls too far behind).
+     */
     private static final class Subscriber {
 
-        private final CompletableFuture<HttpResponse<Stream<String>>> response;
+        private final ServiceClient client;
         private final AtomicLong completed = new AtomicLong();
+        private final AtomicLong reconnects = new AtomicLong();
         private final Samples lag = new Samples();
         private volatile long firstId = -1;
         private volatile long lastId = -1;
         private volatile long received;
         private volatile long holesOrRepeats;
         private volatile String failure;
+        private volatile boolean closed;
+        private volatile CompletableFuture<HttpResponse<Stream<String>>> response;
 
         Subscriber(ServiceClient client) {
-            HttpRequest request = HttpRequest.newBuilder(client.uri("/api/v1/events?after=0"))
+            this.client = client;
+            connect();
+        }
+
+        private void connect() {
+            HttpRequest.Builder request = HttpRequest.newBuilder(client.uri("/api/v1/events?after=0"))
                     .header("Accept", "text/event-stream")
-                    .header(ServiceClient.AUTHORIZATION, ServiceClient.BEARER).GET().build();
-            response = client.http().sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+                    .header(ServiceClient.AUTHORIZATION, ServiceClient.BEARER).GET();
+            if (lastId >= 0) {
+                request.header("Last-Event-ID", Long.toString(lastId));
+            }
+            response = client.http().sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
             response.thenAccept(answer -> {
                 Thread reader = new Thread(() -> read(answer.body()), "sse-subscriber");
                 reader.setDaemon(true);
                 reader.start();
             }).exceptionally(error -> {
-                failure = error.toString();
+                failure = failure == null && !closed ? error.toString() : failure;
                 return null;
             });
         }
@@ -155,9 +172,15 @@ final class SseFanoutScenario extends Scenario {
                         accept(id, event, line, now);
                     }
                 }
-                failure = failure == null ? "the stream ended" : failure;
             } catch (RuntimeException e) {
-                failure = failure == null ? e.toString() : failure;
+                if (!closed) {
+                    failure = failure == null ? e.toString() : failure;
+                }
+                return;
+            }
+            if (!closed) {
+                reconnects.incrementAndGet();
+                connect();
             }
         }
 
@@ -186,7 +209,7 @@ final class SseFanoutScenario extends Scenario {
         }
 
         void close() {
-            failure = "closed";
+            closed = true;
             response.thenAccept(answer -> answer.body().close());
             response.cancel(true);
         }
