@@ -6,7 +6,11 @@ import org.sqlite.jdbc4.JDBC4Connection;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The SQLite driver, with one change to when transactions take the write lock.
@@ -20,9 +24,19 @@ import java.util.Properties;
  * that starts ({@code setAutoCommit(false)}, as the pool does for each one) still begins
  * {@code IMMEDIATE}, so read-then-write transactions keep their protection against
  * {@code SQLITE_BUSY_SNAPSHOT}.
+ *
+ * <p>Writers of this process also queue for the write lock in Java, first come first served,
+ * before {@code BEGIN IMMEDIATE}: SQLite's busy handler lets a waiting writer sleep in growing
+ * steps and retry, so under load a claim or a group commit could wait hundreds of milliseconds
+ * while others took the lock in between. The queue is a fair semaphore per database file; a
+ * writer that cannot get it within the busy timeout goes on to SQLite's own locking, so a
+ * mistake here can slow a transaction down but never block it for good.
  */
 @RegisterForReflection
 public class SqliteDriver extends JDBC {
+
+    /** One queue of writers per database file of this process. */
+    private static final Map<String, Semaphore> WRITERS = new ConcurrentHashMap<>();
 
     @Override
     public Connection connect(String url, Properties info) throws SQLException {
@@ -31,15 +45,55 @@ public class SqliteDriver extends JDBC {
         }
         String trimmed = url.trim();
         String address = trimmed.length() == PREFIX.length() ? ":memory:" : trimmed.substring(PREFIX.length());
-        return new LockOnStartConnection(trimmed, address, info);
+        Semaphore writers = WRITERS.computeIfAbsent(address.contains("?") ? address.substring(0, address.indexOf('?')) : address,
+                file -> new Semaphore(1, true));
+        return new LockOnStartConnection(trimmed, address, info, writers);
     }
 
     static final class LockOnStartConnection extends JDBC4Connection {
 
+        private final Semaphore writers;
         private boolean reopening;
+        private boolean inLine;
 
-        LockOnStartConnection(String url, String address, Properties info) throws SQLException {
+        LockOnStartConnection(String url, String address, Properties info, Semaphore writers) throws SQLException {
             super(url, address, info);
+            this.writers = writers;
+        }
+
+        @Override
+        public void setAutoCommit(boolean autoCommit) throws SQLException {
+            if (!autoCommit && getAutoCommit() && !inLine) {
+                try {
+                    inLine = writers.tryAcquire(getBusyTimeout(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted while waiting to write", e);
+                }
+            }
+            try {
+                super.setAutoCommit(autoCommit);
+            } finally {
+                if (autoCommit || getAutoCommit()) {
+                    leaveLine();
+                }
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                super.close();
+            } finally {
+                leaveLine();
+            }
+        }
+
+        private void leaveLine() {
+            if (inLine) {
+                inLine = false;
+                writers.release();
+            }
         }
 
         @Override
@@ -64,6 +118,8 @@ public class SqliteDriver extends JDBC {
                 endOfTransaction.run();
             } finally {
                 reopening = false;
+                // the transaction is over; the one the driver re-opened takes no lock
+                leaveLine();
             }
         }
     }

@@ -59,8 +59,10 @@ public class JobQueue {
     public List<ClaimedJob> claim(int max, String owner) {
         Path logs = config.dataDir().resolve("logs");
         return QuarkusTransaction.requiringNew().call(() -> {
+            List<Job> jobs = load(CLAIMABLE, events.now(), max);
+            // the start time is read once the first statement holds the write lock, which may
+            // have been a wait behind other writers: startedAt and job.started tell the truth
             Instant now = events.now();
-            List<Job> jobs = load(CLAIMABLE, now, max);
             jobs.sort(Comparator.comparing((Job j) -> -j.getPriority().value()).thenComparing(Job::getCreatedAt)
                     .thenComparing(Job::getId));
             Instant leaseUntil = now.plus(config.leaseDuration());
