@@ -147,8 +147,11 @@ public class EventFeed {
     private void deliverNew() {
         wakePending.set(false);
         try {
+            // read before looking at the subscriptions: one that registers meanwhile starts at or
+            // after this id, so moving the position here cannot skip an event it is owed
+            long newest = history.lastId();
             if (subscriptions.isEmpty()) {
-                position = history.lastId();
+                position = newest;
                 return;
             }
             List<FeedEvent> batch;
