@@ -1,7 +1,6 @@
 package io.charon.bench;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,11 +30,7 @@ final class DispatchLatencyScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("rate", options.text("rate"));
-        settings.put("dispatch-seconds", options.text("dispatch-seconds"));
-        settings.put("workers", options.text("workers"));
-        return settings;
+        return options.texts("rate", "dispatch-seconds", "workers");
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.charon.bench;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,11 +32,7 @@ abstract class DrainScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("jobs", options.text("jobs"));
-        settings.put("workers", options.text("workers"));
-        settings.put("clients", options.text("clients"));
-        return settings;
+        return options.texts("jobs", "workers", "clients");
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.charon.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,10 +52,8 @@ final class MemoryScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String key : List.of("stored", "queued", "minutes", "steady-rate", "sample-seconds", "workers")) {
-            settings.put(key, options.text(key));
-        }
+        Map<String, String> settings = options.texts("stored", "queued", "minutes", "steady-rate", "sample-seconds",
+                "workers");
         settings.put("jvm-opts", "\"" + options.text("jvm-opts") + "\"");
         return settings;
     }

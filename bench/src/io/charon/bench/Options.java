@@ -3,6 +3,7 @@ package io.charon.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -130,6 +131,15 @@ final class Options {
         Option option = KNOWN.stream().filter(o -> o.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no option " + name));
         return smoke ? option.smoke() : option.full();
+    }
+
+    /** The named options with their values, in that order: a scenario's settings for the report. */
+    Map<String, String> texts(String... names) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : names) {
+            values.put(name, text(name));
+        }
+        return values;
     }
 
     int integer(String name) {

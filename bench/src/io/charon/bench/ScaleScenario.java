@@ -52,11 +52,7 @@ final class ScaleScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("sizes", options.text("sizes"));
-        settings.put("probes", options.text("probes"));
-        settings.put("workers", options.text("workers"));
-        return settings;
+        return options.texts("sizes", "probes", "workers");
     }
 
     /** What is measured per store, in ms. */

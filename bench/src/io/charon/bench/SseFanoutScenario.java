@@ -5,7 +5,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,12 +43,7 @@ final class SseFanoutScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("subscribers", options.text("subscribers"));
-        settings.put("sse-rate", options.text("sse-rate"));
-        settings.put("sse-seconds", options.text("sse-seconds"));
-        settings.put("workers", options.text("workers"));
-        return settings;
+        return options.texts("subscribers", "sse-rate", "sse-seconds", "workers");
     }
 
     @Override

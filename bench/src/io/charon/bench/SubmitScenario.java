@@ -1,7 +1,6 @@
 package io.charon.bench;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -29,11 +28,7 @@ final class SubmitScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("clients", options.text("clients"));
-        settings.put("warmup-seconds", options.text("warmup-seconds"));
-        settings.put("submit-seconds", options.text("submit-seconds"));
-        return settings;
+        return options.texts("clients", "warmup-seconds", "submit-seconds");
     }
 
     @Override

@@ -23,11 +23,6 @@ final class QueryParameters {
         return parser.apply(value).orElseThrow(() -> new InvalidInputException(name, "must be " + expected));
     }
 
-    /** A free-text filter value; empty means absent. */
-    static String text(String value) {
-        return value == null || value.isEmpty() ? null : value;
-    }
-
     static JobType jobType(String name, String value) {
         return parse(name, value, "one of ansible, provisioning", JobType::fromWireName);
     }

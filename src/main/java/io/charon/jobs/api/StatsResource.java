@@ -53,7 +53,7 @@ public class StatsResource {
             throw new InvalidInputException("createdBefore", "must be later than createdAfter");
         }
         StatsFilter filter = new StatsFilter(after, before, QueryParameters.jobType("type", type),
-                QueryParameters.text(tag), user.ownerFilter(QueryParameters.text(userId)));
+                QueryParameters.optional(tag), user.ownerFilter(QueryParameters.optional(userId)));
         return StatsView.of(filter, statistics.compute(filter));
     }
 }
