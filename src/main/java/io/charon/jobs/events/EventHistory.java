@@ -1,5 +1,6 @@
 package io.charon.jobs.events;
 
+import io.charon.jobs.store.Store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
@@ -27,8 +28,8 @@ public class EventHistory {
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
 
-    public EventHistory(AgroalDataSource dataSource, ObjectMapper json) {
-        this.dataSource = dataSource;
+    public EventHistory(Store store, ObjectMapper json) {
+        this.dataSource = store.dataSource();
         this.json = json;
     }
 

@@ -1,5 +1,6 @@
 package io.charon.jobs.job;
 
+import io.charon.jobs.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 
@@ -16,14 +17,16 @@ public class EventRecorder {
 
     private final Clock clock;
     private final Event<RecordedEvent> recorded;
+    private final Store store;
 
-    public EventRecorder(Clock clock, Event<RecordedEvent> recorded) {
+    public EventRecorder(Clock clock, Event<RecordedEvent> recorded, Store store) {
+        this.store = store;
         this.clock = clock;
         this.recorded = recorded;
     }
 
     public void save(JobEvent event) {
-        event.persist();
+        store.session().persist(event);
         recorded.fire(RecordedEvent.of(event));
     }
 

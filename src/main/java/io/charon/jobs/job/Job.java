@@ -1,6 +1,5 @@
 package io.charon.jobs.job;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
@@ -24,7 +23,7 @@ import java.util.SortedMap;
  */
 @Entity
 @Table(name = "jobs")
-public class Job extends PanacheEntityBase {
+public class Job {
 
     @Id
     private String id;

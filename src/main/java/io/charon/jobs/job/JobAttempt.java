@@ -1,6 +1,5 @@
 package io.charon.jobs.job;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -13,7 +12,7 @@ import java.time.Instant;
 /** How one run of a job ended; written by {@link Job#endRun} when the run closes. */
 @Entity
 @Table(name = "job_attempts")
-public class JobAttempt extends PanacheEntityBase {
+public class JobAttempt {
 
     /** Outcomes besides the terminal statuses. */
     public static final String ORPHANED = "orphaned";

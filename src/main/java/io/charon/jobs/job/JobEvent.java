@@ -1,6 +1,5 @@
 package io.charon.jobs.job;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -16,7 +15,7 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "job_events")
-public class JobEvent extends PanacheEntityBase {
+public class JobEvent {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

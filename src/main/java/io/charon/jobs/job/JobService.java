@@ -5,7 +5,7 @@ import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
-import io.quarkus.hibernate.orm.panache.Panache;
+import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,9 +59,11 @@ public class JobService {
 
     private final RequestFingerprint fingerprint;
     private final AuditTrail audit;
+    private final Store store;
 
     public JobService(SubmissionValidator validator, RetryPolicy retryPolicy, EventRecorder events,
-                      RequestFingerprint fingerprint, AuditTrail audit) {
+                      RequestFingerprint fingerprint, AuditTrail audit, Store store) {
+        this.store = store;
         this.validator = validator;
         this.audit = audit;
         this.fingerprint = fingerprint;
@@ -186,7 +189,7 @@ public class JobService {
             dependencies.stream().filter(d -> d.getStatus().isTerminal() && d.getStatus() != JobStatus.COMPLETED)
                     .findFirst()
                     .ifPresent(d -> firstEvents.add(job.endWithoutRunning(JobStatus.FAILED, dependencyFailure(d), now)));
-            job.persist();
+            store.session().persist(job);
             created.add(job);
             audited.add(AuditEntry.success(submission.userId(), submission.auditAction(), job.getId(),
                     submission.auditDetail()));
@@ -195,7 +198,7 @@ public class JobService {
             }
             results.add(GroupCommit.Result.of(new Submitted(job, true)));
         }
-        EntityManager em = Panache.getEntityManager();
+        EntityManager em = store.session();
         em.flush(); // the rows below reference the job rows
         em.unwrap(Session.class).doWork(connection -> {
             // tags carry the job's creation time, so that listing by tag can walk their index in page order
@@ -243,13 +246,13 @@ public class JobService {
     /** The job stored under {@code key} (user, key), or null. */
     private KeyedJob storedKey(List<String> key) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = Panache.getEntityManager()
+        List<Object[]> rows = store.session()
                 .createNativeQuery("SELECT job_id, request_hash FROM idempotency_keys WHERE user_id = ?1 AND key = ?2")
                 .setParameter(1, key.get(0)).setParameter(2, key.get(1)).getResultList();
         if (rows.isEmpty()) {
             return null;
         }
-        Job job = Job.findById(rows.get(0)[0]);
+        Job job = store.session().find(Job.class, rows.get(0)[0]);
         return new KeyedJob(job, (String) rows.get(0)[1], false);
     }
 
@@ -278,7 +281,7 @@ public class JobService {
         if (ids.isEmpty()) {
             return List.of();
         }
-        List<Job> found = Job.<Job>list("id in ?1", ids).stream().filter(actor::maySee).toList();
+        List<Job> found = jobs(ids).stream().filter(actor::maySee).toList();
         if (found.size() != ids.size()) {
             List<String> missing = new ArrayList<>(ids);
             found.forEach(j -> missing.remove(j.getId()));
@@ -305,7 +308,7 @@ public class JobService {
      */
     public boolean recordProgress(String jobId, long token, String message, String data) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Job job = Job.findById(jobId);
+            Job job = store.session().find(Job.class, jobId);
             if (job == null || !job.isHeldBy(token)) {
                 return false;
             }
@@ -334,7 +337,7 @@ public class JobService {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<GroupCommit.Result<Optional<JobStatus>>> results = new ArrayList<>(batch.size());
             // one query for the batch's jobs; recordOutcome then finds each in the session
-            Job.list("id in ?1", batch.stream().map(RunOutcome::jobId).toList());
+            jobs(batch.stream().map(RunOutcome::jobId).toList());
             for (RunOutcome run : batch) {
                 try {
                     results.add(GroupCommit.Result.of(recordOutcome(run.jobId(), run.token(), run.outcome())));
@@ -347,7 +350,7 @@ public class JobService {
     }
 
     private Optional<JobStatus> recordOutcome(String jobId, long token, ExecutionOutcome outcome) {
-        Job job = Job.findById(jobId);
+        Job job = store.session().find(Job.class, jobId);
         if (job == null || !job.isHeldBy(token)) {
             LOG.infof("ignoring the result of a stale run of job %s (token %d)", jobId, token);
             return Optional.empty();
@@ -392,7 +395,7 @@ public class JobService {
      */
     public boolean rescueOrphan(String jobId, long token, JobsConfig.OrphanPolicy policy, boolean ownedByMe) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Job job = Job.findById(jobId);
+            Job job = store.session().find(Job.class, jobId);
             Instant now = now();
             if (job == null || !job.isHeldBy(token)
                     || (!ownedByMe && job.getLeaseExpiresAt() != null && job.getLeaseExpiresAt().isAfter(now))) {
@@ -443,7 +446,7 @@ public class JobService {
     @SuppressWarnings("unchecked")
     public Deleted deleteFinishedBefore(Instant cutoff, int max) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            EntityManager em = Panache.getEntityManager();
+            EntityManager em = store.session();
             List<String> ids = em.createNativeQuery("""
                             SELECT j.id FROM jobs j
                             WHERE j.completed_at < ?1
@@ -485,7 +488,7 @@ public class JobService {
         while (!ended.isEmpty()) {
             Job parent = ended.pop();
             @SuppressWarnings("unchecked")
-            List<Job> waiting = Panache.getEntityManager().createNativeQuery(
+            List<Job> waiting = store.session().createNativeQuery(
                             "SELECT j.* FROM jobs j JOIN job_dependencies d ON d.job_id = j.id"
                                     + " WHERE d.depends_on_id = ?1 AND j.status IN ('queued', 'scheduled')", Job.class)
                     .setParameter(1, parent.getId())
@@ -509,22 +512,20 @@ public class JobService {
      */
     @ActivateRequestContext
     public Job find(String id) {
-        Job job = Job.findById(id);
-        if (job == null) {
-            throw new JobNotFoundException(id);
-        }
-        Panache.getEntityManager().detach(job);
+        Job job = findStored(id);
+        store.session().detach(job);
         return job;
     }
 
     /** Every closed run of the job, first to last. */
     @ActivateRequestContext
     public List<JobAttempt> attempts(String jobId) {
-        return JobAttempt.list("jobId = ?1 order by number", jobId);
+        return store.session().createSelectionQuery("from JobAttempt where jobId = :job order by number", JobAttempt.class)
+                .setParameter("job", jobId).getResultList();
     }
 
-    private static Job findStored(String id) {
-        Job job = Job.findById(id);
+    private Job findStored(String id) {
+        Job job = store.session().find(Job.class, id);
         if (job == null) {
             throw new JobNotFoundException(id);
         }
@@ -551,12 +552,14 @@ public class JobService {
     @ActivateRequestContext
     public List<JobEvent> events(String jobId) {
         find(jobId);
-        return JobEvent.list("jobId = ?1 order by seq", jobId);
+        return store.session().createSelectionQuery("from JobEvent where jobId = :job order by seq", JobEvent.class)
+                .setParameter("job", jobId).getResultList();
     }
 
     @ActivateRequestContext
     public long count(JobStatus status) {
-        return Job.count("status = ?1", status);
+        return store.session().createSelectionQuery("select count(*) from Job where status = :status", Long.class)
+                .setParameter("status", status).getSingleResult();
     }
 
     /**
@@ -614,7 +617,7 @@ public class JobService {
                     .append(" = ?").append(at).append(" AND ").append(id).append(" < ?").append(at + 1).append("))");
         }
         sql.append(" ORDER BY ").append(created).append(" DESC, ").append(id).append(" DESC LIMIT ").append(limit + 1);
-        var query = Panache.getEntityManager().createNativeQuery(sql.toString(), Job.class);
+        var query = store.session().createNativeQuery(sql.toString(), Job.class);
         for (int i = 0; i < params.size(); i++) {
             query.setParameter(i + 1, params.get(i));
         }
@@ -647,12 +650,18 @@ public class JobService {
 
     // ---- shared -------------------------------------------------------------------------------
 
+    /** The stored jobs among {@code ids}, loaded into the session. */
+    private List<Job> jobs(Collection<String> ids) {
+        return store.session().createSelectionQuery("from Job where id in :ids", Job.class)
+                .setParameter("ids", ids).getResultList();
+    }
+
     private void save(JobEvent event) {
         events.save(event);
     }
 
     private void save(Job.RunEnd end) {
-        end.attempt().persist();
+        store.session().persist(end.attempt());
         events.save(end.event());
     }
 

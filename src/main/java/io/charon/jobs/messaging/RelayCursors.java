@@ -1,5 +1,6 @@
 package io.charon.jobs.messaging;
 
+import io.charon.jobs.store.Store;
 import io.agroal.api.AgroalDataSource;
 import io.charon.jobs.store.StoreReads;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,8 +19,8 @@ public class RelayCursors {
 
     private final AgroalDataSource dataSource;
 
-    public RelayCursors(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    public RelayCursors(Store store) {
+        this.dataSource = store.dataSource();
     }
 
     public OptionalLong read(String name) {

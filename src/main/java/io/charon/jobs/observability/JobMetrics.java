@@ -1,5 +1,6 @@
 package io.charon.jobs.observability;
 
+import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,8 +75,8 @@ public class JobMetrics {
     private final AtomicBoolean warnedFull = new AtomicBoolean();
     private final ScheduledExecutorService resolver;
 
-    public JobMetrics(MeterRegistry registry, DataSource store, WorkerPool pool, QueueDepth queue) {
-        this.store = store;
+    public JobMetrics(MeterRegistry registry, Store store, WorkerPool pool, QueueDepth queue) {
+        this.store = store.dataSource();
         for (JobType type : JobType.values()) {
             for (Priority priority : Priority.values()) {
                 submitted.put(key(type.wireName(), priority.wireName()), Counter.builder("charon.jobs.submitted")

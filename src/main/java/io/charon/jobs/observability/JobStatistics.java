@@ -1,5 +1,6 @@
 package io.charon.jobs.observability;
 
+import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.JobType;
@@ -37,8 +38,8 @@ public class JobStatistics {
 
     private final DataSource store;
 
-    public JobStatistics(DataSource store) {
-        this.store = store;
+    public JobStatistics(Store store) {
+        this.store = store.dataSource();
     }
 
     public Statistics compute(StatsFilter filter) {

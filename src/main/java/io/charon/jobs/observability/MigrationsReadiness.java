@@ -1,5 +1,6 @@
 package io.charon.jobs.observability;
 
+import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -28,12 +29,10 @@ public class MigrationsReadiness implements HealthCheck {
 
     static final String HISTORY = "flyway_schema_history";
 
-    private final Flyway flyway;
-    private final DataSource store;
+    private final Store store;
     private volatile List<String> buildVersions;
 
-    public MigrationsReadiness(Flyway flyway, DataSource store) {
-        this.flyway = flyway;
+    public MigrationsReadiness(Store store) {
         this.store = store;
     }
 
@@ -41,13 +40,13 @@ public class MigrationsReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         try {
             if (buildVersions == null) {
-                buildVersions = versionsOf(flyway);
+                buildVersions = versionsOf(store.flyway());
             }
         } catch (RuntimeException e) {
             return HealthCheckResponse.named("migrations").down()
                     .withData("reason", "cannot resolve this build's migrations: " + e.getMessage()).build();
         }
-        return check(buildVersions, store);
+        return check(buildVersions, store.dataSource());
     }
 
     /** The versions of the migrations {@code flyway} would apply to an empty store. */

@@ -1,5 +1,6 @@
 package io.charon.jobs.observability;
 
+import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import io.charon.jobs.job.Priority;
 import io.quarkus.scheduler.Scheduled;
@@ -28,8 +29,8 @@ public class QueueDepth {
     private final DataSource store;
     private volatile Map<Priority, Long> counts = zeros();
 
-    public QueueDepth(DataSource store) {
-        this.store = store;
+    public QueueDepth(Store store) {
+        this.store = store.dataSource();
     }
 
     @Scheduled(every = REFRESH_EVERY, concurrentExecution = Scheduled.ConcurrentExecution.SKIP,

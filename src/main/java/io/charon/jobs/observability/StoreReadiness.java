@@ -1,5 +1,6 @@
 package io.charon.jobs.observability;
 
+import io.charon.jobs.store.Store;
 import io.charon.jobs.dispatch.WorkerPool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -31,8 +32,8 @@ public class StoreReadiness implements HealthCheck {
     private final WorkerPool pool;
     private final Clock clock;
 
-    public StoreReadiness(DataSource store, QueueDepth queue, WorkerPool pool, Clock clock) {
-        this.store = store;
+    public StoreReadiness(Store store, QueueDepth queue, WorkerPool pool, Clock clock) {
+        this.store = store.dataSource();
         this.queue = queue;
         this.pool = pool;
         this.clock = clock;

@@ -4,7 +4,7 @@ import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.job.EventRecorder;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobStatus;
-import io.quarkus.hibernate.orm.panache.Panache;
+import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -23,7 +23,10 @@ import java.util.Optional;
 /**
  * Claiming: the one place with store-specific SQL. On SQLite every write transaction holds the
  * database's write lock from its first statement (IMMEDIATE), so selecting the claimable jobs
- * and updating them in the same transaction cannot race with another claimer.
+ * and updating them in the same transaction cannot race with another claimer. On PostgreSQL the
+ * selection locks the rows it takes and skips rows another replica's claim holds
+ * ({@code FOR UPDATE SKIP LOCKED}); the cluster-wide {@code max-concurrent-jobs} cap is counted
+ * inside the claim's transaction, which holds the store's writer lock (see PostgresDriver).
  */
 @ApplicationScoped
 public class JobQueue {
@@ -41,6 +44,9 @@ public class JobQueue {
             ORDER BY j.priority DESC, j.created_at, j.id
             LIMIT ?2""";
 
+    /** PostgreSQL: the same selection, locking what it takes and passing over what others hold. */
+    static final String CLAIMABLE_SKIP_LOCKED = CLAIMABLE + " FOR UPDATE OF j SKIP LOCKED";
+
     static final String DUE_SCHEDULED = """
             SELECT j.id FROM jobs j
             WHERE j.status = 'scheduled' AND j.scheduled_at <= ?1
@@ -49,17 +55,23 @@ public class JobQueue {
 
     private final EventRecorder events;
     private final JobsConfig config;
+    private final Store store;
 
-    public JobQueue(EventRecorder events, JobsConfig config) {
+    public JobQueue(EventRecorder events, JobsConfig config, Store store) {
         this.events = events;
         this.config = config;
+        this.store = store;
     }
 
     /** Claims up to {@code max} jobs for {@code owner}, marking them running with a fresh lease. */
     public List<ClaimedJob> claim(int max, String owner) {
         Path logs = config.dataDir().resolve("logs");
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<Job> jobs = load(CLAIMABLE, events.now(), max);
+            int allowed = store.postgres() ? Math.min(max, clusterSlots()) : max;
+            if (allowed <= 0) {
+                return List.of();
+            }
+            List<Job> jobs = load(store.postgres() ? CLAIMABLE_SKIP_LOCKED : CLAIMABLE, events.now(), allowed);
             // the start time is read once the first statement holds the write lock, which may
             // have been a wait behind other writers: startedAt and job.started tell the truth
             Instant now = events.now();
@@ -71,6 +83,13 @@ public class JobQueue {
                 return ClaimedJob.of(job);
             }).toList();
         });
+    }
+
+    /** Jobs the cluster may still start under {@code max-concurrent-jobs}, counting every replica's runs. */
+    private int clusterSlots() {
+        long running = ((Number) store.session().createNativeQuery("SELECT COUNT(*) FROM jobs WHERE status = 'running'")
+                .getSingleResult()).longValue();
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, config.maxConcurrentJobs() - running));
     }
 
     /** Moves scheduled jobs whose time has come into the queue; returns how many. */
@@ -86,7 +105,7 @@ public class JobQueue {
     /** When the next scheduled job falls due, if any is waiting. */
     @ActivateRequestContext
     public Optional<Instant> nextScheduledTime() {
-        return Optional.ofNullable(Panache.getEntityManager()
+        return Optional.ofNullable(store.session()
                 .createQuery("select min(j.scheduledAt) from Job j where j.status = :status", Instant.class)
                 .setParameter("status", JobStatus.SCHEDULED)
                 .getSingleResult());
@@ -103,7 +122,7 @@ public class JobQueue {
     @ActivateRequestContext
     @SuppressWarnings("unchecked")
     public List<Run> orphans(String owner, int max) {
-        List<Object[]> rows = Panache.getEntityManager().createNativeQuery("""
+        List<Object[]> rows = store.session().createNativeQuery("""
                         SELECT j.id, j.lease_token, j.lease_owner FROM jobs j
                         WHERE j.status = 'running' AND (j.lease_expires_at < ?1 OR j.lease_owner = ?2)
                         LIMIT ?3""")
@@ -124,7 +143,7 @@ public class JobQueue {
             return Set.of();
         }
         return QuarkusTransaction.requiringNew().call(() -> {
-            EntityManager em = Panache.getEntityManager();
+            EntityManager em = store.session();
             em.createNativeQuery("""
                             UPDATE jobs SET lease_expires_at = ?1
                             WHERE status = 'running' AND lease_owner = ?2 AND id IN (?3)""")
@@ -144,9 +163,10 @@ public class JobQueue {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Job> load(String idQuery, Instant now, int max) {
-        List<String> ids = Panache.getEntityManager().createNativeQuery(idQuery)
+    private List<Job> load(String idQuery, Instant now, int max) {
+        List<String> ids = store.session().createNativeQuery(idQuery)
                 .setParameter(1, now).setParameter(2, max).getResultList();
-        return ids.isEmpty() ? new ArrayList<>() : new ArrayList<>(Job.<Job>list("id in ?1", ids));
+        return ids.isEmpty() ? new ArrayList<>() : new ArrayList<>(store.session()
+                .createSelectionQuery("from Job where id in :ids", Job.class).setParameter("ids", ids).getResultList());
     }
 }

@@ -1,6 +1,5 @@
 package io.charon.jobs.security;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -11,7 +10,7 @@ import java.time.Instant;
 /** A stored API token: its SHA-256 only, never its text. */
 @Entity
 @Table(name = "api_tokens")
-public class ApiToken extends PanacheEntityBase {
+public class ApiToken {
 
     @Id
     String id;
@@ -55,6 +54,12 @@ public class ApiToken extends PanacheEntityBase {
         this.createdAt = createdAt;
         this.createdBy = createdBy;
         this.expiresAt = expiresAt;
+    }
+
+    /** Marks the token revoked; a method of the entity, so that Hibernate sees the change. */
+    void revoke(Instant at, String by) {
+        revokedAt = at;
+        revokedBy = by;
     }
 
     boolean isValidAt(Instant now) {

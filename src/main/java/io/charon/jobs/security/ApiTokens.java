@@ -1,5 +1,6 @@
 package io.charon.jobs.security;
 
+import io.charon.jobs.store.Store;
 import io.charon.jobs.config.SecurityConfig;
 import io.charon.jobs.job.FieldError;
 import io.charon.jobs.job.InvalidInputException;
@@ -55,13 +56,15 @@ public class ApiTokens {
 
     private final Clock clock;
     private final AuditTrail audit;
+    private final Store store;
     private final long cacheNanos;
     private final Map<String, Verified> configured = new HashMap<>();
     private final List<TokenInfo> configuredInfo = new ArrayList<>();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    public ApiTokens(SecurityConfig config, Clock clock, AuditTrail audit) {
+    public ApiTokens(SecurityConfig config, Clock clock, AuditTrail audit, Store store) {
+        this.store = store;
         this.clock = clock;
         this.audit = audit;
         this.cacheNanos = config.tokenCacheTtl().toNanos();
@@ -115,7 +118,8 @@ public class ApiTokens {
             return known;
         }
         String hash = hash(token);
-        Optional<ApiToken> stored = ApiToken.<ApiToken>find("tokenHash", hash).firstResultOptional();
+        Optional<ApiToken> stored = store.session().createSelectionQuery("from ApiToken where tokenHash = :hash", ApiToken.class)
+                .setParameter("hash", hash).getResultStream().findFirst();
         if (stored.isEmpty() || !stored.get().isValidAt(clock.instant())) {
             cache.remove(hash);
             return Optional.empty();
@@ -163,7 +167,7 @@ public class ApiTokens {
         ApiToken row = new ApiToken(UUID.randomUUID().toString(), hash(token), userId, role.get(), description, now,
                 createdBy, expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MILLIS));
         QuarkusTransaction.requiringNew().run(() -> {
-            row.persist();
+            store.session().persist(row);
             audit.recordInTransaction(List.of(AuditEntry.success(createdBy, AuditActions.TOKEN_CREATE, row.id,
                     "user " + userId + ", role " + row.role)));
         });
@@ -174,7 +178,7 @@ public class ApiTokens {
     @ActivateRequestContext
     public List<TokenInfo> list() {
         List<TokenInfo> all = new ArrayList<>(configuredInfo);
-        ApiToken.<ApiToken>list("order by createdAt desc, id desc").forEach(token -> all.add(TokenInfo.of(token)));
+        store.session().createSelectionQuery("from ApiToken order by createdAt desc, id desc", ApiToken.class).getResultList().forEach(token -> all.add(TokenInfo.of(token)));
         return all;
     }
 
@@ -189,13 +193,12 @@ public class ApiTokens {
             throw new TokenConflictException("token " + id + " comes from the configuration; remove it there");
         }
         TokenInfo info = QuarkusTransaction.requiringNew().call(() -> {
-            ApiToken token = ApiToken.findById(id);
+            ApiToken token = store.session().find(ApiToken.class, id);
             if (token == null) {
                 throw new TokenNotFoundException(id);
             }
             if (token.revokedAt == null) {
-                token.revokedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-                token.revokedBy = revokedBy;
+                token.revoke(clock.instant().truncatedTo(ChronoUnit.MILLIS), revokedBy);
                 audit.recordInTransaction(List.of(AuditEntry.success(revokedBy, AuditActions.TOKEN_REVOKE, id,
                         "user " + token.userId + ", role " + token.role)));
             }
@@ -209,7 +212,8 @@ public class ApiTokens {
     @ActivateRequestContext
     public boolean anyValidStoredAdmin() {
         Instant now = clock.instant();
-        return ApiToken.<ApiToken>list("role", Role.ADMIN.wireName()).stream().anyMatch(t -> t.isValidAt(now));
+        return store.session().createSelectionQuery("from ApiToken where role = :role", ApiToken.class)
+                .setParameter("role", Role.ADMIN.wireName()).getResultList().stream().anyMatch(t -> t.isValidAt(now));
     }
 
     private String newTokenText() {

@@ -1,14 +1,12 @@
 package io.charon.jobs.security;
 
-import io.agroal.api.AgroalDataSource;
 import io.charon.jobs.job.GroupCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.orm.panache.Panache;
+import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
@@ -40,19 +38,19 @@ public class AuditTrail {
     static final String INSERT = "INSERT INTO audit_log (at, principal, action, target, outcome, detail, remote_address)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
-    private final AgroalDataSource dataSource;
+    private final Store store;
     private final Clock clock;
     private final GroupCommit<AuditEntry, Void> writer;
     private final AtomicInteger pendingRefusals = new AtomicInteger();
     private final Counter dropped;
 
-    public AuditTrail(AgroalDataSource dataSource, Clock clock, MeterRegistry metrics) {
-        this.dataSource = dataSource;
+    public AuditTrail(Store store, Clock clock, MeterRegistry metrics) {
+        this.store = store;
         this.clock = clock;
         this.dropped = Counter.builder("charon.audit.dropped")
                 .description("Entries about refused requests not written because too many were waiting").register(metrics);
         this.writer = new GroupCommit<>("charon-audit", BATCH, batch -> QuarkusTransaction.requiringNew().call(() -> {
-            Panache.getEntityManager().unwrap(Session.class).doWork(connection -> insert(connection, batch));
+            store.session().doWork(connection -> insert(connection, batch));
             return Collections.nCopies(batch.size(), GroupCommit.Result.<Void>of(null));
         }));
     }
@@ -80,7 +78,7 @@ public class AuditTrail {
     /** Writes entries in the caller's transaction, beside the change they report. */
     public void recordInTransaction(List<AuditEntry> entries) {
         if (!entries.isEmpty()) {
-            Panache.getEntityManager().unwrap(Session.class).doWork(connection -> insert(connection, entries));
+            store.session().doWork(connection -> insert(connection, entries));
         }
     }
 
@@ -124,7 +122,7 @@ public class AuditTrail {
         }
         sql.append(" ORDER BY id DESC LIMIT ?");
         params.add(query.limit());
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = store.dataSource().getConnection();
              PreparedStatement select = connection.prepareStatement(sql.toString())) {
             for (int i = 0; i < params.size(); i++) {
                 select.setObject(i + 1, params.get(i));

@@ -1,5 +1,6 @@
 package io.charon.jobs.api;
 
+import io.charon.jobs.support.StoreRows;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobEvent;
 import io.charon.jobs.support.Api;
@@ -143,6 +144,6 @@ class ValidationTest {
     static long[] storedRows() {
         await().atMost(Duration.ofSeconds(60)).until(() -> Api.workers().getInt("activeJobs") == 0
                 && Api.workers().getLong("queueSize") == 0);
-        return QuarkusTransaction.requiringNew().call(() -> new long[]{Job.count(), JobEvent.count()});
+        return StoreRows.count("jobs", "job_events");
     }
 }

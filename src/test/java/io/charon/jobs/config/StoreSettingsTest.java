@@ -1,6 +1,6 @@
 package io.charon.jobs.config;
 
-import io.agroal.api.AgroalDataSource;
+import io.charon.jobs.store.Store;
 import io.charon.jobs.job.Job;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,14 +22,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StoreSettingsTest {
 
     @Inject
-    AgroalDataSource dataSource;
+    Store store;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String url;
 
     @Test
     void connectionsAreDurableWalWithForeignKeys() throws Exception {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = store.dataSource().getConnection()) {
             assertThat(pragma(connection, "journal_mode")).isEqualTo("wal");
             assertThat(pragma(connection, "synchronous")).isEqualTo("2"); // FULL
             assertThat(pragma(connection, "foreign_keys")).isEqualTo("1");
@@ -42,11 +42,11 @@ class StoreSettingsTest {
         String probe = url.replace("busy_timeout=10000", "busy_timeout=0");
         try (Connection other = DriverManager.getConnection(probe)) {
             QuarkusTransaction.requiringNew().run(() -> {
-                Job.count(); // only a read so far
+                store.session().createSelectionQuery("select count(*) from Job", Long.class).getSingleResult(); // only a read so far
                 assertThatThrownBy(() -> write(other)).isInstanceOf(SQLException.class).hasMessageContaining("BUSY");
             });
             write(other);
-            QuarkusTransaction.requiringNew().run(() -> Job.count());
+            QuarkusTransaction.requiringNew().run(() -> store.session().createSelectionQuery("select count(*) from Job", Long.class).getSingleResult());
             write(other); // the pooled connection kept no lock after its commit
         }
     }

@@ -1,10 +1,10 @@
 package io.charon.jobs.security;
 
+import io.charon.jobs.support.StoreRows;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobEvent;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.DefaultToken;
-import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -307,11 +307,7 @@ class HostileInputTest {
     private static long[] storedRows() {
         await().atMost(Duration.ofSeconds(60)).until(() -> Api.workers().getInt("activeJobs") == 0
                 && Api.workers().getLong("queueSize") == 0);
-        return QuarkusTransaction.requiringNew().call(() -> new long[]{Job.count(), JobEvent.count(),
-                ((Number) Panache.getEntityManager().createNativeQuery("SELECT COUNT(*) FROM api_tokens")
-                        .getSingleResult()).longValue(),
-                ((Number) Panache.getEntityManager().createNativeQuery("SELECT COUNT(*) FROM idempotency_keys")
-                        .getSingleResult()).longValue()});
+        return StoreRows.count("jobs", "job_events", "api_tokens", "idempotency_keys");
     }
 
     private static <T> T pick(Random random, List<T> values) {

@@ -1,0 +1,68 @@
+package io.charon.jobs.store;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.arc.InjectableInstance;
+import io.quarkus.hibernate.orm.PersistenceUnit;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
+import jakarta.inject.Inject;
+import org.flywaydb.core.Flyway;
+import org.hibernate.Session;
+
+/**
+ * The store this process runs on, chosen at start-up by configuration: the embedded SQLite file
+ * (the default datasource and persistence unit) or PostgreSQL (both named {@value #POSTGRESQL}),
+ * whichever is active. One artifact carries both; the entities belong to both persistence units.
+ * Code that reaches the database goes through here, never through an injected datasource.
+ */
+@ApplicationScoped
+public class Store {
+
+    /** Name of the PostgreSQL datasource, persistence unit and Flyway configuration. */
+    public static final String POSTGRESQL = "postgresql";
+
+    public enum Kind { SQLITE, POSTGRESQL }
+
+    private final Kind kind;
+    private final AgroalDataSource dataSource;
+    private final InjectableInstance<Session> sessions;
+    private final InjectableInstance<Flyway> flyway;
+
+    @Inject
+    public Store(@Any InjectableInstance<AgroalDataSource> dataSources, @Any InjectableInstance<Session> sessions,
+                 @Any InjectableInstance<Flyway> flyway) {
+        InjectableInstance<AgroalDataSource> postgres = dataSources.select(new DataSource.DataSourceLiteral(POSTGRESQL));
+        boolean onPostgres = postgres.getHandle().getBean().isActive();
+        this.kind = onPostgres ? Kind.POSTGRESQL : Kind.SQLITE;
+        this.dataSource = onPostgres ? postgres.get() : dataSources.select(Default.Literal.INSTANCE).get();
+        this.sessions = onPostgres ? sessions.select(new PersistenceUnit.PersistenceUnitLiteral(POSTGRESQL))
+                : sessions.select(Default.Literal.INSTANCE);
+        this.flyway = onPostgres ? flyway.select(new DataSource.DataSourceLiteral(POSTGRESQL))
+                : flyway.select(Default.Literal.INSTANCE);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean postgres() {
+        return kind == Kind.POSTGRESQL;
+    }
+
+    /** The active store's connection pool, for plain JDBC. */
+    public AgroalDataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The active store's migrations. */
+    public Flyway flyway() {
+        return flyway.get();
+    }
+
+    /** The active persistence unit's session of the current transaction or request. */
+    public Session session() {
+        return sessions.get();
+    }
+}
