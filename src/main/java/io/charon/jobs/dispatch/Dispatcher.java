@@ -13,6 +13,7 @@ import io.charon.jobs.queue.ClaimedJob;
 import io.charon.jobs.queue.JobQueue;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.charon.jobs.store.StoreNotices;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;
@@ -123,6 +124,21 @@ public class Dispatcher {
         } else if ((event.madeClaimable() || event.isTerminal()) && pool.freeSlots() > 0) {
             // claimable now, or a dependency freed; with no free slot, the next freed worker wakes us
             wake();
+        }
+    }
+
+    /** What another replica committed (PostgreSQL): a job to claim, or one of ours cancelled. */
+    void onStoreNotice(@Observes StoreNotices.Notice notice) {
+        switch (notice.kind()) {
+            case CANCELLED -> running.stop(notice.jobId(), ExecutionOutcome.Kind.CANCELLED);
+            case CLAIMABLE -> {
+                scheduleChanged = true;
+                if (pool.freeSlots() > 0) {
+                    wake();
+                }
+            }
+            case EVENTS -> {
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.queue.JobQueue;
+import io.charon.jobs.store.Store;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -21,14 +22,19 @@ public class OrphanRescuer {
 
     private static final Logger LOG = Logger.getLogger(OrphanRescuer.class);
     private static final int BATCH = 200;
+    /** Advisory lock key: one periodic sweep at a time across replicas. */
+    static final long SWEEP_LOCK = 0x636861726f6e01L;
 
     private final JobQueue queue;
     private final JobService jobs;
     private final RunningJobs running;
     private final InstanceIdentity instance;
     private final JobsConfig config;
+    private final Store store;
 
-    public OrphanRescuer(JobQueue queue, JobService jobs, RunningJobs running, InstanceIdentity instance, JobsConfig config) {
+    public OrphanRescuer(JobQueue queue, JobService jobs, RunningJobs running, InstanceIdentity instance, JobsConfig config,
+                         Store store) {
+        this.store = store;
         this.queue = queue;
         this.jobs = jobs;
         this.running = running;
@@ -54,7 +60,7 @@ public class OrphanRescuer {
             identity = "charon-orphan-rescue")
     void sweep() {
         try {
-            rescue(false);
+            store.exclusively(SWEEP_LOCK, () -> rescue(false));
         } catch (RuntimeException e) {
             LOG.warnf("orphan sweep failed, retrying at the next interval: %s", e.getMessage());
         }

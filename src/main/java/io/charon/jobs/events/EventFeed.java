@@ -12,6 +12,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.charon.jobs.store.StoreNotices;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;
@@ -78,6 +79,13 @@ public class EventFeed {
 
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) RecordedEvent event) {
         wake();
+    }
+
+    /** Events another replica committed (PostgreSQL): read them now rather than at the next poll. */
+    void onStoreNotice(@Observes StoreNotices.Notice notice) {
+        if (notice.kind() == StoreNotices.Kind.EVENTS) {
+            wake();
+        }
     }
 
     /** Every event from now on that passes {@code filter}. */

@@ -1,6 +1,7 @@
 package io.charon.jobs.job;
 
 import io.charon.jobs.store.Store;
+import io.charon.jobs.store.StoreNotices;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 
@@ -18,16 +19,31 @@ public class EventRecorder {
     private final Clock clock;
     private final Event<RecordedEvent> recorded;
     private final Store store;
+    private final StoreNotices notices;
 
-    public EventRecorder(Clock clock, Event<RecordedEvent> recorded, Store store) {
+    public EventRecorder(Clock clock, Event<RecordedEvent> recorded, Store store, StoreNotices notices) {
         this.store = store;
+        this.notices = notices;
         this.clock = clock;
         this.recorded = recorded;
     }
 
     public void save(JobEvent event) {
         store.session().persist(event);
-        recorded.fire(RecordedEvent.of(event));
+        RecordedEvent committed = RecordedEvent.of(event);
+        announceToOtherReplicas(committed);
+        recorded.fire(committed);
+    }
+
+    /** On PostgreSQL, what the other replicas' dispatchers and event feeds must hear of. */
+    private void announceToOtherReplicas(RecordedEvent event) {
+        notices.send(new StoreNotices.Notice(StoreNotices.Kind.EVENTS, null));
+        if (JobEventType.CANCELLED.wireName().equals(event.type())) {
+            notices.send(new StoreNotices.Notice(StoreNotices.Kind.CANCELLED, event.jobId()));
+        }
+        if (event.madeClaimable() || event.isTerminal() || JobEventType.SCHEDULED.wireName().equals(event.type())) {
+            notices.send(new StoreNotices.Notice(StoreNotices.Kind.CLAIMABLE, null));
+        }
     }
 
     /** The current time at the store's precision (milliseconds). */

@@ -1,5 +1,6 @@
 package io.charon.jobs.messaging;
 
+import io.charon.jobs.store.Store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.charon.jobs.config.EventsConfig;
@@ -54,10 +55,13 @@ public class EventRelay {
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(15);
     /** The cursor is written at most this often: a crash repeats at most this much, never loses. */
     private static final long SAVE_EVERY_MILLIS = 200;
+    /** Advisory lock key: one relaying replica at a time. */
+    static final long RELAY_LOCK = 0x636861726f6e02L;
 
     private final EventHistory history;
     private final RelayCursors cursors;
     private final EventsConfig config;
+    private final Store store;
     private final ObjectMapper json;
     private final Emitter<String> channel;
     private final Counter published;
@@ -73,7 +77,8 @@ public class EventRelay {
 
     public EventRelay(EventHistory history, RelayCursors cursors, EventsConfig config, ObjectMapper json,
                       @Channel("job-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * BATCH)
-                      Emitter<String> channel, MeterRegistry metrics) {
+                      Emitter<String> channel, MeterRegistry metrics, Store store) {
+        this.store = store;
         this.history = history;
         this.cursors = cursors;
         this.config = config;
@@ -122,6 +127,21 @@ public class EventRelay {
 
     private void relay() {
         wakePending.set(false);
+        try {
+            // on PostgreSQL one replica relays at a time, from the cursor the last one saved
+            if (!store.exclusively(RELAY_LOCK, this::relayFromStoredCursor)) {
+                return; // another replica relays now; the next poll looks again
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot take the relay lock (%s); the next poll retries", e.getMessage());
+        }
+    }
+
+    private void relayFromStoredCursor() {
+        if (store.postgres()) {
+            cursor = cursors.read(CURSOR).orElse(cursor);
+            savedCursor = cursor;
+        }
         try {
             List<FeedEvent> batch;
             do {

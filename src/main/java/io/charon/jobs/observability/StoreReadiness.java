@@ -1,5 +1,7 @@
 package io.charon.jobs.observability;
 
+import io.charon.jobs.config.PostgresDriver;
+import java.sql.Timestamp;
 import io.charon.jobs.store.Store;
 import io.charon.jobs.dispatch.WorkerPool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,9 +33,11 @@ public class StoreReadiness implements HealthCheck {
     private final QueueDepth queue;
     private final WorkerPool pool;
     private final Clock clock;
+    private final boolean postgres;
 
     public StoreReadiness(Store store, QueueDepth queue, WorkerPool pool, Clock clock) {
         this.store = store.dataSource();
+        this.postgres = store.postgres();
         this.queue = queue;
         this.pool = pool;
         this.clock = clock;
@@ -54,6 +58,10 @@ public class StoreReadiness implements HealthCheck {
     }
 
     private void write() throws SQLException {
+        if (postgres) {
+            writeToPostgres();
+            return;
+        }
         try (Connection connection = store.getConnection(); Statement statement = connection.createStatement()) {
             long busyTimeout = pragma(connection, "busy_timeout");
             statement.execute("PRAGMA busy_timeout = " + LOCK_WAIT_MS);
@@ -63,7 +71,7 @@ public class StoreReadiness implements HealthCheck {
                 statement.execute("BEGIN IMMEDIATE");
                 try (PreparedStatement update = connection.prepareStatement(
                         "UPDATE health_probe SET checked_at = ? WHERE id = 1")) {
-                    update.setLong(1, clock.millis());
+                    update.setTimestamp(1, new Timestamp(clock.millis()));
                     if (update.executeUpdate() != 1) {
                         throw new SQLException("the health_probe row is missing");
                     }
@@ -74,6 +82,28 @@ public class StoreReadiness implements HealthCheck {
                 }
             } finally {
                 statement.execute("PRAGMA busy_timeout = " + busyTimeout);
+            }
+        }
+    }
+
+    /** The same on PostgreSQL: the writer lock every write transaction takes, then the row. */
+    private void writeToPostgres() throws SQLException {
+        try (Connection connection = store.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN");
+            try {
+                statement.execute("SET LOCAL lock_timeout = " + LOCK_WAIT_MS);
+                statement.execute("SELECT pg_advisory_xact_lock(" + PostgresDriver.WRITER_LOCK + ")");
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE health_probe SET checked_at = ? WHERE id = 1")) {
+                    update.setTimestamp(1, new Timestamp(clock.millis()));
+                    if (update.executeUpdate() != 1) {
+                        throw new SQLException("the health_probe row is missing");
+                    }
+                }
+                statement.execute("COMMIT");
+            } catch (SQLException e) {
+                statement.execute("ROLLBACK");
+                throw e;
             }
         }
     }

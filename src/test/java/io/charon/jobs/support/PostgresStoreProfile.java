@@ -1,0 +1,55 @@
+package io.charon.jobs.support;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs the service on the machine's PostgreSQL (the {@code postgresql} profile), each profile in a
+ * schema of its own, as each SQLite test run has a database file of its own. Tests using it are
+ * tagged {@code services}: they run with {@code -Pservices} and fail, never skip, without PostgreSQL.
+ * The server is {@code charon.test.postgresql.url} (default 127.0.0.1:5432/test, user postgres).
+ */
+public class PostgresStoreProfile implements QuarkusTestProfile {
+
+    public static final String URL = System.getProperty("charon.test.postgresql.url", "jdbc:postgresql://127.0.0.1:5432/test");
+    public static final String USER = System.getProperty("charon.test.postgresql.user", "postgres");
+    private static final Map<String, String> SCHEMAS = new ConcurrentHashMap<>();
+
+    @Override
+    public String getConfigProfile() {
+        return "test,postgresql";
+    }
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return on(Map.of(), getClass());
+    }
+
+    /** {@code base} overrides plus those that put the service on PostgreSQL, in {@code profile}'s own schema. */
+    public static Map<String, String> on(Map<String, String> base, Class<?> profile) {
+        String schema = SCHEMAS.computeIfAbsent(profile.getName(),
+                name -> "charon_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        Map<String, String> overrides = new HashMap<>(base);
+        overrides.put("quarkus.datasource.postgresql.jdbc.url", URL + "?currentSchema=" + schema);
+        overrides.put("quarkus.datasource.postgresql.username", USER);
+        overrides.put("quarkus.flyway.postgresql.schemas", schema);
+        return overrides;
+    }
+
+    /** The settable clock with a short lease ({@link SettableClockProfile}), on PostgreSQL. */
+    public static class WithSettableClock extends SettableClockProfile {
+        @Override
+        public String getConfigProfile() {
+            return "test,postgresql";
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return on(super.getConfigOverrides(), getClass());
+        }
+    }
+}
