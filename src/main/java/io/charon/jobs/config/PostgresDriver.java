@@ -3,6 +3,9 @@ package io.charon.jobs.config;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.postgresql.Driver;
 
+import jakarta.transaction.Status;
+import jakarta.transaction.SystemException;
+
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -26,7 +29,7 @@ import java.util.Set;
  * effect. It also makes the cluster-wide {@code max-concurrent-jobs} count exact and can never
  * deadlock (it is always the first lock a transaction takes). Plain reads outside transactions
  * (listings, statistics, the feed) do not take it. The cost is that write transactions of all
- * replicas run one at a time; they are short and batched (group commits, batched claims), and
+ * replicas run one at a time (the service's JTA transactions; Flyway's migrations do not take it); they are short and batched (group commits, batched claims), and
  * docs/architecture.md says how to narrow the lock should the store ever become the limit.
  */
 @RegisterForReflection
@@ -45,6 +48,19 @@ public class PostgresDriver extends Driver {
         }
         return (Connection) Proxy.newProxyInstance(PostgresDriver.class.getClassLoader(), new Class<?>[]{Connection.class},
                 new WriterLocking(connection));
+    }
+
+    /**
+     * Whether the calling thread runs a JTA transaction: the service's own writes all do. Flyway
+     * migrates with plain JDBC transactions, two at once on two connections, before the service
+     * writes anything; they must not queue for the lock behind each other.
+     */
+    private static boolean inServiceTransaction() throws SQLException {
+        try {
+            return com.arjuna.ats.jta.TransactionManager.transactionManager().getStatus() != Status.STATUS_NO_TRANSACTION;
+        } catch (SystemException e) {
+            throw new SQLException("cannot read the transaction status", e);
+        }
     }
 
     /** Takes the writer lock lazily, at the first statement of each transaction. */
@@ -74,8 +90,8 @@ public class PostgresDriver extends Driver {
             }
             boolean endsOrStarts = name.equals("setAutoCommit") || (args == null && (name.equals("commit") || name.equals("rollback")));
             if (endsOrStarts) {
-                // a transaction starts, or the next one begins after a commit or rollback
-                lockDue = !connection.getAutoCommit();
+                // a transaction of the service starts, or the next one begins after a commit or rollback
+                lockDue = !connection.getAutoCommit() && inServiceTransaction();
             }
             return result;
         }

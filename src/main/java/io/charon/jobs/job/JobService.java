@@ -454,6 +454,7 @@ public class JobService {
                               AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs c ON c.id = d.job_id
                                               WHERE d.depends_on_id = j.id
                                                 AND c.status NOT IN ('completed', 'failed', 'cancelled', 'timeout'))
+                            ORDER BY j.completed_at
                             LIMIT ?2""")
                     .setParameter(1, cutoff).setParameter(2, max).getResultList();
             if (ids.isEmpty()) {

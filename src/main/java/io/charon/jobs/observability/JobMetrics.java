@@ -217,14 +217,15 @@ public class JobMetrics {
         // joined from a list of keys, so that each is one lookup in the (job_id, seq) index
         StoreReads.forEachRow(connection, "WITH k (job_id, seq) AS (VALUES " + pairs + ") SELECT e.job_id, e.type, e.data, e.created_at"
                 + " FROM k JOIN job_events e ON e.job_id = k.job_id AND e.seq = k.seq", keys, row -> {
-            Instant queued = Instant.ofEpochMilli(row.getLong(4));
+            Instant queued = row.getTimestamp(4).toInstant();
             Instant nextStart = JobEventType.RETRIED.wireName().equals(row.getString(2)) ? nextStart(row.getString(3)) : null;
             due.put(row.getString(1), nextStart != null && nextStart.isAfter(queued) ? nextStart : queued);
         });
         List<String> ids = starts.stream().map(RecordedEvent::jobId).toList();
         StoreReads.forEachRow(connection, "SELECT d.job_id, MAX(p.completed_at) FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id"
                 + " WHERE d.job_id IN (" + placeholders(ids.size()) + ") GROUP BY d.job_id", ids, row -> {
-            Instant freed = Instant.ofEpochMilli(row.getLong(2));
+            java.sql.Timestamp completed = row.getTimestamp(2);
+            Instant freed = completed == null ? Instant.EPOCH : completed.toInstant();
             due.computeIfPresent(row.getString(1), (id, queued) -> freed.isAfter(queued) ? freed : queued);
         });
         return due;

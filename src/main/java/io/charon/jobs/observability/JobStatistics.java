@@ -7,6 +7,7 @@ import io.charon.jobs.job.JobType;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.sql.DataSource;
+import java.sql.Timestamp;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,13 +38,17 @@ public class JobStatistics {
     private static final int P95 = 95;
 
     private final DataSource store;
+    private final boolean sqlite;
 
     public JobStatistics(Store store) {
         this.store = store.dataSource();
+        this.sqlite = !store.postgres();
     }
 
     public Statistics compute(StatsFilter filter) {
-        Selection jobs = Selection.of(filter);
+        Selection jobs = Selection.of(filter, sqlite);
+        List<Object> params = new ArrayList<>();
+        String sql = sql(jobs, params);
         Map<Optional<JobType>, Tally> tallies = new HashMap<>();
         tallies.put(Optional.empty(), new Tally());
         for (JobType type : JobType.values()) {
@@ -51,7 +56,7 @@ public class JobStatistics {
         }
         List<Ranked> ranked = new ArrayList<>();
         try {
-            StoreReads.forEachRow(store, sql(jobs), jobs.params(), row -> {
+            StoreReads.forEachRow(store, sql, params, row -> {
                 Optional<JobType> type = JobType.fromWireName(row.getString(2));
                 if ("count".equals(row.getString(1))) {
                     Optional<JobStatus> status = JobStatus.fromWireName(row.getString(3));
@@ -81,22 +86,22 @@ public class JobStatistics {
      * {@code ('rank', type or NULL for all, rank, ms)} for each wanted rank, the rank worked out
      * from the counts: {@code ceil(n * p / 100)} among the n runs.
      */
-    private static String sql(Selection jobs) {
+    private static String sql(Selection jobs, List<Object> params) {
         List<String> ranks = new ArrayList<>();
         for (int p : new int[]{P50, P95}) {
             ranks.add("SELECT type, (n * " + p + " + 99) / 100 AS rn FROM runs");
-            ranks.add("SELECT NULL, (SUM(n) * " + p + " + 99) / 100 FROM runs");
+            ranks.add("SELECT NULL, (CAST(SUM(n) AS BIGINT) * " + p + " + 99) / 100 FROM runs");
         }
         StringBuilder sql = new StringBuilder()
                 .append("WITH counts AS (SELECT j.type AS type, j.status AS status, COUNT(*) AS jobs,")
                 .append(" SUM(j.retry_count) AS retries, COUNT(j.duration_ms) AS runs, SUM(j.duration_ms) AS ms ")
-                .append(jobs.in(EnumSet.allOf(JobStatus.class))).append(" GROUP BY j.type, j.status),")
-                .append(" runs AS (SELECT type, SUM(runs) AS n FROM counts WHERE status IN ")
+                .append(jobs.in(EnumSet.allOf(JobStatus.class), params)).append(" GROUP BY j.type, j.status),")
+                .append(" runs AS (SELECT type, CAST(SUM(runs) AS BIGINT) AS n FROM counts WHERE status IN ")
                 .append(list(JobStatus.TERMINAL.stream().map(JobStatus::wireName))).append(" GROUP BY type),")
                 .append(" ranks AS (").append(String.join(" UNION ", ranks)).append("),")
                 // without a tag, reading the index again for each sort is cheaper than a temporary copy
                 .append(" d AS ").append(jobs.byTag() ? "MATERIALIZED" : "NOT MATERIALIZED")
-                .append(" (SELECT j.type AS type, j.duration_ms AS ms ").append(jobs.in(JobStatus.TERMINAL))
+                .append(" (SELECT j.type AS type, j.duration_ms AS ms ").append(jobs.in(JobStatus.TERMINAL, params))
                 .append(" AND j.duration_ms IS NOT NULL)")
                 .append(" SELECT 'count', type, status, jobs, retries, runs, ms FROM counts");
         List<String> groups = new ArrayList<>(Arrays.stream(JobType.values()).map(t -> "'" + t.wireName() + "'").toList());
@@ -104,7 +109,7 @@ public class JobStatistics {
         for (String type : groups) {
             sql.append(" UNION ALL SELECT 'rank', ").append(type == null ? "NULL" : type).append(", NULL, rn, ms, NULL, NULL")
                     .append(" FROM (SELECT ms, ROW_NUMBER() OVER (ORDER BY ms) AS rn FROM d")
-                    .append(type == null ? "" : " WHERE type = " + type).append(")")
+                    .append(type == null ? "" : " WHERE type = " + type).append(") AS r")
                     .append(" WHERE rn IN (SELECT rn FROM ranks WHERE type ").append(type == null ? "IS NULL" : "= " + type)
                     .append(")");
         }
@@ -116,49 +121,53 @@ public class JobStatistics {
     }
 
     /**
-     * The FROM and WHERE clauses selecting the filter's jobs as {@code j}, with numbered
-     * parameters ({@code ?1}, {@code ?2}...) so that the clauses can appear several times in one
-     * statement and be bound once.
+     * The FROM and WHERE clauses selecting the filter's jobs as {@code j}, and the values of their
+     * parameters, bound again wherever the clauses appear in the statement.
      */
     private record Selection(String sql, List<Object> params, boolean byTag) {
 
-        static Selection of(StatsFilter filter) {
+        /** @param sqlite whether to name the index (SQLite's planner otherwise picks a listing index) */
+        static Selection of(StatsFilter filter, boolean sqlite) {
             List<Object> params = new ArrayList<>();
             StringBuilder sql;
             String created;
             if (filter.tag() != null) {
                 // the tag's entries carry their job's creation time: its index selects the window
                 params.add(filter.tag());
-                sql = new StringBuilder("FROM job_tags t JOIN jobs j ON j.id = t.job_id WHERE t.tag = ?1");
+                sql = new StringBuilder("FROM job_tags t JOIN jobs j ON j.id = t.job_id WHERE t.tag = ?");
                 created = "t.created_at";
             } else {
                 // equality on the index's leading columns: one range per type and status
                 Stream<JobType> types = filter.type() == null ? Arrays.stream(JobType.values()) : Stream.of(filter.type());
-                sql = new StringBuilder("FROM jobs j INDEXED BY ix_jobs_stats WHERE j.type IN ")
+                sql = new StringBuilder(sqlite ? "FROM jobs j INDEXED BY ix_jobs_stats WHERE j.type IN " : "FROM jobs j WHERE j.type IN ")
                         .append(list(types.map(JobType::wireName)));
                 created = "j.created_at";
             }
             if (filter.createdAfter() != null) {
-                params.add(filter.createdAfter().toEpochMilli());
-                sql.append(" AND ").append(created).append(" >= ?").append(params.size());
+                params.add(Timestamp.from(filter.createdAfter()));
+                sql.append(" AND ").append(created).append(" >= ?");
             }
             if (filter.createdBefore() != null) {
-                params.add(filter.createdBefore().toEpochMilli());
-                sql.append(" AND ").append(created).append(" < ?").append(params.size());
+                params.add(Timestamp.from(filter.createdBefore()));
+                sql.append(" AND ").append(created).append(" < ?");
             }
             if (filter.type() != null && filter.tag() != null) {
                 params.add(filter.type().wireName());
-                sql.append(" AND j.type = ?").append(params.size());
+                sql.append(" AND j.type = ?");
             }
             if (filter.userId() != null) {
                 params.add(filter.userId());
-                sql.append(" AND j.user_id = ?").append(params.size());
+                sql.append(" AND j.user_id = ?");
             }
             return new Selection(sql.toString(), params, filter.tag() != null);
         }
 
-        /** The selected jobs in one of {@code statuses} (for the index: one range per type and status). */
-        String in(Collection<JobStatus> statuses) {
+        /**
+         * The selected jobs in one of {@code statuses} (for the index: one range per type and
+         * status); adds the clauses' parameter values to {@code bound}.
+         */
+        String in(Collection<JobStatus> statuses, List<Object> bound) {
+            bound.addAll(params);
             return sql + " AND j.status IN " + list(statuses.stream().map(JobStatus::wireName));
         }
     }
