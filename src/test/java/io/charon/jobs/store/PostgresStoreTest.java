@@ -1,0 +1,119 @@
+package io.charon.jobs.store;
+
+import io.charon.jobs.support.Api;
+import io.charon.jobs.support.NoticeLog;
+import io.charon.jobs.support.PostgresStoreProfile;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What only the PostgreSQL store has: the writer lock across connections, and notices through the database. */
+@QuarkusTest
+@TestProfile(PostgresStoreProfile.class)
+@Tag("services")
+class PostgresStoreTest {
+
+    @Inject
+    Store store;
+
+    @Inject
+    NoticeLog notices;
+
+    @Test
+    void theServiceRunsOnPostgres() {
+        assertThat(store.kind()).isEqualTo(Store.Kind.POSTGRESQL);
+        assertThat(store.dataSource().getConfiguration().connectionPoolConfiguration().connectionFactoryConfiguration()
+                .jdbcUrl()).startsWith("jdbc:postgresql:");
+    }
+
+    @Test
+    void writeTransactionsTakeTheWriterLockOneAtATimeWhilePlainTransactionsDoNot() throws Exception {
+        CountDownLatch firstHolds = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew().run(() -> {
+            touchProbe();
+            firstHolds.countDown();
+            awaitLatch(release);
+        }));
+        assertThat(firstHolds.await(30, TimeUnit.SECONDS)).isTrue();
+        // a write that locks no row: only the writer lock can hold it up
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew().run(() ->
+                store.session().createNativeQuery("UPDATE jobs SET name = name WHERE id = 'no-such-job'").executeUpdate()));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> waitingForAdvisoryLocks() >= 1);
+        assertThat(second).isNotDone();
+
+        // a plain JDBC transaction (as Flyway's) is not held up by the lock
+        try (Connection plain = store.dataSource().getConnection()) {
+            plain.setAutoCommit(false);
+            try (Statement statement = plain.createStatement(); ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM jobs")) {
+                assertThat(row.next()).isTrue();
+            }
+            plain.commit();
+        }
+
+        release.countDown();
+        first.get(30, TimeUnit.SECONDS);
+        second.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void committedChangesAndOtherReplicasNoticesArriveThroughTheDatabase() throws Exception {
+        String id = Api.submit(Api.job("noticed", "hello.yml"));
+        Api.awaitTerminal(id);
+        await().atMost(Duration.ofSeconds(30)).until(() -> notices.heard().contains(
+                new StoreNotices.Notice(StoreNotices.Kind.CLAIMABLE, null)));
+        assertThat(notices.heard()).contains(new StoreNotices.Notice(StoreNotices.Kind.EVENTS, null));
+
+        // as another replica would: a notice sent by a commit elsewhere
+        try (Connection other = DriverManager.getConnection(
+                store.dataSource().getConfiguration().connectionPoolConfiguration().connectionFactoryConfiguration().jdbcUrl(),
+                PostgresStoreProfile.USER, "");
+             Statement statement = other.createStatement()) {
+            statement.execute("SELECT pg_notify('charon_jobs', 'CANCELLED:job-elsewhere')");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> notices.heard().contains(
+                new StoreNotices.Notice(StoreNotices.Kind.CANCELLED, "job-elsewhere")));
+    }
+
+    private void touchProbe() {
+        store.session().createNativeQuery("UPDATE health_probe SET checked_at = checked_at WHERE id = 1").executeUpdate();
+    }
+
+    private long waitingForAdvisoryLocks() throws SQLException {
+        try (Connection connection = store.dataSource().getConnection(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery(
+                     "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database ="
+                             + " (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the first transaction");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
