@@ -1,10 +1,9 @@
 package io.charon.jobs.config;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import org.postgresql.Driver;
-
 import jakarta.transaction.Status;
 import jakarta.transaction.SystemException;
+import org.postgresql.Driver;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;

@@ -2,6 +2,7 @@ package io.charon.jobs.events;
 
 import io.charon.jobs.config.EventsConfig;
 import io.charon.jobs.job.RecordedEvent;
+import io.charon.jobs.store.StoreNotices;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -12,7 +13,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.charon.jobs.store.StoreNotices;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;

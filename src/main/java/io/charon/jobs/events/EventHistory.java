@@ -1,9 +1,9 @@
 package io.charon.jobs.events;
 
-import io.charon.jobs.store.Store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import jakarta.enterprise.context.ApplicationScoped;
 

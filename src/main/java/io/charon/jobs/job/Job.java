@@ -1,13 +1,12 @@
 package io.charon.jobs.job;
 
+import io.charon.jobs.execution.HostStats;
+import io.charon.jobs.security.SealedSecrets;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
-import io.charon.jobs.execution.HostStats;
-import io.charon.jobs.security.SealedSecrets;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package io.charon.jobs.messaging;
 
-import io.charon.jobs.store.Store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.charon.jobs.config.EventsConfig;
@@ -8,6 +7,7 @@ import io.charon.jobs.events.EventFilter;
 import io.charon.jobs.events.EventHistory;
 import io.charon.jobs.events.FeedEvent;
 import io.charon.jobs.job.RecordedEvent;
+import io.charon.jobs.store.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;

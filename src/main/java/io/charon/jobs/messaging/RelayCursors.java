@@ -1,7 +1,7 @@
 package io.charon.jobs.messaging;
 
-import io.charon.jobs.store.Store;
 import io.agroal.api.AgroalDataSource;
+import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import jakarta.enterprise.context.ApplicationScoped;
 

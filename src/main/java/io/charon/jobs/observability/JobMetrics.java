@@ -1,7 +1,5 @@
 package io.charon.jobs.observability;
 
-import io.charon.jobs.store.Store;
-import io.charon.jobs.store.StoreReads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.charon.jobs.dispatch.WorkerPool;
@@ -11,6 +9,8 @@ import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.JobType;
 import io.charon.jobs.job.Priority;
 import io.charon.jobs.job.RecordedEvent;
+import io.charon.jobs.store.Store;
+import io.charon.jobs.store.StoreReads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +22,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -39,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 
 /**
  * The service's Prometheus metrics ({@code /q/metrics}). Job counters and histograms follow the

@@ -1,26 +1,26 @@
 package io.charon.jobs.observability;
 
-import io.charon.jobs.store.Store;
-import io.charon.jobs.store.StoreReads;
 import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.JobType;
+import io.charon.jobs.store.Store;
+import io.charon.jobs.store.StoreReads;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import javax.sql.DataSource;
-import java.sql.Timestamp;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 
 /**
  * Statistics computed by SQLite in one statement (one snapshot of the store), never by loading

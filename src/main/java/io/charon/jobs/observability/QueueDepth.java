@@ -1,18 +1,18 @@
 package io.charon.jobs.observability;
 
+import io.charon.jobs.job.Priority;
 import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
-import io.charon.jobs.job.Priority;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * Queued jobs per priority, counted by the store every few seconds (over the claim index, which

@@ -1,21 +1,21 @@
 package io.charon.jobs.observability;
 
 import io.charon.jobs.config.PostgresDriver;
-import java.sql.Timestamp;
-import io.charon.jobs.store.Store;
 import io.charon.jobs.dispatch.WorkerPool;
+import io.charon.jobs.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Clock;
+import javax.sql.DataSource;
 
 /**
  * Ready while the store answers and takes a write: one row of {@code health_probe} is updated and
@@ -58,53 +58,44 @@ public class StoreReadiness implements HealthCheck {
     }
 
     private void write() throws SQLException {
-        if (postgres) {
-            writeToPostgres();
-            return;
-        }
         try (Connection connection = store.getConnection(); Statement statement = connection.createStatement()) {
+            if (postgres) {
+                // the writer lock every write transaction of every replica takes, waited for at most LOCK_WAIT_MS
+                inTransaction(connection, statement, "BEGIN", "SET LOCAL lock_timeout = " + LOCK_WAIT_MS,
+                        "SELECT pg_advisory_xact_lock(" + PostgresDriver.WRITER_LOCK + ")");
+                return;
+            }
             long busyTimeout = pragma(connection, "busy_timeout");
             statement.execute("PRAGMA busy_timeout = " + LOCK_WAIT_MS);
             try {
-                // statements, not the JDBC transaction API: a BEGIN that fails leaves no transaction
-                // behind for the connection to trip over when it goes back to the pool
-                statement.execute("BEGIN IMMEDIATE");
-                try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE health_probe SET checked_at = ? WHERE id = 1")) {
-                    update.setTimestamp(1, new Timestamp(clock.millis()));
-                    if (update.executeUpdate() != 1) {
-                        throw new SQLException("the health_probe row is missing");
-                    }
-                    statement.execute("COMMIT");
-                } catch (SQLException e) {
-                    statement.execute("ROLLBACK");
-                    throw e;
-                }
+                inTransaction(connection, statement, "BEGIN IMMEDIATE");
             } finally {
                 statement.execute("PRAGMA busy_timeout = " + busyTimeout);
             }
         }
     }
 
-    /** The same on PostgreSQL: the writer lock every write transaction takes, then the row. */
-    private void writeToPostgres() throws SQLException {
-        try (Connection connection = store.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("BEGIN");
-            try {
-                statement.execute("SET LOCAL lock_timeout = " + LOCK_WAIT_MS);
-                statement.execute("SELECT pg_advisory_xact_lock(" + PostgresDriver.WRITER_LOCK + ")");
-                try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE health_probe SET checked_at = ? WHERE id = 1")) {
-                    update.setTimestamp(1, new Timestamp(clock.millis()));
-                    if (update.executeUpdate() != 1) {
-                        throw new SQLException("the health_probe row is missing");
-                    }
-                }
-                statement.execute("COMMIT");
-            } catch (SQLException e) {
-                statement.execute("ROLLBACK");
-                throw e;
+    /**
+     * Runs {@code opening}, updates the probe row and commits. Statements, not the JDBC transaction
+     * API: a BEGIN that fails leaves no transaction behind for the connection to trip over when it
+     * goes back to the pool.
+     */
+    private void inTransaction(Connection connection, Statement statement, String... opening) throws SQLException {
+        statement.execute(opening[0]);
+        try {
+            for (int i = 1; i < opening.length; i++) {
+                statement.execute(opening[i]);
             }
+            try (PreparedStatement update = connection.prepareStatement("UPDATE health_probe SET checked_at = ? WHERE id = 1")) {
+                update.setTimestamp(1, new Timestamp(clock.millis()));
+                if (update.executeUpdate() != 1) {
+                    throw new SQLException("the health_probe row is missing");
+                }
+            }
+            statement.execute("COMMIT");
+        } catch (SQLException e) {
+            statement.execute("ROLLBACK");
+            throw e;
         }
     }
 

@@ -13,12 +13,12 @@ import jakarta.persistence.EntityManager;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Claiming: the one place with store-specific SQL. On SQLite every write transaction holds the

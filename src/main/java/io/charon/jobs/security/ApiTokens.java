@@ -1,9 +1,9 @@
 package io.charon.jobs.security;
 
-import io.charon.jobs.store.Store;
 import io.charon.jobs.config.SecurityConfig;
 import io.charon.jobs.job.FieldError;
 import io.charon.jobs.job.InvalidInputException;
+import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;

@@ -1,9 +1,9 @@
 package io.charon.jobs.security;
 
 import io.charon.jobs.job.GroupCommit;
+import io.charon.jobs.store.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -9,12 +9,12 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Default;
 import jakarta.inject.Inject;
 import org.flywaydb.core.Flyway;
+import org.hibernate.Session;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.hibernate.Session;
 
 /**
  * The store this process runs on, chosen at start-up by configuration: the embedded SQLite file

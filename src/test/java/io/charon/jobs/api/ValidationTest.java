@@ -1,10 +1,7 @@
 package io.charon.jobs.api;
 
-import io.charon.jobs.support.StoreRows;
-import io.charon.jobs.job.Job;
-import io.charon.jobs.job.JobEvent;
 import io.charon.jobs.support.Api;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.charon.jobs.support.StoreRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
@@ -24,10 +21,10 @@ import java.util.stream.Stream;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.containsString;
 
 /** Bad input answers 400 problem+json naming the field, and stores nothing. */
 @QuarkusTest

@@ -1,7 +1,7 @@
 package io.charon.jobs.config;
 
-import io.charon.jobs.store.Store;
 import io.charon.jobs.job.Job;
+import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

@@ -1,11 +1,8 @@
 package io.charon.jobs.security;
 
-import io.charon.jobs.support.StoreRows;
-import io.charon.jobs.job.Job;
-import io.charon.jobs.job.JobEvent;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.DefaultToken;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.charon.jobs.support.StoreRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
