@@ -2,28 +2,36 @@ package io.charon.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.config.EventsConfig;
 import io.charon.jobs.config.SecurityConfig;
 import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.store.Store;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.config.ConfigMappings;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,15 +39,21 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The kustomize base under {@code k8s/} and the Dockerfiles point at what the application really
+ * The kustomize base under {@code k8s/base} (applied through {@code k8s/}), its PostgreSQL overlay
+ * under {@code k8s/overlays/postgresql} and the Dockerfiles point at what the application really
  * has: probe paths that answer, the HTTP port, configuration keys (as environment variables) that
- * the application reads, and a termination grace period that covers the shutdown it configures.
- * Parsed as YAML, since kubectl may be absent.
+ * the application reads, a termination grace period that covers the shutdown it configures, and,
+ * for several replicas, volumes that share only what replicas may share. The manifests are
+ * parsed as YAML and the overlay's patches applied here ({@link #render}), since kubectl may be
+ * absent; where it is present, {@link #theRenderingHereIsKustomizes} checks that rendering
+ * against {@code kubectl kustomize}.
  */
 @QuarkusTest
 class K8sManifestTest {
 
     private static final Path K8S = Path.of("k8s");
+    private static final Path BASE = K8S.resolve("base");
+    private static final Path POSTGRESQL = K8S.resolve("overlays/postgresql");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** The configuration roots whose keys the manifests may set, with their prefixes. */
     private static final Map<Class<?>, String> ROOTS = Map.of(
@@ -48,22 +62,31 @@ class K8sManifestTest {
             EventsConfig.class, "charon.events",
             SecurityConfig.class, "charon.security",
             io.quarkus.runtime.shutdown.ShutdownConfig.class, "quarkus.shutdown",
-            io.quarkus.logging.json.runtime.JsonLogConfig.class, "quarkus.log");
+            io.quarkus.logging.json.runtime.JsonLogConfig.class, "quarkus.log",
+            // quarkus.profile, and the named datasource's address and account
+            io.quarkus.runtime.ConfigConfig.class, "quarkus",
+            io.quarkus.datasource.runtime.DataSourcesRuntimeConfig.class, "quarkus.datasource",
+            io.quarkus.agroal.runtime.DataSourcesJdbcRuntimeConfig.class, "quarkus.datasource");
+    /** What {@link #render} understands of a kustomization; anything else fails the test rather than being ignored. */
+    private static final Set<String> RENDERED_FIELDS = Set.of("apiVersion", "kind", "resources", "patches", "labels");
+    /** Strategic merge: lists merged item by item on these keys; any other list is replaced. */
+    private static final Map<String, String> MERGE_KEYS = Map.of("containers", "name", "initContainers", "name",
+            "volumes", "name", "env", "name", "volumeMounts", "mountPath", "ports", "containerPort");
 
     @Test
     void theKustomizationListsEveryManifestOnce() throws IOException {
-        Map<String, JsonNode> resources = resources();
+        Map<String, JsonNode> resources = render(K8S);
 
         assertThat(resources.keySet()).containsExactlyInAnyOrder("Deployment/charon-jobs", "Service/charon-jobs",
                 "PersistentVolumeClaim/charon-jobs-data", "ConfigMap/charon-jobs-config", "ConfigMap/charon-jobs-playbooks");
+        assertThat(render(BASE)).as("k8s/ is the base").isEqualTo(resources);
     }
 
     @Test
     void theDeploymentProbesRealEndpointsOnTheApplicationsPort() throws IOException {
-        Map<String, JsonNode> resources = resources();
+        Map<String, JsonNode> resources = render(K8S);
         JsonNode deployment = resources.get("Deployment/charon-jobs");
-        JsonNode pod = deployment.at("/spec/template/spec");
-        JsonNode container = pod.at("/containers/0");
+        JsonNode container = deployment.at("/spec/template/spec/containers/0");
 
         assertThat(deployment.at("/spec/replicas").asInt()).as("SQLite: one process owns the file").isEqualTo(1);
         assertThat(deployment.at("/spec/strategy/type").asText()).isEqualTo("Recreate");
@@ -91,7 +114,7 @@ class K8sManifestTest {
 
     @Test
     void theContainerRunsAsNonRootOnAReadOnlyRootWithWritableDataAndTmp() throws IOException {
-        Map<String, JsonNode> resources = resources();
+        Map<String, JsonNode> resources = render(K8S);
         JsonNode pod = resources.get("Deployment/charon-jobs").at("/spec/template/spec");
         JsonNode container = pod.at("/containers/0");
         Map<String, String> env = environment(resources);
@@ -102,8 +125,7 @@ class K8sManifestTest {
         assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).isFalse();
         Map<String, JsonNode> mounts = new HashMap<>();
         container.at("/volumeMounts").forEach(m -> mounts.put(m.get("mountPath").asText(), m));
-        Map<String, JsonNode> volumes = new HashMap<>();
-        pod.at("/volumes").forEach(v -> volumes.put(v.get("name").asText(), v));
+        Map<String, JsonNode> volumes = volumes(pod);
 
         String dataMount = mountHolding(mounts, env.get("CHARON_JOBS_DATA_DIR"));
         JsonNode data = volumes.get(mounts.get(dataMount).get("name").asText());
@@ -119,28 +141,172 @@ class K8sManifestTest {
     }
 
     @Test
+    void thePostgresqlOverlayReplacesTheSqliteVolumeWithASharedLogsVolumeAndADatabaseSecret() throws IOException {
+        Map<String, JsonNode> base = render(K8S);
+        Map<String, JsonNode> resources = render(POSTGRESQL);
+
+        Set<String> expected = new HashSet<>(base.keySet());
+        expected.remove("PersistentVolumeClaim/charon-jobs-data");
+        expected.addAll(List.of("Secret/charon-jobs-database", "PersistentVolumeClaim/charon-jobs-logs"));
+        assertThat(resources.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+        // every claim a volume names is part of the rendering: the base's SQLite claim is gone with its volume
+        volumes(resources.get("Deployment/charon-jobs").at("/spec/template/spec")).values().stream()
+                .filter(volume -> volume.has("persistentVolumeClaim"))
+                .forEach(volume -> assertThat(resources)
+                        .containsKey("PersistentVolumeClaim/" + volume.at("/persistentVolumeClaim/claimName").asText()));
+    }
+
+    @Test
+    void thePostgresqlOverlayRollsThreeReplicasOnThePostgresqlStore() throws IOException {
+        Map<String, JsonNode> base = render(K8S);
+        Map<String, JsonNode> resources = render(POSTGRESQL);
+        JsonNode deployment = resources.get("Deployment/charon-jobs");
+        JsonNode container = deployment.at("/spec/template/spec/containers/0");
+        JsonNode baseContainer = base.get("Deployment/charon-jobs").at("/spec/template/spec/containers/0");
+        Map<String, String> env = environment(resources);
+
+        assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(3);
+        assertThat(deployment.at("/spec/strategy/type").asText()).isEqualTo("RollingUpdate");
+        assertThat(deployment.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt(-1))
+                .as("a new pod is ready before an old one drains").isZero();
+        assertThat(deployment.at("/spec/strategy/rollingUpdate/maxSurge").asInt()).isEqualTo(1);
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertThat(container.get(probe)).as(probe + " is the base's").isEqualTo(baseContainer.get(probe));
+        }
+        assertThat(container.get("ports")).isEqualTo(baseContainer.get("ports"));
+        assertThat(env.get("QUARKUS_SHUTDOWN_DELAY")).as("draining before the pod stops, as in the base")
+                .isNotBlank().isEqualTo(environment(base).get("QUARKUS_SHUTDOWN_DELAY"));
+
+        // the profile that makes the PostgreSQL datasource the active one, on top of prod
+        assertThat(List.of(env.get("QUARKUS_PROFILE").split(","))).contains("prod", Store.POSTGRESQL);
+        Properties properties = applicationProperties();
+        assertThat(properties.getProperty("%" + Store.POSTGRESQL + ".quarkus.datasource." + Store.POSTGRESQL + ".active"))
+                .isEqualTo("true");
+        assertThat(properties.getProperty("%" + Store.POSTGRESQL + ".quarkus.datasource.active")).isEqualTo("false");
+        assertThat(env.get("QUARKUS_DATASOURCE_POSTGRESQL_JDBC_URL")).startsWith("jdbc:postgresql://");
+        // the account from a Secret of the overlay, never from the ConfigMap
+        assertThat(resources.get("ConfigMap/charon-jobs-config").get("data").has("QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD"))
+                .isFalse();
+        for (String variable : List.of("QUARKUS_DATASOURCE_POSTGRESQL_USERNAME", "QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD")) {
+            JsonNode entry = envEntry(container, variable);
+            assertThat(entry).as(variable).isNotNull();
+            assertThat(entry.at("/valueFrom/secretKeyRef/name").asText()).as(variable + " from a Secret")
+                    .isEqualTo("charon-jobs-database");
+            assertThat(entry.at("/valueFrom/secretKeyRef/optional").asBoolean(false)).as(variable).isFalse();
+        }
+    }
+
+    @Test
+    void everySecretAContainerNeedsIsPartOfTheRendering() throws IOException {
+        for (Path kustomization : List.of(K8S, POSTGRESQL)) {
+            Map<String, JsonNode> resources = render(kustomization);
+            JsonNode pod = resources.get("Deployment/charon-jobs").at("/spec/template/spec");
+            List<JsonNode> references = new ArrayList<>();
+            for (String containers : List.of("containers", "initContainers")) {
+                pod.path(containers).forEach(c -> c.path("env").forEach(e -> {
+                    if (e.at("/valueFrom/secretKeyRef").isObject()) {
+                        references.add(e.at("/valueFrom/secretKeyRef"));
+                    }
+                }));
+            }
+            assertThat(references).as(kustomization + ": secret references").isNotEmpty();
+            for (JsonNode reference : references) {
+                if (reference.path("optional").asBoolean(false)) {
+                    continue; // created by the operator (the base's charon-jobs-secrets), used when present
+                }
+                String name = reference.get("name").asText();
+                JsonNode secret = resources.get("Secret/" + name);
+                assertThat(secret).as(kustomization + ": Secret " + name).isNotNull();
+                Set<String> keys = new HashSet<>();
+                secret.path("data").fieldNames().forEachRemaining(keys::add);
+                secret.path("stringData").fieldNames().forEachRemaining(keys::add);
+                assertThat(keys).as(kustomization + ": keys of Secret " + name).contains(reference.get("key").asText());
+            }
+        }
+    }
+
+    /**
+     * The data directory holds the instance id, which names a replica as the owner of its runs'
+     * leases, and a replica settles every run of its own id at start-up as left over from its
+     * previous life: shared, it would settle the other replicas' running jobs. So the data and
+     * work directories (and ansible's home) are each pod's own, and only the run logs, named by
+     * job id and claim token, are shared, so that every replica serves and deletes every log.
+     */
+    @Test
+    void onPostgresqlReplicasShareTheRunLogsAndNothingElse() throws IOException {
+        Map<String, JsonNode> resources = render(POSTGRESQL);
+        JsonNode pod = resources.get("Deployment/charon-jobs").at("/spec/template/spec");
+        JsonNode container = pod.at("/containers/0");
+        Map<String, String> env = environment(resources);
+        Map<String, JsonNode> volumes = volumes(pod);
+        String dataDir = env.get("CHARON_JOBS_DATA_DIR");
+        String workDir = env.getOrDefault("CHARON_ANSIBLE_WORK_DIR", dataDir + "/work");
+        String home = dockerfileEnvironment(Path.of("src/main/docker/Dockerfile.jvm")).get("HOME");
+
+        for (String own : List.of(dataDir + "/instance-id", workDir + "/some-run", home + "/.ansible")) {
+            JsonNode volume = volumes.get(deepestMount(container, own).get("name").asText());
+            assertThat(volume.has("emptyDir")).as(own + " is on a volume of the pod's own").isTrue();
+        }
+        JsonNode logsMount = deepestMount(container, dataDir + "/logs/some-job-1.log");
+        assertThat(logsMount.get("mountPath").asText()).as("the shared volume holds the logs directory only")
+                .isEqualTo(dataDir + "/logs");
+        String claim = volumes.get(logsMount.get("name").asText()).at("/persistentVolumeClaim/claimName").asText();
+        JsonNode logs = resources.get("PersistentVolumeClaim/" + claim);
+        assertThat(logs).as("the logs claim " + claim).isNotNull();
+        assertThat(logs.at("/spec/accessModes")).extracting(JsonNode::asText).containsExactly("ReadWriteMany");
+
+        // the service makes the logs directory 0700 at every start, which only its owner may do:
+        // an init container of the service user creates it before it is mounted by subPath
+        String subPath = logsMount.path("subPath").asText();
+        assertThat(subPath).as("the logs directory is a folder of the volume").isNotEmpty();
+        List<JsonNode> creators = new ArrayList<>();
+        pod.path("initContainers").forEach(init -> init.path("volumeMounts").forEach(m -> {
+            if (m.get("name").asText().equals(logsMount.get("name").asText())) {
+                String command = String.join(" ", texts(init.path("command"))) + " " + String.join(" ", texts(init.path("args")));
+                if (command.contains(m.get("mountPath").asText() + "/" + subPath)) {
+                    creators.add(init);
+                }
+            }
+        }));
+        assertThat(creators).as("an init container creates " + subPath + " on the logs volume").hasSize(1);
+        JsonNode init = creators.get(0);
+        assertThat(init.get("image")).isEqualTo(container.get("image"));
+        assertThat(init.at("/securityContext/runAsUser").isMissingNode()).as("the init container runs as the pod's user")
+                .isTrue();
+        assertThat(init.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(init.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).isFalse();
+        assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(volumes.get(deepestMount(container, "/tmp/x").get("name").asText()).has("emptyDir")).isTrue();
+    }
+
+    @Test
     void everyEnvironmentVariableIsAConfigurationKeyOfTheApplication() throws IOException {
         Map<String, String> known = knownEnvironmentVariables();
-        Map<String, String> env = environment(resources());
+        Map<String, String> env = environment(render(K8S));
+        env.putAll(environment(render(POSTGRESQL)));
         env.putAll(dockerfileEnvironment(Path.of("src/main/docker/Dockerfile.jvm")));
         env.putAll(dockerfileEnvironment(Path.of("src/main/docker/Dockerfile.native")));
 
-        assertThat(env).containsKeys("CHARON_JOBS_DATA_DIR", "CHARON_ANSIBLE_PLAYBOOK_DIR", "CHARON_JOBS_MIN_FREE_DISK");
+        assertThat(env).containsKeys("CHARON_JOBS_DATA_DIR", "CHARON_ANSIBLE_PLAYBOOK_DIR", "CHARON_JOBS_MIN_FREE_DISK",
+                "QUARKUS_PROFILE", "QUARKUS_DATASOURCE_POSTGRESQL_JDBC_URL", "QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD");
         env.keySet().stream().filter(name -> name.startsWith("CHARON_") || name.startsWith("QUARKUS_"))
                 .forEach(name -> assertThat(known).as(name + " names a configuration key").containsKey(name));
     }
 
     @Test
     void theTerminationGracePeriodCoversTheShutdown() throws IOException {
-        Map<String, JsonNode> resources = resources();
-        Map<String, String> env = environment(resources);
-        Duration shutdown = duration(env.getOrDefault("QUARKUS_SHUTDOWN_DELAY", "0S"))
-                .plus(duration(env.getOrDefault("CHARON_JOBS_SHUTDOWN_GRACE", "PT20S")))
-                .plus(duration(env.getOrDefault("CHARON_ANSIBLE_KILL_GRACE", "PT5S")));
+        for (Path kustomization : List.of(K8S, POSTGRESQL)) {
+            Map<String, JsonNode> resources = render(kustomization);
+            Map<String, String> env = environment(resources);
+            Duration shutdown = duration(env.getOrDefault("QUARKUS_SHUTDOWN_DELAY", "0S"))
+                    .plus(duration(env.getOrDefault("CHARON_JOBS_SHUTDOWN_GRACE", "PT20S")))
+                    .plus(duration(env.getOrDefault("CHARON_ANSIBLE_KILL_GRACE", "PT5S")));
 
-        int grace = resources.get("Deployment/charon-jobs").at("/spec/template/spec/terminationGracePeriodSeconds").asInt();
+            int grace = resources.get("Deployment/charon-jobs").at("/spec/template/spec/terminationGracePeriodSeconds").asInt();
 
-        assertThat(Duration.ofSeconds(grace)).isGreaterThan(shutdown.plusSeconds(10));
+            assertThat(Duration.ofSeconds(grace)).as(kustomization.toString()).isGreaterThan(shutdown.plusSeconds(10));
+        }
     }
 
     @Test
@@ -156,6 +322,32 @@ class K8sManifestTest {
         }
     }
 
+    /** Where kubectl is at hand, the rendering of {@link #render} is what kustomize builds. */
+    @Test
+    void theRenderingHereIsKustomizes() throws IOException, InterruptedException {
+        for (Path kustomization : List.of(K8S, POSTGRESQL)) {
+            Process kubectl;
+            try {
+                kubectl = new ProcessBuilder("kubectl", "kustomize", kustomization.toString())
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            } catch (IOException e) {
+                Assumptions.abort("kubectl is not installed: " + e.getMessage());
+                return;
+            }
+            String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(kubectl.exitValue()).as("kubectl kustomize " + kustomization).isZero();
+            Map<String, JsonNode> built = new HashMap<>();
+            for (JsonNode manifest : YAML.readerFor(JsonNode.class).<JsonNode>readValues(output).readAll()) {
+                built.put(key(manifest), normalized(manifest));
+            }
+            Map<String, JsonNode> rendered = new HashMap<>();
+            render(kustomization).forEach((key, manifest) -> rendered.put(key, normalized(manifest)));
+
+            assertThat(rendered).as(kustomization.toString()).isEqualTo(built);
+        }
+    }
+
     /** The packaged configuration, without the test profile's overrides (a test listens on another port). */
     private static Properties applicationProperties() throws IOException {
         Properties properties = new Properties();
@@ -165,16 +357,144 @@ class K8sManifestTest {
         return properties;
     }
 
-    /** Every manifest the kustomization lists, by kind and name. */
-    private static Map<String, JsonNode> resources() throws IOException {
-        JsonNode kustomization = YAML.readTree(K8S.resolve("kustomization.yaml").toFile());
-        Map<String, JsonNode> resources = new HashMap<>();
-        for (JsonNode file : kustomization.get("resources")) {
-            JsonNode manifest = YAML.readTree(K8S.resolve(file.asText()).toFile());
-            String key = manifest.get("kind").asText() + "/" + manifest.at("/metadata/name").asText();
-            assertThat(resources.put(key, manifest)).as(key + " listed once").isNull();
+    /**
+     * What kustomize builds from {@code dir}, by kind and name, for the features these
+     * kustomizations use: resources (files and other kustomizations), patches naming their
+     * resource (strategic merge, {@code $patch: delete}), label pairs. A kustomization using
+     * anything else fails here instead of being rendered wrong.
+     */
+    private static Map<String, JsonNode> render(Path dir) throws IOException {
+        JsonNode kustomization = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
+        assertThat(RENDERED_FIELDS).as(dir + ": fields of kustomization.yaml that this test renders")
+                .containsAll(texts(kustomization.fieldNames()));
+        Map<String, JsonNode> resources = new LinkedHashMap<>();
+        for (JsonNode file : kustomization.path("resources")) {
+            Path path = dir.resolve(file.asText()).normalize();
+            Map<String, JsonNode> found = new LinkedHashMap<>();
+            if (Files.isDirectory(path)) {
+                found.putAll(render(path));
+            } else {
+                JsonNode manifest = YAML.readTree(path.toFile());
+                found.put(key(manifest), manifest);
+            }
+            found.forEach((key, manifest) -> assertThat(resources.put(key, manifest)).as(key + " listed once").isNull());
+        }
+        for (JsonNode entry : kustomization.path("patches")) {
+            assertThat(entry.has("target")).as(dir + ": a patch names its resource in itself").isFalse();
+            JsonNode patch = entry.has("path") ? YAML.readTree(dir.resolve(entry.get("path").asText()).toFile())
+                    : YAML.readTree(entry.get("patch").asText());
+            String key = key(patch);
+            assertThat(resources).as(dir + ": the resource " + key + " that a patch changes").containsKey(key);
+            if ("delete".equals(patch.path("$patch").asText())) {
+                resources.remove(key);
+            } else {
+                merge((ObjectNode) resources.get(key), patch);
+            }
+        }
+        for (JsonNode labels : kustomization.path("labels")) {
+            assertThat(texts(labels.fieldNames())).as(dir + ": labels are plain pairs").containsExactly("pairs");
+            resources.values().forEach(manifest -> ((ObjectNode) manifest.get("metadata")).withObject("/labels")
+                    .setAll((ObjectNode) labels.get("pairs").deepCopy()));
         }
         return resources;
+    }
+
+    /** Strategic merge of {@code patch} into {@code target}: maps merge, null removes, keyed lists merge by key. */
+    private static void merge(ObjectNode target, JsonNode patch) {
+        patch.fields().forEachRemaining(field -> {
+            String name = field.getKey();
+            JsonNode value = field.getValue();
+            JsonNode current = target.get(name);
+            if (name.equals("$patch")) {
+                assertThat(value.asText()).as("only whole resources are deleted").isEqualTo("delete");
+            } else if (value.isNull()) {
+                target.remove(name);
+            } else if (value.isObject()) {
+                ObjectNode into = current != null && current.isObject() ? (ObjectNode) current : target.putObject(name);
+                merge(into, value);
+            } else if (value.isArray() && MERGE_KEYS.containsKey(name) && current != null && current.isArray()) {
+                target.set(name, mergeList((ArrayNode) current, (ArrayNode) value, MERGE_KEYS.get(name)));
+            } else {
+                target.set(name, value.deepCopy());
+            }
+        });
+    }
+
+    /** The patch's items (merged into the target's item of the same key), then the target's other items, as kustomize orders them. */
+    private static ArrayNode mergeList(ArrayNode target, ArrayNode patch, String key) {
+        ArrayNode merged = YAML.createArrayNode();
+        Set<String> patched = new HashSet<>();
+        for (JsonNode item : patch) {
+            String id = item.get(key).asText();
+            patched.add(id);
+            ObjectNode into = YAML.createObjectNode();
+            for (JsonNode existing : target) {
+                if (existing.get(key).asText().equals(id)) {
+                    into = (ObjectNode) existing.deepCopy();
+                }
+            }
+            merge(into, item);
+            merged.add(into);
+        }
+        target.forEach(item -> {
+            if (!patched.contains(item.get(key).asText())) {
+                merged.add(item);
+            }
+        });
+        return merged;
+    }
+
+    /** For comparing renderings: keyed lists in key order (their order means nothing to Kubernetes). */
+    private static JsonNode normalized(JsonNode node) {
+        JsonNode copy = node.deepCopy();
+        sortKeyedLists(copy, null);
+        return copy;
+    }
+
+    private static void sortKeyedLists(JsonNode node, String field) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> sortKeyedLists(e.getValue(), e.getKey()));
+        } else if (node.isArray()) {
+            node.forEach(item -> sortKeyedLists(item, null));
+            String key = MERGE_KEYS.get(field);
+            if (key != null) {
+                List<JsonNode> items = new ArrayList<>();
+                node.forEach(items::add);
+                items.sort(Comparator.comparing(item -> item.path(key).asText()));
+                ((ArrayNode) node).removeAll().addAll(items);
+            }
+        }
+    }
+
+    private static String key(JsonNode manifest) {
+        return manifest.get("kind").asText() + "/" + manifest.at("/metadata/name").asText();
+    }
+
+    private static List<String> texts(java.util.Iterator<String> names) {
+        List<String> texts = new ArrayList<>();
+        names.forEachRemaining(texts::add);
+        return texts;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
+    }
+
+    private static Map<String, JsonNode> volumes(JsonNode pod) {
+        Map<String, JsonNode> volumes = new HashMap<>();
+        pod.path("volumes").forEach(v -> volumes.put(v.get("name").asText(), v));
+        return volumes;
+    }
+
+    private static JsonNode envEntry(JsonNode container, String name) {
+        for (JsonNode entry : container.path("env")) {
+            if (entry.get("name").asText().equals(name)) {
+                return entry;
+            }
+        }
+        return null;
     }
 
     /** The container's environment: its ConfigMaps (envFrom) and its own env entries. */
@@ -205,15 +525,22 @@ class K8sManifestTest {
         return env;
     }
 
-    /** Environment variable name to configuration key, for every key of {@link #ROOTS}. */
+    /**
+     * Environment variable name to configuration key, for every key of {@link #ROOTS}; a key of a
+     * named datasource is taken for the application's PostgreSQL datasource.
+     */
     private static Map<String, String> knownEnvironmentVariables() {
         Map<String, String> known = new HashMap<>();
         ROOTS.forEach((root, prefix) -> ConfigMappings.getProperties(new ConfigMappings.ConfigClass(root, prefix)).keySet()
+                .stream().map(key -> key.replace("[*]", "").replace(".*.", "." + Store.POSTGRESQL + "."))
                 .forEach(key -> known.put(key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), key)));
         Set<String> charon = new HashSet<>(known.values());
         charon.removeIf(key -> !key.startsWith("charon."));
         assertThat(charon).as("the application's own keys").contains("charon.jobs.worker-count",
                 "charon.jobs.min-free-disk", "charon.ansible.command");
+        assertThat(known.values()).as("the PostgreSQL store's keys").contains("quarkus.profile",
+                "quarkus.datasource.postgresql.jdbc.url", "quarkus.datasource.postgresql.username",
+                "quarkus.datasource.postgresql.password");
         return known;
     }
 
@@ -223,6 +550,20 @@ class K8sManifestTest {
         holding.removeIf(mount -> !dir.startsWith(mount + "/"));
         assertThat(holding).as("a volume holds " + dir).hasSize(1);
         return holding.get(0);
+    }
+
+    /** The innermost mount of {@code container} that {@code path} lies in: the volume a file there is written to. */
+    private static JsonNode deepestMount(JsonNode container, String path) {
+        JsonNode deepest = null;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            String at = mount.get("mountPath").asText();
+            if ((path.equals(at) || path.startsWith(at + "/"))
+                    && (deepest == null || at.length() > deepest.get("mountPath").asText().length())) {
+                deepest = mount;
+            }
+        }
+        assertThat(deepest).as("a volume holds " + path).isNotNull();
+        return deepest;
     }
 
     private static Duration duration(String text) {
