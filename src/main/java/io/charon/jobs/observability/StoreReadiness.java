@@ -1,6 +1,5 @@
 package io.charon.jobs.observability;
 
-import io.charon.jobs.config.PostgresDriver;
 import io.charon.jobs.dispatch.WorkerPool;
 import io.charon.jobs.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,9 +59,9 @@ public class StoreReadiness implements HealthCheck {
     private void write() throws SQLException {
         try (Connection connection = store.getConnection(); Statement statement = connection.createStatement()) {
             if (postgres) {
-                // the writer lock every write transaction of every replica takes, waited for at most LOCK_WAIT_MS
-                inTransaction(connection, statement, "BEGIN", "SET LOCAL lock_timeout = " + LOCK_WAIT_MS,
-                        "SELECT pg_advisory_xact_lock(" + PostgresDriver.WRITER_LOCK + ")");
+                // the row, not the cluster's writer lock: a busy lock would take every replica out of
+                // the Service at once, while a stuck writer shows in the dispatcher's liveness
+                inTransaction(connection, statement, "BEGIN", "SET LOCAL lock_timeout = " + LOCK_WAIT_MS);
                 return;
             }
             long busyTimeout = pragma(connection, "busy_timeout");
