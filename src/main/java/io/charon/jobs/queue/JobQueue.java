@@ -5,12 +5,15 @@ import io.charon.jobs.job.EventRecorder;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.store.Store;
+import io.charon.jobs.store.StoreReads;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.EntityManager;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,6 +47,10 @@ public class JobQueue {
             ORDER BY j.priority DESC, j.created_at, j.id
             LIMIT ?2""";
 
+    static final String WORTH_CLAIMING = """
+            SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'queued' AND (start_after IS NULL OR start_after <= ?)),
+                   (SELECT COUNT(*) FROM jobs WHERE status = 'running')""";
+
     /** PostgreSQL: the same selection, locking what it takes and passing over what others hold. */
     static final String CLAIMABLE_SKIP_LOCKED = CLAIMABLE + " FOR UPDATE OF j SKIP LOCKED";
 
@@ -66,6 +73,9 @@ public class JobQueue {
     /** Claims up to {@code max} jobs for {@code owner}, marking them running with a fresh lease. */
     public List<ClaimedJob> claim(int max, String owner) {
         Path logs = config.dataDir().resolve("logs");
+        if (store.postgres() && !worthClaiming()) {
+            return List.of();
+        }
         return QuarkusTransaction.requiringNew().call(() -> {
             int allowed = store.postgres() ? Math.min(max, clusterSlots()) : max;
             if (allowed <= 0) {
@@ -83,6 +93,22 @@ public class JobQueue {
                 return ClaimedJob.of(job);
             }).toList();
         });
+    }
+
+    /**
+     * PostgreSQL: whether a claim could find anything, read without a transaction. Every replica's
+     * dispatcher wakes at every other replica's notice; a claim transaction would take the
+     * cluster's writer lock just to find the queue empty or the cap reached.
+     */
+    private boolean worthClaiming() {
+        boolean[] worth = {false};
+        try {
+            StoreReads.forEachRow(store.dataSource(), WORTH_CLAIMING, List.of(Timestamp.from(events.now())),
+                    row -> worth[0] = row.getBoolean(1) && row.getLong(2) < config.maxConcurrentJobs());
+        } catch (SQLException e) {
+            return true; // let the claim itself find out, and report, what is wrong
+        }
+        return worth[0];
     }
 
     /** Jobs the cluster may still start under {@code max-concurrent-jobs}, counting every replica's runs. */
