@@ -31,13 +31,33 @@ public class PostgresStoreProfile implements QuarkusTestProfile {
 
     /** {@code base} overrides plus those that put the service on PostgreSQL, in {@code profile}'s own schema. */
     public static Map<String, String> on(Map<String, String> base, Class<?> profile) {
-        String schema = SCHEMAS.computeIfAbsent(profile.getName(),
-                name -> "charon_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        String schema = SCHEMAS.computeIfAbsent(profile.getName(), name -> newSchemaName("charon_test_"));
         Map<String, String> overrides = new HashMap<>(base);
-        overrides.put("quarkus.datasource.postgresql.jdbc.url", URL + "?currentSchema=" + schema);
-        overrides.put("quarkus.datasource.postgresql.username", USER);
-        overrides.put("quarkus.flyway.postgresql.schemas", schema);
+        overrides.putAll(inSchema(schema));
         return overrides;
+    }
+
+    /** A schema name not used before: {@code prefix} and 12 random hex digits. */
+    public static String newSchemaName(String prefix) {
+        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    /** The datasource and Flyway settings that put the service on PostgreSQL in {@code schema}. */
+    public static Map<String, String> inSchema(String schema) {
+        return Map.of(
+                "quarkus.datasource.postgresql.jdbc.url", URL + "?currentSchema=" + schema,
+                "quarkus.datasource.postgresql.username", USER,
+                "quarkus.flyway.postgresql.schemas", schema);
+    }
+
+    /**
+     * Settings of a packaged service process ({@link ServiceProcess}) on PostgreSQL in
+     * {@code schema}: the production profile plus {@code postgresql}, as an operator starts a replica.
+     */
+    public static Map<String, String> packaged(String schema) {
+        Map<String, String> settings = new HashMap<>(inSchema(schema));
+        settings.put("quarkus.profile", "prod,postgresql");
+        return settings;
     }
 
     /** The settable clock with a short lease ({@link SettableClockProfile}), on PostgreSQL. */

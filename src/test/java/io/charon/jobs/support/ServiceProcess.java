@@ -161,6 +161,26 @@ public final class ServiceProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** The HTTP port, for clients other than RestAssured. */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * This process's name as a lease owner ({@code instance-id} in its data directory), once it
+     * has created it; each data directory has its own, so replicas on one host differ.
+     */
+    public String instanceId() {
+        Path file = dataDir.resolve("instance-id");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.exists(file) && !Files.readString(file).isBlank());
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
