@@ -652,8 +652,7 @@ public class JobService {
 
     /** The stored jobs among {@code ids}, loaded into the session. */
     private List<Job> jobs(Collection<String> ids) {
-        return store.session().createSelectionQuery("from Job where id in :ids", Job.class)
-                .setParameter("ids", ids).getResultList();
+        return store.findAll(Job.class, ids);
     }
 
     private void save(JobEvent event) {

@@ -7,6 +7,7 @@ import io.charon.jobs.execution.HostStats;
 import io.charon.jobs.security.SealedSecrets;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
+import org.hibernate.annotations.Immutable;
 
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,9 @@ import java.util.SortedMap;
 /**
  * JSON text columns. Lists and maps of a job are read and written whole with the job, so a
  * JSON column is simpler than a child table; what must be queried (tags, dependencies) has
- * its own indexed table besides.
+ * its own indexed table besides. The values are never changed in place (a job replaces them
+ * whole), so the converters are {@link Immutable}: Hibernate compares them by equality instead
+ * of snapshotting each one through JSON at load and again at every flush.
  */
 public final class JsonColumns {
 
@@ -41,6 +44,7 @@ public final class JsonColumns {
     }
 
     @Converter
+    @Immutable
     public static class StringList implements AttributeConverter<List<String>, String> {
         private static final TypeReference<List<String>> TYPE = new TypeReference<>() {
         };
@@ -57,6 +61,7 @@ public final class JsonColumns {
     }
 
     @Converter
+    @Immutable
     public static class StringMap implements AttributeConverter<Map<String, String>, String> {
         private static final TypeReference<Map<String, String>> TYPE = new TypeReference<>() {
         };
@@ -73,6 +78,7 @@ public final class JsonColumns {
     }
 
     @Converter
+    @Immutable
     public static class HostStatsMap implements AttributeConverter<SortedMap<String, HostStats>, String> {
         private static final TypeReference<SortedMap<String, HostStats>> TYPE = new TypeReference<>() {
         };
@@ -90,6 +96,7 @@ public final class JsonColumns {
 
     /** Sealed secret variables: names, digest and ciphertext, never plain text. */
     @Converter
+    @Immutable
     public static class Secrets implements AttributeConverter<SealedSecrets, String> {
         private static final TypeReference<Map<String, Object>> TYPE = new TypeReference<>() {
         };

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -36,29 +35,43 @@ public class JobQueue {
 
     /**
      * Due queued jobs whose dependencies have all completed, in claim order: priority first,
-     * then FIFO. Served by the partial index {@code ix_jobs_claim}.
+     * then FIFO, read in that order from the partial index {@code ix_jobs_claim}. SQLite is told
+     * the index: its planner, without statistics, would rather read every queued job through the
+     * status index and sort them all, so each claim cost grew with the queue (about 20 ms per
+     * claim with 20,000 queued, which held the drain to 320 jobs/s).
      */
-    static final String CLAIMABLE = """
-            SELECT j.id FROM jobs j
-            WHERE j.status = 'queued'
-              AND (j.start_after IS NULL OR j.start_after <= ?1)
-              AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id
-                              WHERE d.job_id = j.id AND p.status <> 'completed')
-            ORDER BY j.priority DESC, j.created_at, j.id
-            LIMIT ?2""";
+    static final String CLAIMABLE = claimable("jobs j INDEXED BY ix_jobs_claim", "");
+
+    /** PostgreSQL: the same selection, locking what it takes and passing over what others hold. */
+    static final String CLAIMABLE_SKIP_LOCKED = claimable("jobs j", " FOR UPDATE OF j SKIP LOCKED");
 
     static final String WORTH_CLAIMING = """
             SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'queued' AND (start_after IS NULL OR start_after <= ?)),
                    (SELECT COUNT(*) FROM jobs WHERE status = 'running')""";
 
-    /** PostgreSQL: the same selection, locking what it takes and passing over what others hold. */
-    static final String CLAIMABLE_SKIP_LOCKED = CLAIMABLE + " FOR UPDATE OF j SKIP LOCKED";
+    private static String claimable(String from, String locking) {
+        return """
+                SELECT j.id FROM %s
+                WHERE j.status = 'queued'
+                  AND (j.start_after IS NULL OR j.start_after <= ?1)
+                  AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id
+                                  WHERE d.job_id = j.id AND p.status <> 'completed')
+                ORDER BY j.priority DESC, j.created_at, j.id
+                LIMIT ?2%s""".formatted(from, locking);
+    }
 
-    static final String DUE_SCHEDULED = """
-            SELECT j.id FROM jobs j
-            WHERE j.status = 'scheduled' AND j.scheduled_at <= ?1
-            ORDER BY j.scheduled_at
-            LIMIT ?2""";
+    /** Scheduled jobs whose time has come, earliest first, from {@code ix_jobs_scheduled} (told to SQLite, as above). */
+    static final String DUE_SCHEDULED = dueScheduled("jobs j INDEXED BY ix_jobs_scheduled");
+
+    static final String DUE_SCHEDULED_POSTGRES = dueScheduled("jobs j");
+
+    private static String dueScheduled(String from) {
+        return """
+                SELECT j.id FROM %s
+                WHERE j.status = 'scheduled' AND j.scheduled_at <= ?1
+                ORDER BY j.scheduled_at
+                LIMIT ?2""".formatted(from);
+    }
 
     private final EventRecorder events;
     private final JobsConfig config;
@@ -122,7 +135,7 @@ public class JobQueue {
     public int promoteDueScheduled(int max) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = events.now();
-            List<Job> due = load(DUE_SCHEDULED, now, max);
+            List<Job> due = load(store.postgres() ? DUE_SCHEDULED_POSTGRES : DUE_SCHEDULED, now, max);
             due.forEach(job -> events.save(job.promote(now)));
             return due.size();
         });
@@ -192,7 +205,6 @@ public class JobQueue {
     private List<Job> load(String idQuery, Instant now, int max) {
         List<String> ids = store.session().createNativeQuery(idQuery)
                 .setParameter(1, now).setParameter(2, max).getResultList();
-        return ids.isEmpty() ? new ArrayList<>() : new ArrayList<>(store.session()
-                .createSelectionQuery("from Job where id in :ids", Job.class).setParameter("ids", ids).getResultList());
+        return store.findAll(Job.class, ids);
     }
 }

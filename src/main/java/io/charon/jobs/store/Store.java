@@ -15,6 +15,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * The store this process runs on, chosen at start-up by configuration: the embedded SQLite file
@@ -106,5 +110,19 @@ public class Store {
     /** The active persistence unit's session of the current transaction or request. */
     public Session session() {
         return sessions.get();
+    }
+
+    /**
+     * The stored entities among {@code ids}, loaded into the session, in the order of {@code ids}.
+     * A multi-load rather than a query with an {@code in} list: Hibernate translates such a query
+     * again for every list length, which cost the dispatcher a sixth of its time.
+     */
+    public <T> List<T> findAll(Class<T> type, Collection<?> ids) {
+        if (ids.isEmpty()) {
+            return new ArrayList<>();
+        }
+        List<T> found = session().byMultipleIds(type).multiLoad(List.copyOf(ids));
+        found.removeIf(Objects::isNull);
+        return found;
     }
 }
