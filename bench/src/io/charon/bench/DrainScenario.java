@@ -16,13 +16,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * turning queued jobs into completed ones; it leaves out how quickly the bench notices the end.
  * The client-side view, N / (time from the PUT to the first poll of {@code GET /api/v1/workers}
  * showing queueSize 0 and activeJobs 0, polled every 100 ms) is printed beside it as a cross-check.
- * Every job must end completed, or the run fails.
+ * Every job must end completed, or the run fails. Before the fill, {@code --drain-warmup} jobs
+ * are drained the same way and left out of the figures: on two cores the JIT compiler is still
+ * busy for the first half minute, which made short drains vary by half.
  */
 abstract class DrainScenario extends Scenario {
 
     static final Figure CLIENT_VIEW = Figure.info("throughput seen by the client", "jobs/s", 0);
     static final Figure FILL = Figure.info("fill rate (paused submissions)", "jobs/s", 0);
     static final long POLL_MILLIS = 100;
+    /** Name prefix of the measured jobs (the warm-up's are "warmup-"). */
+    static final String MEASURED = "drain-";
 
     /** The throughput figure, with this runner's target. */
     abstract Figure throughput();
@@ -32,7 +36,7 @@ abstract class DrainScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        return options.texts("jobs", "workers", "clients");
+        return options.texts("jobs", "drain-warmup", "workers", "clients");
     }
 
     @Override
@@ -45,9 +49,15 @@ abstract class DrainScenario extends Scenario {
         ServiceUnderTest service = run.start(builder);
         ServiceClient client = service.client();
 
-        LoadGenerator.Outcome fill = LoadGenerator.closedLoop(service.port(), options.integer("clients"), jobs,
-                Duration.ofHours(2), 201, i -> ServiceClient.rawSubmitRequest("drain-" + i, null), null)
-                .requireNoErrors("filling the queue");
+        int warmup = options.integer("drain-warmup");
+        if (warmup > 0) {
+            fill(service, options, warmup, "warmup-");
+            client.resize(workers);
+            client.awaitIdle(Duration.ofMinutes(2), POLL_MILLIS);
+            client.resize(0);
+            Bench.note(String.format("warm-up: drained %,d jobs, paused again", warmup));
+        }
+        LoadGenerator.Outcome fill = fill(service, options, jobs, MEASURED);
         long queued = client.workers().queueSize();
         if (queued != jobs) {
             throw new ScenarioFailure("submitted " + jobs + " jobs to a paused service but " + queued + " are queued");
@@ -64,6 +74,9 @@ abstract class DrainScenario extends Scenario {
         AtomicLong firstStart = new AtomicLong(Long.MAX_VALUE);
         AtomicLong lastEnd = new AtomicLong(Long.MIN_VALUE);
         client.forEachJob("status=completed", job -> {
+            if (!((String) job.get("name")).startsWith(MEASURED)) {
+                return;
+            }
             completed.incrementAndGet();
             firstStart.accumulateAndGet(Instant.parse((String) job.get("startedAt")).toEpochMilli(), Math::min);
             lastEnd.accumulateAndGet(Instant.parse((String) job.get("completedAt")).toEpochMilli(), Math::max);
@@ -83,5 +96,10 @@ abstract class DrainScenario extends Scenario {
                 .put(FILL, fill.perSecond())
                 .note("drain throughput = jobs / (last completedAt - first startedAt) as the service recorded them;"
                         + " the client view = jobs / (PUT workers -> first idle poll, polled every " + POLL_MILLIS + " ms)");
+    }
+
+    private static LoadGenerator.Outcome fill(ServiceUnderTest service, Options options, int jobs, String prefix) {
+        return LoadGenerator.closedLoop(service.port(), options.integer("clients"), jobs, Duration.ofHours(2), 201,
+                i -> ServiceClient.rawSubmitRequest(prefix + i, null), null).requireNoErrors("filling the queue");
     }
 }

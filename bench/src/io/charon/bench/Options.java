@@ -24,6 +24,7 @@ final class Options {
             new Option("warmup-seconds", "40", "1", "submit: warm-up before measuring (C2 needs ~30 s on 2 cores)"),
             new Option("submit-seconds", "15", "2", "submit: measured duration"),
             new Option("jobs", "100000", "300", "drain-process, drain-noop: queued jobs to drain"),
+            new Option("drain-warmup", "10000", "30", "drain-process, drain-noop: jobs drained first, unmeasured (JIT warm-up)"),
             new Option("workers", "32", "32", "drain, dispatch-latency, scale, memory: worker count and max-concurrent-jobs"),
             new Option("rate", "10", "10", "dispatch-latency: jobs per second"),
             new Option("dispatch-seconds", "30", "3", "dispatch-latency: measured duration"),

@@ -1,6 +1,6 @@
 package io.charon.jobs.job;
 
-import io.charon.jobs.store.Store;
+import io.charon.jobs.store.InsertsAtCommit;
 import io.charon.jobs.store.StoreNotices;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -12,24 +12,27 @@ import java.time.temporal.ChronoUnit;
 /**
  * Stores events inside the caller's transaction and hands them to observers after the commit.
  * The one way an event is written, whoever changes the job (service, queue, rescuer).
+ *
+ * <p>A transaction's events are written together just before it commits ({@link InsertsAtCommit});
+ * the store numbers them then (the store-wide cursor).
  */
 @ApplicationScoped
 public class EventRecorder {
 
     private final Clock clock;
     private final Event<RecordedEvent> recorded;
-    private final Store store;
     private final StoreNotices notices;
+    private final InsertsAtCommit rows;
 
-    public EventRecorder(Clock clock, Event<RecordedEvent> recorded, Store store, StoreNotices notices) {
-        this.store = store;
+    public EventRecorder(Clock clock, Event<RecordedEvent> recorded, StoreNotices notices, InsertsAtCommit rows) {
         this.notices = notices;
         this.clock = clock;
         this.recorded = recorded;
+        this.rows = rows;
     }
 
     public void save(JobEvent event) {
-        store.session().persist(event);
+        rows.add(JobEvent.INSERT, event);
         RecordedEvent committed = RecordedEvent.of(event);
         announceToOtherReplicas(committed);
         recorded.fire(committed);

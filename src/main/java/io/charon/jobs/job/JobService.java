@@ -5,6 +5,7 @@ import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
+import io.charon.jobs.store.InsertsAtCommit;
 import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
@@ -59,10 +60,12 @@ public class JobService {
     private final RequestFingerprint fingerprint;
     private final AuditTrail audit;
     private final Store store;
+    private final InsertsAtCommit rows;
 
     public JobService(SubmissionValidator validator, RetryPolicy retryPolicy, EventRecorder events,
-                      RequestFingerprint fingerprint, AuditTrail audit, Store store) {
+                      RequestFingerprint fingerprint, AuditTrail audit, Store store, InsertsAtCommit rows) {
         this.store = store;
+        this.rows = rows;
         this.validator = validator;
         this.audit = audit;
         this.fingerprint = fingerprint;
@@ -660,7 +663,7 @@ public class JobService {
     }
 
     private void save(Job.RunEnd end) {
-        store.session().persist(end.attempt());
+        rows.add(JobAttempt.INSERT, end.attempt());
         events.save(end.event());
     }
 

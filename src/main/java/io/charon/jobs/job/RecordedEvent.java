@@ -6,16 +6,17 @@ import java.util.Set;
 
 /**
  * A stored event as observers see it once its transaction has committed (CDI observers with
- * {@code during = AFTER_SUCCESS}): the dispatcher, waiters and, later, the publishers.
+ * {@code during = AFTER_SUCCESS}): the dispatcher, waiters and the publishers. It carries no id:
+ * the store assigns that as the transaction commits (see EventRecorder).
  */
-public record RecordedEvent(long id, String jobId, long seq, String type, String status, String message,
+public record RecordedEvent(String jobId, long seq, String type, String status, String message,
                             String data, Instant timestamp) {
 
     private static final Set<JobEventType> TERMINAL = EnumSet.of(
             JobEventType.COMPLETED, JobEventType.FAILED, JobEventType.CANCELLED, JobEventType.TIMEOUT);
 
     static RecordedEvent of(JobEvent event) {
-        return new RecordedEvent(event.getId(), event.getJobId(), event.getSeq(), event.getType(),
+        return new RecordedEvent(event.getJobId(), event.getSeq(), event.getType(),
                 event.getStatus(), event.getMessage(), event.getData(), event.getCreatedAt());
     }
 

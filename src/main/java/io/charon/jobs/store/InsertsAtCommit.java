@@ -1,0 +1,92 @@
+package io.charon.jobs.store;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import org.hibernate.Session;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rows a transaction appends to a table, written together as one JDBC batch per table just
+ * before it commits. For append-only rows whose ids the store assigns (events, attempts):
+ * Hibernate would write each with its own statement and read its key back, which cost the
+ * drain a round trip or two per row. Nothing may read such a row back in the transaction
+ * that adds it.
+ */
+@ApplicationScoped
+public class InsertsAtCommit {
+
+    /** Binds one row's values to the insert statement. */
+    @FunctionalInterface
+    public interface Binder<T> {
+        void bind(PreparedStatement insert, T row) throws SQLException;
+    }
+
+    /** An insert statement and how a row fills it. */
+    public record Insert<T>(String sql, Binder<T> binder) {
+    }
+
+    private final Store store;
+    private final TransactionSynchronizationRegistry transactions;
+
+    public InsertsAtCommit(Store store, TransactionSynchronizationRegistry transactions) {
+        this.store = store;
+        this.transactions = transactions;
+    }
+
+    /** Adds {@code row} to the current transaction's batch for {@code insert}. */
+    public <T> void add(Insert<T> insert, T row) {
+        pending().computeIfAbsent(insert, i -> new ArrayList<>()).add(row);
+    }
+
+    /** This transaction's rows by insert; the first call arranges for them to be written before the commit. */
+    @SuppressWarnings("unchecked")
+    private Map<Insert<?>, List<Object>> pending() {
+        Map<Insert<?>, List<Object>> rows = (Map<Insert<?>, List<Object>>) transactions.getResource(InsertsAtCommit.class);
+        if (rows == null) {
+            Map<Insert<?>, List<Object>> fresh = new LinkedHashMap<>();
+            // the session itself, not the proxy that looks up the current transaction's one
+            Session session = store.session().unwrap(Session.class);
+            transactions.putResource(InsertsAtCommit.class, fresh);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    write(session, fresh);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                }
+            });
+            rows = fresh;
+        }
+        return rows;
+    }
+
+    private static void write(Session session, Map<Insert<?>, List<Object>> rows) {
+        // the rows reference jobs: those created in this transaction go in first
+        session.flush();
+        session.doWork(connection -> {
+            for (Map.Entry<Insert<?>, List<Object>> table : rows.entrySet()) {
+                try (PreparedStatement insert = connection.prepareStatement(table.getKey().sql())) {
+                    for (Object row : table.getValue()) {
+                        bind(table.getKey(), insert, row);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void bind(Insert<T> insert, PreparedStatement statement, Object row) throws SQLException {
+        insert.binder().bind(statement, (T) row);
+    }
+}
