@@ -7,6 +7,7 @@ import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +20,13 @@ import java.util.SortedMap;
  * A stored job. Fields change only through the transition methods below, each of which checks
  * the state machine ({@link JobStatus}) and returns the event that reports the change; the
  * caller persists that event in the same transaction.
+ *
+ * <p>Updates name only the changed columns ({@link DynamicUpdate}): a claim or an outcome
+ * changes a dozen of them, and writing the whole row serialized every JSON column and made
+ * SQLite rewrite the entries of every index on the table.
  */
 @Entity
+@DynamicUpdate
 @Table(name = "jobs")
 public class Job {
 
