@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,7 @@ public class JobQueue {
 
     private static String claimable(String from, String locking) {
         return """
-                SELECT j.id FROM %s
+                SELECT j.* FROM %s
                 WHERE j.status = 'queued'
                   AND (j.start_after IS NULL OR j.start_after <= ?1)
                   AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id
@@ -67,7 +66,7 @@ public class JobQueue {
 
     private static String dueScheduled(String from) {
         return """
-                SELECT j.id FROM %s
+                SELECT j.* FROM %s
                 WHERE j.status = 'scheduled' AND j.scheduled_at <= ?1
                 ORDER BY j.scheduled_at
                 LIMIT ?2""".formatted(from);
@@ -98,8 +97,6 @@ public class JobQueue {
             // the start time is read once the first statement holds the write lock, which may
             // have been a wait behind other writers: startedAt and job.started tell the truth
             Instant now = events.now();
-            jobs.sort(Comparator.comparing((Job j) -> -j.getPriority().value()).thenComparing(Job::getCreatedAt)
-                    .thenComparing(Job::getId));
             Instant leaseUntil = now.plus(config.leaseDuration());
             return jobs.stream().map(job -> {
                 events.save(job.start(owner, leaseUntil, logs, now));
@@ -201,10 +198,9 @@ public class JobQueue {
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private List<Job> load(String idQuery, Instant now, int max) {
-        List<String> ids = store.session().createNativeQuery(idQuery)
-                .setParameter(1, now).setParameter(2, max).getResultList();
-        return store.findAll(Job.class, ids);
+    /** The jobs {@code query} selects, in its order, in one statement. */
+    private List<Job> load(String query, Instant now, int max) {
+        return store.session().createNativeQuery(query, Job.class).setParameter(1, now).setParameter(2, max)
+                .getResultList();
     }
 }
