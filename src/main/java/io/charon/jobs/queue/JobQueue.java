@@ -36,8 +36,8 @@ public class JobQueue {
      * Due queued jobs whose dependencies have all completed, in claim order: priority first,
      * then FIFO, read in that order from the partial index {@code ix_jobs_claim}. SQLite is told
      * the index: its planner, without statistics, would rather read every queued job through the
-     * status index and sort them all, so each claim cost grew with the queue (about 20 ms per
-     * claim with 20,000 queued, which held the drain to 320 jobs/s).
+     * status index and sort them all, so each claim cost grew with the queue (tens of
+     * milliseconds per claim with 20,000 queued, which held the no-op drain to about 320 jobs/s).
      */
     static final String CLAIMABLE = claimable("jobs j INDEXED BY ix_jobs_claim", "");
 
