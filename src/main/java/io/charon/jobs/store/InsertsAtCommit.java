@@ -3,8 +3,8 @@ package io.charon.jobs.store;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import org.hibernate.Session;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -17,7 +17,8 @@ import java.util.Map;
  * before it commits. For append-only rows whose ids the store assigns (events, attempts):
  * Hibernate would write each with its own statement and read its key back, which cost the
  * drain a round trip or two per row. Nothing may read such a row back in the transaction
- * that adds it.
+ * that adds it, and the rows it references must already be written: the one place that
+ * creates jobs flushes them before recording their first events.
  */
 @ApplicationScoped
 public class InsertsAtCommit {
@@ -51,13 +52,11 @@ public class InsertsAtCommit {
         Map<Insert<?>, List<Object>> rows = (Map<Insert<?>, List<Object>>) transactions.getResource(InsertsAtCommit.class);
         if (rows == null) {
             Map<Insert<?>, List<Object>> fresh = new LinkedHashMap<>();
-            // the session itself, not the proxy that looks up the current transaction's one
-            Session session = store.session().unwrap(Session.class);
             transactions.putResource(InsertsAtCommit.class, fresh);
             transactions.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
-                    write(session, fresh);
+                    write(fresh);
                 }
 
                 @Override
@@ -69,10 +68,12 @@ public class InsertsAtCommit {
         return rows;
     }
 
-    private static void write(Session session, Map<Insert<?>, List<Object>> rows) {
-        // the rows reference jobs: those created in this transaction go in first
-        session.flush();
-        session.doWork(connection -> {
+    /**
+     * Writes on the transaction's own connection (the pool hands out the one enlisted in it),
+     * closing the handle again before the pool checks for handles left open at commit.
+     */
+    private void write(Map<Insert<?>, List<Object>> rows) {
+        try (Connection connection = store.dataSource().getConnection()) {
             for (Map.Entry<Insert<?>, List<Object>> table : rows.entrySet()) {
                 try (PreparedStatement insert = connection.prepareStatement(table.getKey().sql())) {
                     for (Object row : table.getValue()) {
@@ -82,7 +83,9 @@ public class InsertsAtCommit {
                     insert.executeBatch();
                 }
             }
-        });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write the rows of this transaction: " + e.getMessage(), e);
+        }
     }
 
     @SuppressWarnings("unchecked")
