@@ -39,6 +39,7 @@ final class Options {
             new Option("subscribers", "10", "3", "sse-fanout: SSE subscribers on /api/v1/events"),
             new Option("sse-rate", "1000", "50", "sse-fanout: jobs per second submitted (noop runner)"),
             new Option("sse-seconds", "20", "2", "sse-fanout: duration of the load"),
+            new Option("sse-warmup-seconds", "20", "1", "sse-fanout: the same load first, unmeasured (JIT warm-up)"),
             new Option("jvm-opts", "-Xmx256m -XX:+UseSerialGC", "-Xmx256m -XX:+UseSerialGC",
                     "JVM options of the service process (all scenarios)"));
 

@@ -14,7 +14,9 @@ import java.util.stream.Stream;
 /**
  * Scenario 8, sse-fanout: {@code --subscribers} clients follow {@code GET /api/v1/events} while
  * jobs arrive at {@code --sse-rate} per second for {@code --sse-seconds} (noop runner: each job
- * makes its created, queued, started and completed events without a process). Every subscriber
+ * makes its created, queued, started and completed events without a process), after the same
+ * load for {@code --sse-warmup-seconds} whose lag and reconnections are left out of the figures
+ * (the JIT compiler warms up on it; its events are checked like the others). Every subscriber
  * must receive every event, in order, exactly once: the ids of the store are consecutive, so a
  * subscriber's ids must run from the first to the last without a hole or a repeat. Lag = the
  * moment a subscriber parsed an event − the event's own timestamp (taken when it was recorded,
@@ -27,7 +29,7 @@ final class SseFanoutScenario extends Scenario {
     static final Figure LAG_P99 = Figure.atMost("lag p99", "ms", 1, 100);
     static final Figure LAG_MAX = Figure.info("lag max", "ms", 1);
     static final Figure EVENTS = Figure.info("events per subscriber", "", 0);
-    static final Figure DELIVERED = Figure.info("messages delivered, all subscribers", "msg/s", 0);
+    static final Figure DELIVERED = Figure.info("messages delivered while measured, all subscribers", "msg/s", 0);
     static final Figure RATE = Figure.info("achieved job rate", "jobs/s", 0);
     static final Figure RECONNECTS = Figure.info("reconnections after a cut-off, all subscribers", "", 0);
 
@@ -43,7 +45,7 @@ final class SseFanoutScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        return options.texts("subscribers", "sse-rate", "sse-seconds", "workers");
+        return options.texts("subscribers", "sse-rate", "sse-seconds", "sse-warmup-seconds", "workers");
     }
 
     @Override
@@ -63,14 +65,12 @@ final class SseFanoutScenario extends Scenario {
         awaitCompleted(subscribers, 1, Duration.ofSeconds(30), service);
 
         double rate = options.decimal("sse-rate");
-        long count = Math.round(rate * options.decimal("sse-seconds"));
-        LoadGenerator.Outcome load = LoadGenerator.openLoop(client.http(), rate, count,
-                Duration.ofSeconds((long) Math.ceil(options.decimal("sse-seconds") * 3)), 256, 201,
-                index -> client.submitRequest("sse-" + index, null), null);
-        if (load.errors() > 0) {
-            throw new ScenarioFailure(load.errors() + " submissions failed, first: " + load.firstError());
-        }
-        awaitCompleted(subscribers, 1 + load.ok(), Duration.ofSeconds(120), service);
+        double warmupSeconds = options.decimal("sse-warmup-seconds");
+        long warmed = 1 + (warmupSeconds > 0 ? load(client, rate, warmupSeconds, "sse-warmup-").ok() : 0);
+        awaitCompleted(subscribers, warmed, Duration.ofSeconds(120), service);
+        subscribers.forEach(Subscriber::startMeasuring);
+        LoadGenerator.Outcome load = load(client, rate, options.decimal("sse-seconds"), "sse-");
+        awaitCompleted(subscribers, warmed + load.ok(), Duration.ofSeconds(120), service);
         subscribers.forEach(Subscriber::close);
 
         long expected = subscribers.get(0).lastId - subscribers.get(0).firstId + 1;
@@ -90,11 +90,23 @@ final class SseFanoutScenario extends Scenario {
                 .put(LAG_P99, lag.percentileMillis(99))
                 .put(LAG_MAX, lag.percentileMillis(100))
                 .put(EVENTS, expected)
-                .put(DELIVERED, expected * subscribers.size() / seconds)
+                .put(DELIVERED, subscribers.stream().mapToLong(subscriber -> subscriber.measuredReceived).sum() / seconds)
                 .put(RATE, load.ok() / seconds)
                 .put(RECONNECTS, subscribers.stream().mapToLong(subscriber -> subscriber.reconnects.get()).sum())
-                .note(subscribers.size() + " subscribers, " + load.ok() + " jobs + 1 warm-up job; events = "
-                        + "created, queued, started, completed per job");
+                .note(subscribers.size() + " subscribers, " + load.ok() + " measured jobs after " + warmed
+                        + " warm-up jobs; events = created, queued, started, completed per job");
+    }
+
+    /** {@code seconds} of jobs at {@code rate} per second, open loop; fails the run if a submission fails. */
+    private static LoadGenerator.Outcome load(ServiceClient client, double rate, double seconds, String prefix) {
+        long count = Math.round(rate * seconds);
+        LoadGenerator.Outcome load = LoadGenerator.openLoop(client.http(), rate, count,
+                Duration.ofSeconds((long) Math.ceil(seconds * 3)), 256, 201,
+                index -> client.submitRequest(prefix + index, null), null);
+        if (load.errors() > 0) {
+            throw new ScenarioFailure(load.errors() + " submissions failed, first: " + load.firstError());
+        }
+        return load;
     }
 
     private static void awaitCompleted(List<Subscriber> subscribers, long jobs, Duration atMost, ServiceUnderTest service) {
@@ -124,9 +136,12 @@ final class SseFanoutScenario extends Scenario {
         private volatile long firstId = -1;
         private volatile long lastId = -1;
         private volatile long received;
+        private volatile long measuredReceived;
         private volatile long holesOrRepeats;
         private volatile String failure;
         private volatile boolean closed;
+        /** Lag and reconnections count only once the warm-up load has been seen through. */
+        private volatile boolean measuring;
         private volatile CompletableFuture<HttpResponse<Stream<String>>> response;
 
         Subscriber(ServiceClient client) {
@@ -173,7 +188,9 @@ final class SseFanoutScenario extends Scenario {
                 return;
             }
             if (!closed) {
-                reconnects.incrementAndGet();
+                if (measuring) {
+                    reconnects.incrementAndGet();
+                }
                 connect();
             }
         }
@@ -186,14 +203,21 @@ final class SseFanoutScenario extends Scenario {
             }
             lastId = id;
             received++;
+            if (measuring) {
+                measuredReceived++;
+            }
             int at = data.indexOf("\"timestamp\":\"");
-            if (at >= 0) {
+            if (at >= 0 && measuring) {
                 Instant stamp = Instant.parse(data.substring(at + 13, data.indexOf('"', at + 13)));
                 lag.add(Math.max(0, receivedNanos - WallClock.epochNanos(stamp)));
             }
             if ("job.completed".equals(event)) {
                 completed.incrementAndGet();
             }
+        }
+
+        void startMeasuring() {
+            measuring = true;
         }
 
         void assertOpen() {
