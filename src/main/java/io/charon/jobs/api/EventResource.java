@@ -21,6 +21,7 @@ import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.util.Arrays;
@@ -39,12 +40,20 @@ public class EventResource {
     private static final Set<String> TYPES = Arrays.stream(JobEventType.values()).map(JobEventType::wireName)
             .collect(Collectors.toUnmodifiableSet());
 
+    /**
+     * Events a subscriber's stream may hand on before the first of them is written: the writes of a
+     * burst of events follow each other without waiting, in turn, for the one before to complete.
+     */
+    private static final int IN_FLIGHT = 64;
+
     private final EventFeed feed;
     private final CurrentUser user;
+    private final FeedEventJson json;
 
-    public EventResource(EventFeed feed, CurrentUser user) {
+    public EventResource(EventFeed feed, CurrentUser user, FeedEventJson json) {
         this.feed = feed;
         this.user = user;
+        this.json = json;
     }
 
     /**
@@ -65,7 +74,7 @@ public class EventResource {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<OutboundSseEvent> stream(@QueryParam("type") List<String> types,
+    public RestMulti<OutboundSseEvent> stream(@QueryParam("type") List<String> types,
                                           @QueryParam("jobId") String jobId,
                                           @QueryParam("tag") String tag,
                                           @QueryParam("userId") String userId,
@@ -76,16 +85,18 @@ public class EventResource {
                 user.ownerFilter(QueryParameters.optional(userId)));
         OptionalLong from = lastEventId != null && !lastEventId.isBlank()
                 ? position("Last-Event-ID", lastEventId) : position("after", after);
-        return feed.subscribe(filter, from)
+        Multi<OutboundSseEvent> messages = feed.subscribe(filter, from)
                 .map(event -> message(sse, event))
                 .onFailure(BackPressureFailure.class).recoverWithCompletion();
+        return RestMulti.fromMultiData(messages).withDemand(IN_FLIGHT).build();
     }
 
-    private static OutboundSseEvent message(Sse sse, FeedEvent event) {
+    private OutboundSseEvent message(Sse sse, FeedEvent event) {
         return sse.newEventBuilder()
                 .id(Long.toString(event.id()))
                 .name(event.type())
-                .data(FeedEvent.class, event)
+                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(String.class, json.of(event))
                 .build();
     }
 
