@@ -1,6 +1,7 @@
 package io.charon.jobs.security;
 
 import io.charon.jobs.job.GroupCommit;
+import io.charon.jobs.store.InsertsAtCommit.Insert;
 import io.charon.jobs.store.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,8 +36,18 @@ public class AuditTrail {
     static final int BATCH = 256;
     /** Most refused-request entries waiting for the writer; past this they are counted, not written. */
     static final int MAX_PENDING_REFUSALS = 10_000;
-    static final String INSERT = "INSERT INTO audit_log (at, principal, action, target, outcome, detail, remote_address)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+    /** Entries are stamped before they are written. */
+    private static final Insert<AuditEntry> INSERT = new Insert<>(
+            "INSERT INTO audit_log (at, principal, action, target, outcome, detail, remote_address) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (insert, entry) -> {
+                insert.setTimestamp(1, Timestamp.from(entry.at()));
+                insert.setString(2, entry.principal());
+                insert.setString(3, entry.action());
+                insert.setString(4, entry.target());
+                insert.setString(5, entry.outcome());
+                insert.setString(6, entry.detail());
+                insert.setString(7, entry.remoteAddress());
+            });
 
     private final Store store;
     private final Clock clock;
@@ -87,20 +98,7 @@ public class AuditTrail {
     }
 
     private void insert(Connection connection, List<AuditEntry> entries) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (AuditEntry raw : entries) {
-                AuditEntry entry = stamped(raw);
-                insert.setTimestamp(1, Timestamp.from(entry.at()));
-                insert.setString(2, entry.principal());
-                insert.setString(3, entry.action());
-                insert.setString(4, entry.target());
-                insert.setString(5, entry.outcome());
-                insert.setString(6, entry.detail());
-                insert.setString(7, entry.remoteAddress());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        INSERT.writeAll(connection, entries.stream().map(this::stamped).toList());
     }
 
     /** What a listing of the trail is restricted to; null fields do not filter. */

@@ -31,6 +31,17 @@ public class InsertsAtCommit {
 
     /** An insert statement and how a row fills it. */
     public record Insert<T>(String sql, Binder<T> binder) {
+
+        /** Writes {@code rows} on {@code connection} as one JDBC batch. */
+        public void writeAll(Connection connection, List<? extends T> rows) throws SQLException {
+            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                for (T row : rows) {
+                    binder.bind(insert, row);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
     }
 
     private final Store store;
@@ -75,21 +86,16 @@ public class InsertsAtCommit {
     private void write(Map<Insert<?>, List<Object>> rows) {
         try (Connection connection = store.dataSource().getConnection()) {
             for (Map.Entry<Insert<?>, List<Object>> table : rows.entrySet()) {
-                try (PreparedStatement insert = connection.prepareStatement(table.getKey().sql())) {
-                    for (Object row : table.getValue()) {
-                        bind(table.getKey(), insert, row);
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
+                writeAll(table.getKey(), connection, table.getValue());
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write the rows of this transaction: " + e.getMessage(), e);
         }
     }
 
+    /** The rows were added for this very insert, so they are its rows. */
     @SuppressWarnings("unchecked")
-    private static <T> void bind(Insert<T> insert, PreparedStatement statement, Object row) throws SQLException {
-        insert.binder().bind(statement, (T) row);
+    private static <T> void writeAll(Insert<T> insert, Connection connection, List<Object> rows) throws SQLException {
+        insert.writeAll(connection, (List<? extends T>) rows);
     }
 }
