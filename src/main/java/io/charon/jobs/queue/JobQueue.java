@@ -3,7 +3,6 @@ package io.charon.jobs.queue;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.job.EventRecorder;
 import io.charon.jobs.job.Job;
-import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -70,6 +69,20 @@ public class JobQueue {
                 WHERE j.status = 'scheduled' AND j.scheduled_at <= ?1
                 ORDER BY j.scheduled_at
                 LIMIT ?2""".formatted(from);
+    }
+
+    /**
+     * The scheduled job due first, from the same index. Without the hint SQLite reads every
+     * scheduled job's row through the status index to find the minimum: 0.4–1.5 s with 15,000
+     * scheduled among a million stored jobs, once per dispatcher tick, which held every claim
+     * back by a quarter of a second at that size.
+     */
+    static final String NEXT_SCHEDULED = nextScheduled("jobs j INDEXED BY ix_jobs_scheduled");
+
+    static final String NEXT_SCHEDULED_POSTGRES = nextScheduled("jobs j");
+
+    private static String nextScheduled(String from) {
+        return "SELECT j.* FROM %s WHERE j.status = 'scheduled' ORDER BY j.scheduled_at LIMIT 1".formatted(from);
     }
 
     private final EventRecorder events;
@@ -140,11 +153,11 @@ public class JobQueue {
 
     /** When the next scheduled job falls due, if any is waiting. */
     @ActivateRequestContext
+    @SuppressWarnings("unchecked")
     public Optional<Instant> nextScheduledTime() {
-        return Optional.ofNullable(store.session()
-                .createQuery("select min(j.scheduledAt) from Job j where j.status = :status", Instant.class)
-                .setParameter("status", JobStatus.SCHEDULED)
-                .getSingleResult());
+        List<Job> next = store.session().createNativeQuery(store.postgres() ? NEXT_SCHEDULED_POSTGRES : NEXT_SCHEDULED,
+                Job.class).getResultList();
+        return next.stream().findFirst().map(Job::getScheduledAt);
     }
 
     /** A run as the store knows it: the job, the claim token of that run and its owner. */

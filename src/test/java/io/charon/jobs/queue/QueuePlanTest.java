@@ -45,12 +45,20 @@ class QueuePlanTest {
                 .noneMatch(step -> step.contains("TEMP B-TREE"));
     }
 
+    @Test
+    void findingTheNextScheduledTimeReadsOneEntryOfTheScheduleIndex() throws SQLException {
+        assertThat(plan(JobQueue.NEXT_SCHEDULED)).anyMatch(step -> step.contains("USING INDEX ix_jobs_scheduled"))
+                .noneMatch(step -> step.contains("TEMP B-TREE"));
+    }
+
     private List<String> plan(String query) throws SQLException {
         List<String> steps = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(url);
              PreparedStatement explain = connection.prepareStatement("EXPLAIN QUERY PLAN " + query)) {
-            explain.setLong(1, 0);
-            explain.setInt(2, 32);
+            if (explain.getParameterMetaData().getParameterCount() > 0) {
+                explain.setLong(1, 0);
+                explain.setInt(2, 32);
+            }
             try (ResultSet rows = explain.executeQuery()) {
                 while (rows.next()) {
                     steps.add(rows.getString("detail"));
