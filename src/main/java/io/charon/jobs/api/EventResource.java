@@ -21,7 +21,6 @@ import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.util.Arrays;
@@ -39,12 +38,6 @@ public class EventResource {
 
     private static final Set<String> TYPES = Arrays.stream(JobEventType.values()).map(JobEventType::wireName)
             .collect(Collectors.toUnmodifiableSet());
-
-    /**
-     * Events a subscriber's stream may hand on before the first of them is written: the writes of a
-     * burst of events follow each other without waiting, in turn, for the one before to complete.
-     */
-    private static final int IN_FLIGHT = 64;
 
     private final EventFeed feed;
     private final CurrentUser user;
@@ -74,7 +67,7 @@ public class EventResource {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public RestMulti<OutboundSseEvent> stream(@QueryParam("type") List<String> types,
+    public Multi<OutboundSseEvent> stream(@QueryParam("type") List<String> types,
                                           @QueryParam("jobId") String jobId,
                                           @QueryParam("tag") String tag,
                                           @QueryParam("userId") String userId,
@@ -85,10 +78,12 @@ public class EventResource {
                 user.ownerFilter(QueryParameters.optional(userId)));
         OptionalLong from = lastEventId != null && !lastEventId.isBlank()
                 ? position("Last-Event-ID", lastEventId) : position("after", after);
-        Multi<OutboundSseEvent> messages = feed.subscribe(filter, from)
+        // one event requested at a time, the next once it is written: a client that stops reading
+        // leaves the feed's bounded buffer to fill (and is cut off), not the connection's. (RESTEasy
+        // requests its whole demand again after every write, so a larger one would add up.)
+        return feed.subscribe(filter, from)
                 .map(event -> message(sse, event))
                 .onFailure(BackPressureFailure.class).recoverWithCompletion();
-        return RestMulti.fromMultiData(messages).withDemand(IN_FLIGHT).build();
     }
 
     private OutboundSseEvent message(Sse sse, FeedEvent event) {

@@ -1,8 +1,10 @@
 package io.charon.jobs.events;
 
 import io.charon.jobs.support.Api;
+import io.charon.jobs.support.DefaultToken;
 import io.charon.jobs.support.SseClient;
 import io.charon.jobs.support.SseClient.Message;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -16,6 +18,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,9 @@ class SlowSubscriberTest {
 
     @Inject
     EventFeed feed;
+
+    @Inject
+    MeterRegistry metrics;
 
     @Test
     void aStalledSubscriberDelaysNoJobAndNoOtherSubscriberAndResumesWithoutGaps() throws Exception {
@@ -82,13 +88,35 @@ class SlowSubscriberTest {
         }
     }
 
+    @Test
+    void anSseClientThatStopsReadingIsCutOffInsteadOfQueueingWithoutBound() throws Exception {
+        // every subscription of another test has gone (their connections close asynchronously)
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscriberCount() == 0);
+        double cutOffBefore = metrics.counter("charon.event.subscribers.cut.off").count();
+        try (Socket stalled = stalledSseConnection("/api/v1/events")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscriberCount() == 1);
+            // far more than the socket buffers hold (the kernel's send buffer grows to 4 MB): 2 events
+            // per job (created, scheduled), each carrying the job's 50 tags of 100 characters (~5 KB),
+            // and nothing runs
+            String tomorrow = Instant.now().plus(Duration.ofDays(1)).toString();
+            List<String> tags = IntStream.range(0, 50).mapToObj(i -> String.format("%03d", i) + "x".repeat(97)).toList();
+            for (int i = 0; i < 1_000; i++) {
+                Api.submit(Api.with(Api.with(Api.job("fill-" + i, "hello.yml"), "scheduledAt", tomorrow), "tags", tags));
+            }
+            // the events it could not take stay in the feed's buffer of 8, which fills: cut off
+            await().atMost(Duration.ofSeconds(30)).until(() -> feed.subscriberCount() == 0);
+            assertThat(metrics.counter("charon.event.subscribers.cut.off").count()).isEqualTo(cutOffBefore + 1);
+        }
+    }
+
     /** An SSE request on a connection whose client never reads a byte of the answer. */
     private static Socket stalledSseConnection(String path) throws Exception {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(1024);
         socket.connect(new java.net.InetSocketAddress("localhost", RestAssured.port));
         OutputStream out = socket.getOutputStream();
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+                        + DefaultToken.HEADER + ": " + DefaultToken.bearer(DefaultToken.ADMIN) + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return socket;
