@@ -21,6 +21,7 @@ import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.util.Arrays;
@@ -38,6 +39,12 @@ public class EventResource {
 
     private static final Set<String> TYPES = Arrays.stream(JobEventType.values()).map(JobEventType::wireName)
             .collect(Collectors.toUnmodifiableSet());
+
+    /**
+     * Events a stream may have on their way to the socket at once (see {@link WriteAhead}). Kept
+     * small: when a client goes away, RESTEasy logs an error for each write still under way.
+     */
+    private static final int WRITE_AHEAD = 16;
 
     private final EventFeed feed;
     private final CurrentUser user;
@@ -67,7 +74,7 @@ public class EventResource {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<OutboundSseEvent> stream(@QueryParam("type") List<String> types,
+    public RestMulti<OutboundSseEvent> stream(@QueryParam("type") List<String> types,
                                           @QueryParam("jobId") String jobId,
                                           @QueryParam("tag") String tag,
                                           @QueryParam("userId") String userId,
@@ -78,12 +85,10 @@ public class EventResource {
                 user.ownerFilter(QueryParameters.optional(userId)));
         OptionalLong from = lastEventId != null && !lastEventId.isBlank()
                 ? position("Last-Event-ID", lastEventId) : position("after", after);
-        // one event requested at a time, the next once it is written: a client that stops reading
-        // leaves the feed's bounded buffer to fill (and is cut off), not the connection's. (RESTEasy
-        // requests its whole demand again after every write, so a larger one would add up.)
-        return feed.subscribe(filter, from)
+        Multi<OutboundSseEvent> messages = feed.subscribe(filter, from)
                 .map(event -> message(sse, event))
                 .onFailure(BackPressureFailure.class).recoverWithCompletion();
+        return WriteAhead.of(messages, WRITE_AHEAD);
     }
 
     private OutboundSseEvent message(Sse sse, FeedEvent event) {
