@@ -49,15 +49,31 @@ class BenchmarkSmokeIT {
         }
         pump.join(TimeUnit.SECONDS.toMillis(30));
 
-        assertThat(finished).as("bench/run --smoke all finished within %s", TIMEOUT).isTrue();
-        assertThat(bench.exitValue()).as("exit code of bench/run --smoke --no-build all; its output is above and in"
-                + " bench/results/, the service logs in bench/target/logs/").isZero();
-        List<String> results = List.copyOf(output).stream().filter(line -> line.startsWith("RESULT ")).toList();
+        List<String> lines = List.copyOf(output);
+        List<String> results = lines.stream().filter(line -> line.startsWith("RESULT ")).toList();
+        // the result lines, and what led to the first failure, go into the failure message: a CI
+        // log may keep only the last lines of the build, and the failing scenario must show there
+        String evidence = "\nresult lines:\n" + String.join("\n", results) + "\n" + beforeFirstFailure(lines);
+        assertThat(finished).as("bench/run --smoke all finished within %s%s", TIMEOUT, evidence).isTrue();
+        assertThat(bench.exitValue()).as("exit code of bench/run --smoke --no-build all; the service logs are in"
+                + " bench/target/logs/%s", evidence).isZero();
         for (String scenario : SCENARIOS) {
             String expected = "RESULT " + scenario + ": SMOKE OK";
             assertThat(results).as("result line of %s", scenario).anyMatch(line -> line.startsWith(expected));
         }
         assertThat(results).noneMatch(line -> line.contains(": FAILED"));
+    }
+
+    /** The lines that led up to the first failed scenario's result, or to the end when none failed. */
+    private static String beforeFirstFailure(List<String> lines) {
+        int end = lines.size();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("RESULT ") && lines.get(i).contains(": FAILED")) {
+                end = i + 1;
+                break;
+            }
+        }
+        return "the bench's output up to there:\n" + String.join("\n", lines.subList(Math.max(0, end - 15), end));
     }
 
     /** Streams the bench's output into the test log as it comes, and keeps it for the assertions. */
