@@ -20,6 +20,7 @@ final class Options {
 
     private static final List<Option> KNOWN = List.of(
             new Option("runs", "3", "1", "measured runs per scenario; the median, min and max are reported"),
+            new Option("floor-samples", "2000", "100", "floors: durable commits and loopback POSTs measured (a quarter as many single process starts)"),
             new Option("clients", "32", "32", "submit, drain fill: concurrent HTTP clients (keep-alive connections)"),
             new Option("warmup-seconds", "40", "1", "submit: warm-up before measuring (C2 needs ~30 s on 2 cores)"),
             new Option("submit-seconds", "15", "2", "submit: measured duration"),

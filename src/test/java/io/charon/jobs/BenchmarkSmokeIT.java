@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BenchmarkSmokeIT {
 
-    static final List<String> SCENARIOS = List.of("submit", "drain-process", "drain-noop", "dispatch-latency",
+    static final List<String> SCENARIOS = List.of("floors", "submit", "drain-process", "drain-noop", "dispatch-latency",
             "ansible-overhead", "scale", "memory", "sse-fanout");
     static final Duration TIMEOUT = Duration.ofMinutes(8);
 
