@@ -6,12 +6,15 @@ import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.execution.ExecutionRequest;
 import io.charon.jobs.execution.PlaybookRunner;
 import io.charon.jobs.execution.RunHandle;
+import io.charon.jobs.job.ClaimsAlongWrites;
 import io.charon.jobs.job.JobEventType;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.job.RecordedEvent;
 import io.charon.jobs.queue.ClaimedJob;
 import io.charon.jobs.queue.JobQueue;
 import io.charon.jobs.store.StoreNotices;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,15 +40,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * runs never overlap; it is woken by the scheduler tick, by every commit that makes a job
  * claimable or frees a dependency, by a worker that frees its slot, and by a timer set for the
  * next scheduled job, so an idle service starts a job within milliseconds of its commit.
+ * On SQLite most claims are not made by these passes at all but inside the transactions that
+ * store submissions and run outcomes ({@link ClaimsAlongWrites}): a submission to an idle
+ * service is claimed in its own commit, and a finished run's slot goes to the next job in the
+ * commit that records its outcome. The passes take what those leave (promoted scheduled jobs,
+ * retries whose delay ran out, freed dependencies, a resized pool).
  */
 @ApplicationScoped
-public class Dispatcher {
+public class Dispatcher implements ClaimsAlongWrites {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     private static final int PROMOTE_BATCH = 500;
     private static final long CLOSE_WAIT_SECONDS = 10;
     /** Beyond a run's timeout and kill grace, how long storing its outcome may take before its worker counts as wedged. */
     private static final Duration OUTCOME_ALLOWANCE = Duration.ofMinutes(1);
+    /** The {@code transaction} tag of jobs claimed by a pass of the dispatcher's own. */
+    private static final String OWN_PASS = "dispatcher";
 
     private final JobQueue queue;
     private final JobService jobs;
@@ -63,9 +74,12 @@ public class Dispatcher {
     /** The earliest scheduled time as last read; only the dispatcher thread touches it. */
     private Optional<Instant> nextScheduled = Optional.empty();
     private volatile boolean scheduleChanged = true;
+    /** Jobs claimed, by the transaction that claimed them: a pass of this dispatcher's own, or another write. */
+    private final Map<String, Counter> claimedBy;
 
     public Dispatcher(JobQueue queue, JobService jobs, WorkerPool pool, RunningJobs running, PlaybookRunner runner,
-                      InstanceIdentity instance, JobsConfig config, AnsibleConfig ansible, Clock clock) {
+                      InstanceIdentity instance, JobsConfig config, AnsibleConfig ansible, Clock clock,
+                      MeterRegistry metrics) {
         this.queue = queue;
         this.jobs = jobs;
         this.pool = pool;
@@ -83,6 +97,15 @@ public class Dispatcher {
         // at shutdown, a timer armed for a later scheduled job is dropped, not waited for
         dispatchThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.loop = dispatchThread;
+        this.claimedBy = Map.of(OWN_PASS, claimedCounter(metrics, OWN_PASS),
+                "submissions", claimedCounter(metrics, "submissions"), "outcomes", claimedCounter(metrics, "outcomes"));
+    }
+
+    private static Counter claimedCounter(MeterRegistry metrics, String transaction) {
+        return Counter.builder("charon.jobs.claimed").tag("transaction", transaction)
+                .description("Jobs this instance claimed, by the transaction that claimed them: a dispatcher pass, or"
+                        + " the commit of submissions or of run outcomes (SQLite)")
+                .register(metrics);
     }
 
     /** Starts claiming; called once start-up work (orphan rescue) is done. */
@@ -175,12 +198,18 @@ public class Dispatcher {
                 nextScheduled = queue.nextScheduledTime();
             }
             while (claiming) {
-                int wanted = Math.min(pool.freeSlots(), config.claimBatchSize());
+                int wanted = pool.reserve(config.claimBatchSize(), 0);
                 if (wanted <= 0) {
                     break;
                 }
-                List<ClaimedJob> claimed = queue.claim(wanted, instance.id());
-                claimed.forEach(this::start);
+                List<ClaimedJob> claimed;
+                try {
+                    claimed = queue.claim(wanted, instance.id());
+                    startClaimed(claimed, OWN_PASS);
+                } finally {
+                    // the started jobs hold slots of their own now; the rest is free again
+                    pool.release(wanted);
+                }
                 started += claimed.size();
                 if (claimed.size() < wanted) {
                     break;
@@ -205,6 +234,48 @@ public class Dispatcher {
                 // the service is stopping: there is no next pass to wake
             }
         }
+    }
+
+    /**
+     * SQLite: claims in the caller's write transaction, which already holds the database's write
+     * lock, as many jobs as there are slots free or being freed by it. Not on PostgreSQL, whose
+     * claims count the cluster's running jobs under a lock of their own (see JobQueue).
+     */
+    @Override
+    public AfterCommit claimInTransaction(String writer, int freeing) {
+        if (!claiming || !queue.claimsAlongOtherWrites()) {
+            return AfterCommit.NOTHING;
+        }
+        int reserved = pool.reserve(config.claimBatchSize(), freeing);
+        if (reserved <= 0) {
+            return AfterCommit.NOTHING;
+        }
+        List<ClaimedJob> claimed;
+        try {
+            claimed = queue.claimInCurrentTransaction(reserved, instance.id());
+        } catch (RuntimeException e) {
+            pool.release(reserved);
+            throw e;
+        }
+        return committed -> {
+            try {
+                if (committed) {
+                    startClaimed(claimed, writer);
+                }
+            } finally {
+                pool.release(reserved);
+            }
+            if (!committed || claimed.size() < reserved) {
+                // slots free again: a pass woken while they were reserved may have claimed nothing
+                wake();
+            }
+        };
+    }
+
+    /** Starts claimed jobs; the caller holds a reservation for them, to give back afterwards. */
+    private void startClaimed(List<ClaimedJob> claimed, String transaction) {
+        claimed.forEach(this::start);
+        claimedBy.get(transaction).increment(claimed.size());
     }
 
     private void start(ClaimedJob job) {

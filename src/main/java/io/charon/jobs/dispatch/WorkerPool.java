@@ -26,6 +26,8 @@ public class WorkerPool {
 
     private final ThreadPoolExecutor executor;
     private final AtomicInteger active = new AtomicInteger();
+    /** Slots reserved for jobs being claimed, not yet started. */
+    private final AtomicInteger reserved = new AtomicInteger();
     /** When each taken slot should be free again at the latest. */
     private final Map<Object, Instant> deadlines = new ConcurrentHashMap<>();
     private final int maxConcurrentJobs;
@@ -48,6 +50,32 @@ public class WorkerPool {
     /** Jobs that may start now: the smaller of worker count and concurrency cap, less what runs. */
     public int freeSlots() {
         return Math.min(workerCount, maxConcurrentJobs) - active.get();
+    }
+
+    /**
+     * Takes up to {@code wanted} slots for jobs about to be claimed, so that two claims under way
+     * at once (the dispatcher's own and one made along another write) cannot both count the same
+     * free slot. {@code handedOver} slots are counted as free although still taken: the outcomes
+     * being committed with the claim free them before the claimed jobs start. The reservation
+     * is given back with {@link #release} once the claimed jobs have started ({@link #start}
+     * takes a slot of its own), so a slot is never counted free in between.
+     *
+     * @return how many were reserved, possibly 0
+     */
+    public int reserve(int wanted, int handedOver) {
+        while (true) {
+            int taken = reserved.get();
+            int free = freeSlots() + handedOver - taken;
+            int granted = Math.min(wanted, Math.max(0, free));
+            if (granted == 0 || reserved.compareAndSet(taken, taken + granted)) {
+                return granted;
+            }
+        }
+    }
+
+    /** Gives back a reservation: its jobs have started, or were not claimed. */
+    public void release(int count) {
+        reserved.addAndGet(-count);
     }
 
     public int activeJobs() {

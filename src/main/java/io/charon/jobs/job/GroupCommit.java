@@ -36,12 +36,23 @@ public final class GroupCommit<I, O> implements AutoCloseable {
         }
     }
 
+    /**
+     * What a batch's transaction produced: one result per item, in order, and what to do once
+     * their callers have been answered (after the commit).
+     */
+    public record Written<O>(List<Result<O>> results, Runnable afterwards) {
+        public static <O> Written<O> of(List<Result<O>> results) {
+            return new Written<>(results, () -> {
+            });
+        }
+    }
+
     private record Pending<I, O>(I item, CompletableFuture<O> done) {
     }
 
     private final BlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
     private final int maxBatch;
-    private final Function<List<I>, List<Result<O>>> writeBatch;
+    private final Function<List<I>, Written<O>> writeBatch;
     private final Thread writer;
     private volatile boolean open = true;
 
@@ -49,7 +60,7 @@ public final class GroupCommit<I, O> implements AutoCloseable {
      * @param writeBatch writes all items in one transaction and returns one result per item, in
      *                   order; if it throws, every caller of the batch gets that exception
      */
-    public GroupCommit(String name, int maxBatch, Function<List<I>, List<Result<O>>> writeBatch) {
+    public GroupCommit(String name, int maxBatch, Function<List<I>, Written<O>> writeBatch) {
         this.maxBatch = maxBatch;
         this.writeBatch = writeBatch;
         this.writer = new Thread(this::writeLoop, name);
@@ -98,8 +109,10 @@ public final class GroupCommit<I, O> implements AutoCloseable {
             }
             batch.add(first);
             queue.drainTo(batch, maxBatch - 1);
+            Written<O> written = null;
             try {
-                List<Result<O>> results = writeBatch.apply(batch.stream().map(Pending::item).toList());
+                written = writeBatch.apply(batch.stream().map(Pending::item).toList());
+                List<Result<O>> results = written.results();
                 for (int i = 0; i < batch.size(); i++) {
                     Result<O> result = results.get(i);
                     if (result.error() != null) {
@@ -113,6 +126,13 @@ public final class GroupCommit<I, O> implements AutoCloseable {
                     LOG.warnf("a group commit of %d writes failed: %s", batch.size(), e.getMessage());
                 }
                 batch.forEach(pending -> pending.done().completeExceptionally(e));
+            }
+            if (written != null) {
+                try {
+                    written.afterwards().run();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "the follow-up of a group commit of %d writes failed", batch.size());
+                }
             }
             batch.clear();
         }

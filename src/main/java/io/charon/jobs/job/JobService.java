@@ -34,6 +34,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Owns every transaction that changes a job. Each change goes through the job's transition
@@ -61,10 +62,13 @@ public class JobService {
     private final AuditTrail audit;
     private final Store store;
     private final InsertsAtCommit rows;
+    private final ClaimsAlongWrites claims;
 
     public JobService(SubmissionValidator validator, RetryPolicy retryPolicy, EventRecorder events,
-                      RequestFingerprint fingerprint, AuditTrail audit, Store store, InsertsAtCommit rows) {
+                      RequestFingerprint fingerprint, AuditTrail audit, Store store, InsertsAtCommit rows,
+                      ClaimsAlongWrites claims) {
         this.store = store;
+        this.claims = claims;
         this.rows = rows;
         this.validator = validator;
         this.audit = audit;
@@ -72,8 +76,36 @@ public class JobService {
         this.retryPolicy = retryPolicy;
         this.events = events;
         this.submissions = new GroupCommit<>("charon-submissions", SUBMISSION_BATCH,
-                batch -> QuarkusTransaction.requiringNew().call(() -> store(batch)));
-        this.outcomes = new GroupCommit<>("charon-outcomes", OUTCOME_BATCH, this::recordOutcomes);
+                batch -> claimingAlong("submissions", 0, () -> store(batch)));
+        // each outcome frees its run's worker slot: the jobs claimed along may take it
+        this.outcomes = new GroupCommit<>("charon-outcomes", OUTCOME_BATCH,
+                batch -> claimingAlong("outcomes", batch.size(), () -> recordOutcomes(batch)));
+    }
+
+    /**
+     * A group commit's writes in one new transaction, with the claims the dispatcher makes along
+     * them ({@link ClaimsAlongWrites}); the jobs claimed start once the batch's callers are answered.
+     * A claim that fails is logged; the dispatcher's next pass claims instead.
+     */
+    private <O> GroupCommit.Written<O> claimingAlong(String writer, int freeing,
+                                                     Supplier<List<GroupCommit.Result<O>>> writes) {
+        ClaimsAlongWrites.AfterCommit[] claimed = {ClaimsAlongWrites.AfterCommit.NOTHING};
+        List<GroupCommit.Result<O>> results;
+        try {
+            results = QuarkusTransaction.requiringNew().call(() -> {
+                List<GroupCommit.Result<O>> written = writes.get();
+                try {
+                    claimed[0] = claims.claimInTransaction(writer, freeing);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "claiming along the commit of %s failed; the dispatcher's next pass claims instead", writer);
+                }
+                return written;
+            });
+        } catch (RuntimeException e) {
+            claimed[0].ended(false);
+            throw e;
+        }
+        return new GroupCommit.Written<>(results, () -> claimed[0].ended(true));
     }
 
     // ---- submission ---------------------------------------------------------------------------
@@ -334,21 +366,19 @@ public class JobService {
     private record RunOutcome(String jobId, long token, ExecutionOutcome outcome) {
     }
 
-    /** Records the outcomes of runs that ended at about the same time in one transaction. */
+    /** Records, in the caller's transaction, the outcomes of runs that ended at about the same time. */
     private List<GroupCommit.Result<Optional<JobStatus>>> recordOutcomes(List<RunOutcome> batch) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<GroupCommit.Result<Optional<JobStatus>>> results = new ArrayList<>(batch.size());
-            // one query for the batch's jobs; recordOutcome then finds each in the session
-            jobs(batch.stream().map(RunOutcome::jobId).toList());
-            for (RunOutcome run : batch) {
-                try {
-                    results.add(GroupCommit.Result.of(recordOutcome(run.jobId(), run.token(), run.outcome())));
-                } catch (IllegalTransitionException e) {
-                    results.add(GroupCommit.Result.failed(e));
-                }
+        List<GroupCommit.Result<Optional<JobStatus>>> results = new ArrayList<>(batch.size());
+        // one query for the batch's jobs; recordOutcome then finds each in the session
+        jobs(batch.stream().map(RunOutcome::jobId).toList());
+        for (RunOutcome run : batch) {
+            try {
+                results.add(GroupCommit.Result.of(recordOutcome(run.jobId(), run.token(), run.outcome())));
+            } catch (IllegalTransitionException e) {
+                results.add(GroupCommit.Result.failed(e));
             }
-            return results;
-        });
+        }
+        return results;
     }
 
     private Optional<JobStatus> recordOutcome(String jobId, long token, ExecutionOutcome outcome) {

@@ -97,25 +97,43 @@ public class JobQueue {
 
     /** Claims up to {@code max} jobs for {@code owner}, marking them running with a fresh lease. */
     public List<ClaimedJob> claim(int max, String owner) {
-        Path logs = config.dataDir().resolve("logs");
         if (store.postgres() && !worthClaiming()) {
             return List.of();
         }
         return QuarkusTransaction.requiringNew().call(() -> {
             int allowed = store.postgres() ? Math.min(max, clusterSlots()) : max;
-            if (allowed <= 0) {
-                return List.of();
-            }
-            List<Job> jobs = load(store.postgres() ? CLAIMABLE_SKIP_LOCKED : CLAIMABLE, events.now(), allowed);
-            // the start time is read once the first statement holds the write lock, which may
-            // have been a wait behind other writers: startedAt and job.started tell the truth
-            Instant now = events.now();
-            Instant leaseUntil = now.plus(config.leaseDuration());
-            return jobs.stream().map(job -> {
-                events.save(job.start(owner, leaseUntil, logs, now));
-                return ClaimedJob.of(job);
-            }).toList();
+            return allowed <= 0 ? List.<ClaimedJob>of() : claimInTransaction(allowed, owner);
         });
+    }
+
+    /**
+     * Whether {@link #claimInCurrentTransaction} may be used: on SQLite, where any write
+     * transaction holds the database's write lock from its start, so a claim inside it is as
+     * safe as one of its own.
+     */
+    public boolean claimsAlongOtherWrites() {
+        return !store.postgres();
+    }
+
+    /** SQLite: claims up to {@code max} jobs in the caller's write transaction, after its writes. */
+    public List<ClaimedJob> claimInCurrentTransaction(int max, String owner) {
+        if (!claimsAlongOtherWrites()) {
+            throw new IllegalStateException("PostgreSQL claims run in transactions of their own");
+        }
+        return claimInTransaction(max, owner);
+    }
+
+    private List<ClaimedJob> claimInTransaction(int max, String owner) {
+        Path logs = config.dataDir().resolve("logs");
+        List<Job> jobs = load(store.postgres() ? CLAIMABLE_SKIP_LOCKED : CLAIMABLE, events.now(), max);
+        // the start time is read once the first statement holds the write lock, which may
+        // have been a wait behind other writers: startedAt and job.started tell the truth
+        Instant now = events.now();
+        Instant leaseUntil = now.plus(config.leaseDuration());
+        return jobs.stream().map(job -> {
+            events.save(job.start(owner, leaseUntil, logs, now));
+            return ClaimedJob.of(job);
+        }).toList();
     }
 
     /**

@@ -62,7 +62,7 @@ public class AuditTrail {
                 .description("Entries about refused requests not written because too many were waiting").register(metrics);
         this.writer = new GroupCommit<>("charon-audit", BATCH, batch -> QuarkusTransaction.requiringNew().call(() -> {
             store.session().doWork(connection -> insert(connection, batch));
-            return Collections.nCopies(batch.size(), GroupCommit.Result.<Void>of(null));
+            return GroupCommit.Written.of(Collections.nCopies(batch.size(), GroupCommit.Result.<Void>of(null)));
         }));
     }
 
