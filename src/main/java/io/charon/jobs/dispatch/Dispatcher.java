@@ -253,7 +253,7 @@ public class Dispatcher implements ClaimsAlongWrites {
         List<ClaimedJob> claimed;
         try {
             claimed = queue.claimInCurrentTransaction(reserved, instance.id());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             pool.release(reserved);
             throw e;
         }

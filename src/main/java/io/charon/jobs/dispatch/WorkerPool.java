@@ -75,7 +75,10 @@ public class WorkerPool {
 
     /** Gives back a reservation: its jobs have started, or were not claimed. */
     public void release(int count) {
-        reserved.addAndGet(-count);
+        synchronized (active) {
+            reserved.addAndGet(-count);
+            active.notifyAll();
+        }
     }
 
     public int activeJobs() {
@@ -144,11 +147,14 @@ public class WorkerPool {
         workerCount = count;
     }
 
-    /** Waits for running jobs to end by themselves; true when none is left. */
+    /**
+     * Waits for running jobs to end by themselves, and for claims under way to have started
+     * theirs; true when none is left.
+     */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (active) {
-            while (active.get() > 0) {
+            while (active.get() > 0 || reserved.get() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;

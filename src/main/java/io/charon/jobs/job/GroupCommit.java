@@ -37,8 +37,9 @@ public final class GroupCommit<I, O> implements AutoCloseable {
     }
 
     /**
-     * What a batch's transaction produced: one result per item, in order, and what to do once
-     * their callers have been answered (after the commit).
+     * What a batch's transaction produced: one result per item, in order, and what to do after
+     * the commit before the callers are answered (so that, for instance, a job claimed along a
+     * submission is registered as running before its submitter hears of it).
      */
     public record Written<O>(List<Result<O>> results, Runnable afterwards) {
         public static <O> Written<O> of(List<Result<O>> results) {
@@ -109,9 +110,13 @@ public final class GroupCommit<I, O> implements AutoCloseable {
             }
             batch.add(first);
             queue.drainTo(batch, maxBatch - 1);
-            Written<O> written = null;
             try {
-                written = writeBatch.apply(batch.stream().map(Pending::item).toList());
+                Written<O> written = writeBatch.apply(batch.stream().map(Pending::item).toList());
+                try {
+                    written.afterwards().run();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "the follow-up of a group commit of %d writes failed", batch.size());
+                }
                 List<Result<O>> results = written.results();
                 for (int i = 0; i < batch.size(); i++) {
                     Result<O> result = results.get(i);
@@ -126,13 +131,6 @@ public final class GroupCommit<I, O> implements AutoCloseable {
                     LOG.warnf("a group commit of %d writes failed: %s", batch.size(), e.getMessage());
                 }
                 batch.forEach(pending -> pending.done().completeExceptionally(e));
-            }
-            if (written != null) {
-                try {
-                    written.afterwards().run();
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "the follow-up of a group commit of %d writes failed", batch.size());
-                }
             }
             batch.clear();
         }

@@ -84,8 +84,9 @@ public class JobService {
 
     /**
      * A group commit's writes in one new transaction, with the claims the dispatcher makes along
-     * them ({@link ClaimsAlongWrites}); the jobs claimed start once the batch's callers are answered.
-     * A claim that fails is logged; the dispatcher's next pass claims instead.
+     * them ({@link ClaimsAlongWrites}); the jobs claimed start after the commit, before the batch's
+     * callers are answered. A claim that fails fails the transaction, as any of its writes would:
+     * jobs it had marked running must not be committed without being started.
      */
     private <O> GroupCommit.Written<O> claimingAlong(String writer, int freeing,
                                                      Supplier<List<GroupCommit.Result<O>>> writes) {
@@ -94,14 +95,10 @@ public class JobService {
         try {
             results = QuarkusTransaction.requiringNew().call(() -> {
                 List<GroupCommit.Result<O>> written = writes.get();
-                try {
-                    claimed[0] = claims.claimInTransaction(writer, freeing);
-                } catch (RuntimeException e) {
-                    LOG.warnf(e, "claiming along the commit of %s failed; the dispatcher's next pass claims instead", writer);
-                }
+                claimed[0] = claims.claimInTransaction(writer, freeing);
                 return written;
             });
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             claimed[0].ended(false);
             throw e;
         }

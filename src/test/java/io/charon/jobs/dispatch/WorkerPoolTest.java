@@ -55,6 +55,15 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aPoolWithAClaimUnderWayIsNotIdle() throws InterruptedException {
+        assertThat(pool.reserve(1, 0)).isEqualTo(1);
+        // at shutdown: the claimed job is about to start, so the pool must not be called idle yet
+        assertThat(pool.awaitIdle(Duration.ofMillis(100))).isFalse();
+        pool.release(1);
+        assertThat(pool.awaitIdle(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
     void aPausedPoolReservesNothing() {
         pool.resize(0);
         assertThat(pool.reserve(5, 0)).isZero();
