@@ -28,6 +28,7 @@ final class Options {
             new Option("drain-warmup", "10000", "30", "drain-process, drain-noop: jobs drained first, unmeasured (JIT warm-up)"),
             new Option("workers", "32", "32", "drain, dispatch-latency, scale, memory: worker count and max-concurrent-jobs"),
             new Option("rate", "10", "10", "dispatch-latency: jobs per second"),
+            new Option("dispatch-warmup", "5000", "5", "dispatch-latency: jobs at 200/s first, unmeasured (JIT warm-up)"),
             new Option("dispatch-seconds", "30", "3", "dispatch-latency: measured duration"),
             new Option("ansible-runs", "10", "1", "ansible-overhead: pairs of bare and service runs"),
             new Option("sizes", "1000,1000000", "1000,20000", "scale: stored jobs, small and large"),
