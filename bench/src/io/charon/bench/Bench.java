@@ -162,7 +162,7 @@ public final class Bench {
             print(String.format(Locale.ROOT, "%-44s %14s %14s %14s   %s", figure.label(), figure.format(median),
                     figure.format(Stats.min(values)), figure.format(Stats.max(values)), mark));
         }
-        String detail = String.join("; ", judged);
+        String detail = judged.isEmpty() ? "no targets, figures only" : String.join("; ", judged);
         if (smoke) {
             return result(name, Verdict.SMOKE_OK, "SMOKE OK (mechanics checked; targets not judged at smoke sizes: "
                     + detail + ")");
