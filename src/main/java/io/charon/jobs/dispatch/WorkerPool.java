@@ -55,8 +55,9 @@ public class WorkerPool {
     /**
      * Takes up to {@code wanted} slots for jobs about to be claimed, so that two claims under way
      * at once (the dispatcher's own and one made along another write) cannot both count the same
-     * free slot. {@code handedOver} slots are counted as free although still taken: the outcomes
-     * being committed with the claim free them before the claimed jobs start. The reservation
+     * free slot. {@code handedOver} slots are counted as free although still taken: their runs have
+     * ended, and the outcomes committed with the claim give them back just after the claimed jobs
+     * start (so {@link #activeJobs} may pass the cap for that moment; no more processes do). The reservation
      * is given back with {@link #release} once the claimed jobs have started ({@link #start}
      * takes a slot of its own), so a slot is never counted free in between.
      *

@@ -14,8 +14,8 @@ public interface ClaimsAlongWrites {
      * @param writer   which transaction it is, for the metrics: {@code submissions} or {@code outcomes}
      * @param freeing  worker slots this transaction gives back once committed (the runs whose
      *                 outcomes it records): the jobs claimed here may take them
-     * @return what to do once the transaction has ended and its callers are answered: start what was
-     * claimed, or, when it rolled back, only give the reserved slots back
+     * @return what to do once the transaction has ended, before its callers are answered: start
+     * what was claimed, or, when it rolled back, only give the reserved slots back
      */
     AfterCommit claimInTransaction(String writer, int freeing);
 
