@@ -7,6 +7,7 @@ import io.charon.jobs.execution.ExecutionRequest;
 import io.charon.jobs.execution.PlaybookRunner;
 import io.charon.jobs.execution.RunHandle;
 import io.charon.jobs.job.ClaimsAlongWrites;
+import io.charon.jobs.job.ClaimsAlongWrites.Writer;
 import io.charon.jobs.job.JobEventType;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.job.RecordedEvent;
@@ -24,6 +25,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,8 +56,6 @@ public class Dispatcher implements ClaimsAlongWrites {
     private static final long CLOSE_WAIT_SECONDS = 10;
     /** Beyond a run's timeout and kill grace, how long storing its outcome may take before its worker counts as wedged. */
     private static final Duration OUTCOME_ALLOWANCE = Duration.ofMinutes(1);
-    /** The {@code transaction} tag of jobs claimed by a pass of the dispatcher's own. */
-    private static final String OWN_PASS = "dispatcher";
 
     private final JobQueue queue;
     private final JobService jobs;
@@ -74,8 +74,10 @@ public class Dispatcher implements ClaimsAlongWrites {
     /** The earliest scheduled time as last read; only the dispatcher thread touches it. */
     private Optional<Instant> nextScheduled = Optional.empty();
     private volatile boolean scheduleChanged = true;
-    /** Jobs claimed, by the transaction that claimed them: a pass of this dispatcher's own, or another write. */
-    private final Map<String, Counter> claimedBy;
+    /** Jobs claimed by a pass of this dispatcher's own. */
+    private final Counter claimedByPass;
+    /** Jobs claimed along another write, by writer. */
+    private final Map<Writer, Counter> claimedAlong = new EnumMap<>(Writer.class);
 
     public Dispatcher(JobQueue queue, JobService jobs, WorkerPool pool, RunningJobs running, PlaybookRunner runner,
                       InstanceIdentity instance, JobsConfig config, AnsibleConfig ansible, Clock clock,
@@ -97,8 +99,10 @@ public class Dispatcher implements ClaimsAlongWrites {
         // at shutdown, a timer armed for a later scheduled job is dropped, not waited for
         dispatchThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.loop = dispatchThread;
-        this.claimedBy = Map.of(OWN_PASS, claimedCounter(metrics, OWN_PASS),
-                "submissions", claimedCounter(metrics, "submissions"), "outcomes", claimedCounter(metrics, "outcomes"));
+        this.claimedByPass = claimedCounter(metrics, "dispatcher");
+        for (Writer writer : Writer.values()) {
+            claimedAlong.put(writer, claimedCounter(metrics, writer.tag()));
+        }
     }
 
     private static Counter claimedCounter(MeterRegistry metrics, String transaction) {
@@ -205,7 +209,7 @@ public class Dispatcher implements ClaimsAlongWrites {
                 List<ClaimedJob> claimed;
                 try {
                     claimed = queue.claim(wanted, instance.id());
-                    startClaimed(claimed, OWN_PASS);
+                    startClaimed(claimed, claimedByPass);
                 } finally {
                     // the started jobs hold slots of their own now; the rest is free again
                     pool.release(wanted);
@@ -242,7 +246,7 @@ public class Dispatcher implements ClaimsAlongWrites {
      * claims count the cluster's running jobs under a lock of their own (see JobQueue).
      */
     @Override
-    public AfterCommit claimInTransaction(String writer, int freeing) {
+    public AfterCommit claimInTransaction(Writer writer, int freeing) {
         if (!claiming || !queue.claimsAlongOtherWrites()) {
             return AfterCommit.NOTHING;
         }
@@ -260,7 +264,7 @@ public class Dispatcher implements ClaimsAlongWrites {
         return committed -> {
             try {
                 if (committed) {
-                    startClaimed(claimed, writer);
+                    startClaimed(claimed, claimedAlong.get(writer));
                 }
             } finally {
                 pool.release(reserved);
@@ -273,9 +277,9 @@ public class Dispatcher implements ClaimsAlongWrites {
     }
 
     /** Starts claimed jobs; the caller holds a reservation for them, to give back afterwards. */
-    private void startClaimed(List<ClaimedJob> claimed, String transaction) {
+    private void startClaimed(List<ClaimedJob> claimed, Counter claims) {
         claimed.forEach(this::start);
-        claimedBy.get(transaction).increment(claimed.size());
+        claims.increment(claimed.size());
     }
 
     private void start(ClaimedJob job) {

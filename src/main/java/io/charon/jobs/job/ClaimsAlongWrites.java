@@ -11,13 +11,26 @@ public interface ClaimsAlongWrites {
     /**
      * Called inside the write transaction, after its writes.
      *
-     * @param writer   which transaction it is, for the metrics: {@code submissions} or {@code outcomes}
+     * @param writer   which transaction it is, for the metrics
      * @param freeing  worker slots this transaction gives back once committed (the runs whose
      *                 outcomes it records): the jobs claimed here may take them
      * @return what to do once the transaction has ended, before its callers are answered: start
      * what was claimed, or, when it rolled back, only give the reserved slots back
      */
-    AfterCommit claimInTransaction(String writer, int freeing);
+    AfterCommit claimInTransaction(Writer writer, int freeing);
+
+    /** The write transactions that claim along; each name is the {@code transaction} tag of its claims' metric. */
+    enum Writer {
+        /** A group commit of submitted jobs. */
+        SUBMISSIONS,
+        /** A group commit of run outcomes. */
+        OUTCOMES;
+
+        /** The metric tag: the name in lower case. */
+        public String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** The second half of a claim made along a write. */
     interface AfterCommit {

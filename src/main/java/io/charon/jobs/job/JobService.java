@@ -76,10 +76,10 @@ public class JobService {
         this.retryPolicy = retryPolicy;
         this.events = events;
         this.submissions = new GroupCommit<>("charon-submissions", SUBMISSION_BATCH,
-                batch -> claimingAlong("submissions", 0, () -> store(batch)));
+                batch -> claimingAlong(ClaimsAlongWrites.Writer.SUBMISSIONS, 0, () -> store(batch)));
         // each outcome frees its run's worker slot: the jobs claimed along may take it
         this.outcomes = new GroupCommit<>("charon-outcomes", OUTCOME_BATCH,
-                batch -> claimingAlong("outcomes", batch.size(), () -> recordOutcomes(batch)));
+                batch -> claimingAlong(ClaimsAlongWrites.Writer.OUTCOMES, batch.size(), () -> recordOutcomes(batch)));
     }
 
     /**
@@ -88,7 +88,7 @@ public class JobService {
      * callers are answered. A claim that fails fails the transaction, as any of its writes would:
      * jobs it had marked running must not be committed without being started.
      */
-    private <O> GroupCommit.Written<O> claimingAlong(String writer, int freeing,
+    private <O> GroupCommit.Written<O> claimingAlong(ClaimsAlongWrites.Writer writer, int freeing,
                                                      Supplier<List<GroupCommit.Result<O>>> writes) {
         ClaimsAlongWrites.AfterCommit[] claimed = {ClaimsAlongWrites.AfterCommit.NOTHING};
         List<GroupCommit.Result<O>> results;
