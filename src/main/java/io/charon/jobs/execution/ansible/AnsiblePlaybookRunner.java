@@ -44,18 +44,6 @@ import java.util.function.Consumer;
 @Typed(AnsiblePlaybookRunner.class) // injected as a PlaybookRunner through RunnerSelection
 public class AnsiblePlaybookRunner implements PlaybookRunner {
 
-    /** The JDK's way of starting processes, unless the operator chose one with this system property. */
-    static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
-
-    static {
-        // vfork starts processes about twice as fast as the JDK 17 default (posix_spawn through
-        // jspawnhelper): 230 against 123 bare shells a second from 32 threads on a 2-core machine.
-        // It takes effect if set before the JDK starts its first process, which the runner does first.
-        if (System.getProperty(LAUNCH_MECHANISM) == null) {
-            System.setProperty(LAUNCH_MECHANISM, "VFORK");
-        }
-    }
-
     /** How often a running playbook's progress file is read, and its timeout checked. */
     static final long POLL_MILLIS = 25;
     /** In each run directory: the owning instance and the process id, one per line. */
