@@ -44,6 +44,7 @@ final class AnsibleOverheadScenario extends Scenario {
     Map<String, String> settings(Options options) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("ansible-runs", options.text("ansible-runs"));
+        settings.put("run-dirs", options.text("run-dirs"));
         settings.put("bare", "ansible-playbook -i localhost, -c local -e " + SAME_INTERPRETER
                 + " src/test/resources/playbooks/hello.yml");
         return settings;

@@ -35,7 +35,7 @@ final class DispatchLatencyScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        return options.texts("rate", "dispatch-seconds", "dispatch-warmup", "workers");
+        return options.texts("rate", "dispatch-seconds", "dispatch-warmup", "workers", "run-dirs");
     }
 
     @Override

@@ -2,12 +2,14 @@ package io.charon.bench;
 
 import com.sun.net.httpserver.HttpServer;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,7 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * and every claim waits for at least one);</li>
  * <li>a process: {@code /bin/sh -c 'exit 0'} started and reaped, one at a time (its latency) and
  * from {@code --workers} threads at once (the machine's rate), with the JDK's VFORK launch as
- * the service uses it;</li>
+ * the service uses it; at that rate also with the service's plumbing: a run directory of its
+ * own with the files the service writes there, standard input from {@code /dev/null}, output
+ * through a pipe read to its end, standard error appended to a file, all removed afterwards;
+ * once with the run directories on the data disk, once in memory ({@code /dev/shm});</li>
  * <li>an HTTP exchange: a keep-alive POST on the loopback to the JDK's built-in server, which
  * answers 201 at once (what a request costs before the service does anything).</li>
  * </ul>
@@ -44,6 +49,9 @@ final class FloorsScenario extends Scenario {
     static final Figure SPAWN_P50 = Figure.info("process start to exit, one at a time: p50", "ms", 2);
     static final Figure SPAWN_P99 = Figure.info("process start to exit, one at a time: p99", "ms", 2);
     static final Figure SPAWNS = Figure.info("processes started and reaped, W threads", "processes/s", 0);
+    static final Figure PLUMBED_SPAWNS = Figure.info("the same, plumbed, run dirs on disk", "processes/s", 0);
+    static final Figure PLUMBED_SPAWNS_IN_MEMORY = Figure.info("the same, plumbed, run dirs in memory",
+            "processes/s", 0);
     static final Figure HTTP_P50 = Figure.info("loopback HTTP POST -> 201, keep-alive: p50", "ms", 2);
     static final Figure HTTP_P99 = Figure.info("loopback HTTP POST -> 201, keep-alive: p99", "ms", 2);
 
@@ -51,6 +59,9 @@ final class FloorsScenario extends Scenario {
     static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
 
     private static final List<String> SHELL = List.of("/bin/sh", "-c", "exit 0");
+    /** The files the service writes into a run directory before it starts the process. */
+    private static final List<String> RUN_FILES = List.of("inventory.ini", "vars.yml", "owner");
+    private static final Path MEMORY_FILESYSTEM = Path.of("/dev/shm");
 
     @Override
     String name() {
@@ -74,19 +85,30 @@ final class FloorsScenario extends Scenario {
         int samples = run.options().integer("floor-samples");
         int workers = run.options().integer("workers");
         Samples commits = durableCommits(run.directory("sqlite").resolve("floor.db"), samples);
+        double commitRate = commits.size() / (commits.totalMillis() / 1000);
         Samples spawns = new Samples();
         for (int i = 0; i < samples / 4; i++) {
-            spawns.add(spawn());
+            spawns.add(spawn(null));
         }
-        double spawnRate = spawnRate(workers, samples);
+        double spawnRate = spawnRate(workers, samples, null);
+        double plumbedRate = spawnRate(workers, samples, run.directory("runs"));
+        Path inMemory = Files.createTempDirectory(MEMORY_FILESYSTEM, "charon-floors");
+        double plumbedInMemoryRate;
+        try {
+            plumbedInMemoryRate = spawnRate(workers, samples, inMemory);
+        } finally {
+            Files.delete(inMemory);
+        }
         Samples exchanges = loopbackPosts(samples);
         return new RunFigures()
                 .put(COMMIT_P50, commits.percentileMillis(50))
                 .put(COMMIT_P99, commits.percentileMillis(99))
-                .put(COMMITS, 1000 / commits.medianMillis())
+                .put(COMMITS, commitRate)
                 .put(SPAWN_P50, spawns.percentileMillis(50))
                 .put(SPAWN_P99, spawns.percentileMillis(99))
                 .put(SPAWNS, spawnRate)
+                .put(PLUMBED_SPAWNS, plumbedRate)
+                .put(PLUMBED_SPAWNS_IN_MEMORY, plumbedInMemoryRate)
                 .put(HTTP_P50, exchanges.percentileMillis(50))
                 .put(HTTP_P99, exchanges.percentileMillis(99));
     }
@@ -114,20 +136,49 @@ final class FloorsScenario extends Scenario {
         return latencies;
     }
 
-    /** Nanoseconds from starting a shell that exits at once to having reaped it. */
-    private static long spawn() throws IOException, InterruptedException {
+    /**
+     * Nanoseconds from starting a shell that exits at once to having reaped it: with its output
+     * discarded, or, given a directory to make run directories in, plumbed as the service runs a
+     * playbook (see AnsiblePlaybookRunner), its run directory made before and removed after.
+     */
+    private static long spawn(Path runsDirectory) throws IOException, InterruptedException {
         long began = System.nanoTime();
-        Process process = new ProcessBuilder(SHELL).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder builder = new ProcessBuilder(SHELL);
+        Path runDirectory = null;
+        if (runsDirectory == null) {
+            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        } else {
+            runDirectory = Files.createTempDirectory(runsDirectory, "run");
+            for (String file : RUN_FILES) {
+                Files.writeString(runDirectory.resolve(file), "localhost\n");
+            }
+            builder.directory(runDirectory.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(runDirectory.resolve("stderr.log").toFile()));
+        }
+        Process process = builder.start();
+        if (runDirectory != null) {
+            try (InputStream out = process.getInputStream()) {
+                out.readAllBytes();
+            }
+        }
         int exit = process.waitFor();
+        if (runDirectory != null) {
+            Files.delete(runDirectory.resolve("stderr.log"));
+            for (String file : RUN_FILES) {
+                Files.delete(runDirectory.resolve(file));
+            }
+            Files.delete(runDirectory);
+        }
         if (exit != 0) {
             throw new ScenarioFailure("/bin/sh -c 'exit 0' exited with " + exit);
         }
         return System.nanoTime() - began;
     }
 
-    /** Processes started and reaped per second by {@code threads} threads together. */
-    private static double spawnRate(int threads, int count) throws InterruptedException {
+    /** Processes started and reaped per second by {@code threads} threads together; see {@link #spawn}. */
+    private static double spawnRate(int threads, int count, Path runsDirectory) throws InterruptedException {
         AtomicLong left = new AtomicLong(count);
         List<Throwable> failures = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -136,7 +187,7 @@ final class FloorsScenario extends Scenario {
             pool.execute(() -> {
                 try {
                     while (left.getAndDecrement() > 0) {
-                        spawn();
+                        spawn(runsDirectory);
                     }
                 } catch (Exception e) {
                     synchronized (failures) {

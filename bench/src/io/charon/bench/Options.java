@@ -42,6 +42,8 @@ final class Options {
             new Option("sse-rate", "1000", "50", "sse-fanout: jobs per second submitted (noop runner)"),
             new Option("sse-seconds", "20", "2", "sse-fanout: duration of the load"),
             new Option("sse-warmup-seconds", "20", "1", "sse-fanout: the same load first, unmeasured (JIT warm-up)"),
+            new Option("run-dirs", "memory", "memory",
+                    "where the service makes its run directories: memory (/dev/shm, as README.md advises) or disk (the data directory, the service's default)"),
             new Option("jvm-opts", "-Xmx256m -XX:+UseSerialGC", "-Xmx256m -XX:+UseSerialGC",
                     "JVM options of the service process (all scenarios)"));
 

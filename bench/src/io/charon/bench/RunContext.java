@@ -18,6 +18,9 @@ import java.util.stream.Stream;
  */
 final class RunContext implements AutoCloseable {
 
+    /** Linux's memory filesystem for everyone: where {@code --run-dirs memory} puts the run directories. */
+    private static final Path MEMORY_FILESYSTEM = Path.of("/dev/shm");
+
     private final Options options;
     private final Layout layout;
     private final String scenario;
@@ -59,7 +62,10 @@ final class RunContext implements AutoCloseable {
         return dir;
     }
 
-    /** A service on a fresh data directory named {@code label}, with the scenario's JVM options. */
+    /**
+     * A service on a fresh data directory named {@code label}, with the scenario's JVM options and
+     * its run directories where {@code --run-dirs} says.
+     */
     ServiceUnderTest.Builder service(String label) {
         Path dataDir = directory(label);
         Path log = layout.logRoot().resolve(scenario + "-run" + run + "-" + label + ".log");
@@ -68,7 +74,24 @@ final class RunContext implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return ServiceUnderTest.builder(layout, dataDir, log, options.jvmOptions());
+        ServiceUnderTest.Builder builder = ServiceUnderTest.builder(layout, dataDir, log, options.jvmOptions());
+        String runDirs = options.text("run-dirs");
+        switch (runDirs) {
+            case "disk" -> {
+                // the service's default: <data dir>/work
+            }
+            case "memory" -> {
+                if (!Files.isDirectory(MEMORY_FILESYSTEM)) {
+                    throw new ScenarioFailure("--run-dirs memory needs " + MEMORY_FILESYSTEM + "; use --run-dirs disk");
+                }
+                Path runs = MEMORY_FILESYSTEM.resolve("charon-bench").resolve(scenario + "-run" + run + "-" + label);
+                deleteRecursively(runs);
+                dataDirs.add(runs);
+                builder.set("charon.ansible.work-dir", runs);
+            }
+            default -> throw new ScenarioFailure("--run-dirs is memory or disk, not " + runDirs);
+        }
+        return builder;
     }
 
     /** Starts the service and keeps it to be stopped when the run ends. */

@@ -45,6 +45,15 @@ final class Samples {
         return Stats.percentile(millis(), p);
     }
 
+    /** The sum: for samples taken one after another, the time they took together. */
+    synchronized double totalMillis() {
+        long total = 0;
+        for (int i = 0; i < size; i++) {
+            total += values[i];
+        }
+        return total / 1e6;
+    }
+
     double medianMillis() {
         return Stats.median(millis());
     }
