@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * Scenario 4, dispatch-latency: an idle service (W workers) receives {@code --rate} jobs/s for
- * {@code --dispatch-seconds}; each job's latency runs from sending its POST to its fake
- * ansible-playbook process recording its start ({@link DispatchProbe}). First
+ * {@code --dispatch-seconds}; each job's latency runs from its commit (the target's measure,
+ * as the issue puts it) and from sending its POST to its fake ansible-playbook process
+ * recording its start ({@link DispatchProbe}). First
  * {@code --dispatch-warmup} jobs at {@value #WARMUP_RATE}/s, unmeasured, so the JIT has compiled
  * the submission and dispatch paths as in a service that has been up for a while: at 10 jobs/s
  * the measured jobs alone would keep them interpreted (a POST took 17 ms after a warm-up of 100
@@ -16,10 +17,12 @@ final class DispatchLatencyScenario extends Scenario {
 
     static final int WARMUP_RATE = 200;
 
-    static final Figure P50 = Figure.atMost("POST sent -> process start p50", "ms", 2, 5);
-    static final Figure P99 = Figure.atMost("POST sent -> process start p99", "ms", 2, 25);
-    static final Figure CREATED_P50 = Figure.info("201 received -> process start p50", "ms", 2);
-    static final Figure CREATED_P99 = Figure.info("201 received -> process start p99", "ms", 2);
+    static final Figure P50 = Figure.atMost("commit -> process start p50", "ms", 2, 5);
+    static final Figure P99 = Figure.atMost("commit -> process start p99", "ms", 2, 25);
+    static final Figure SENT_P50 = Figure.info("POST sent -> process start p50", "ms", 2);
+    static final Figure SENT_P99 = Figure.info("POST sent -> process start p99", "ms", 2);
+    static final Figure RECEIVED_P50 = Figure.info("201 received -> process start p50", "ms", 2);
+    static final Figure RECEIVED_P99 = Figure.info("201 received -> process start p99", "ms", 2);
     static final Figure POST_P50 = Figure.info("POST latency p50", "ms", 2);
     static final Figure RATE = Figure.info("achieved rate", "jobs/s", 1);
 
@@ -30,7 +33,7 @@ final class DispatchLatencyScenario extends Scenario {
 
     @Override
     String summary() {
-        return "idle service, jobs at a steady rate: POST -> fake process start";
+        return "idle service, jobs at a steady rate: commit (and POST) -> fake process start";
     }
 
     @Override
@@ -51,13 +54,17 @@ final class DispatchLatencyScenario extends Scenario {
         DispatchProbe.Latencies latencies = DispatchProbe.measure(service, record, rate, count, "probe-");
         Bench.note(count + " jobs measured");
         return new RunFigures()
-                .put(P50, latencies.fromSend().percentileMillis(50))
-                .put(P99, latencies.fromSend().percentileMillis(99))
-                .put(CREATED_P50, latencies.fromCreated().percentileMillis(50))
-                .put(CREATED_P99, latencies.fromCreated().percentileMillis(99))
+                .put(P50, latencies.fromCommit().percentileMillis(50))
+                .put(P99, latencies.fromCommit().percentileMillis(99))
+                .put(SENT_P50, latencies.fromSend().percentileMillis(50))
+                .put(SENT_P99, latencies.fromSend().percentileMillis(99))
+                .put(RECEIVED_P50, latencies.fromReceived().percentileMillis(50))
+                .put(RECEIVED_P99, latencies.fromReceived().percentileMillis(99))
                 .put(POST_P50, latencies.post().percentileMillis(50))
                 .put(RATE, latencies.achievedRate())
                 .note("process start = the fake's `date +%s%N` as its first command, i.e. about a millisecond after"
-                        + " the exec; both clocks are this machine's real-time clock");
+                        + " the exec; commit = the job's createdAt, taken in its transaction before the flush and the"
+                        + " commit, in whole milliseconds (the figure errs long); all clocks are this machine's"
+                        + " real-time clock");
     }
 }
