@@ -33,6 +33,8 @@ final class Options {
             new Option("ansible-runs", "10", "1", "ansible-overhead: pairs of bare and service runs"),
             new Option("sizes", "1000,1000000", "1000,20000", "scale: stored jobs, small and large"),
             new Option("probes", "30", "5", "scale: requests per measured figure"),
+            new Option("scale-warmup", "1000", "5",
+                    "scale: unmeasured requests of each kind first (claims at 200/s), so the JIT has compiled their paths"),
             new Option("stored", "1000000", "20000", "memory: stored (finished) jobs"),
             new Option("queued", "100000", "2000", "memory: queued jobs"),
             new Option("minutes", "10", "0.25", "memory: length of the steady run"),
