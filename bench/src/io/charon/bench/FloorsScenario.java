@@ -92,12 +92,15 @@ final class FloorsScenario extends Scenario {
         }
         double spawnRate = spawnRate(workers, samples, null);
         double plumbedRate = spawnRate(workers, samples, run.directory("runs"));
+        if (!Files.isDirectory(MEMORY_FILESYSTEM)) {
+            throw new ScenarioFailure("floors needs " + MEMORY_FILESYSTEM + " for the run directories in memory");
+        }
         Path inMemory = Files.createTempDirectory(MEMORY_FILESYSTEM, "charon-floors");
         double plumbedInMemoryRate;
         try {
             plumbedInMemoryRate = spawnRate(workers, samples, inMemory);
         } finally {
-            Files.delete(inMemory);
+            RunContext.deleteRecursively(inMemory);
         }
         Samples exchanges = loopbackPosts(samples);
         return new RunFigures()
