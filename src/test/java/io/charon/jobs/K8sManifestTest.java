@@ -132,10 +132,6 @@ class K8sManifestTest {
         assertThat(data.at("/persistentVolumeClaim/claimName").asText())
                 .isEqualTo(resources.get("PersistentVolumeClaim/charon-jobs-data").at("/metadata/name").asText());
         assertThat(volumes.get(mounts.get("/tmp").get("name").asText()).has("emptyDir")).isTrue();
-        JsonNode runs = volumes.get(deepestMount(container, env.get("CHARON_ANSIBLE_WORK_DIR") + "/some-run")
-                .get("name").asText());
-        assertThat(runs.at("/emptyDir/medium").asText()).as("run directories, secrets included, in memory").isEqualTo("Memory");
-        assertThat(runs.at("/emptyDir/sizeLimit").asText()).as("a bounded share of the memory limit").isNotEmpty();
         JsonNode playbooks = mounts.get(env.get("CHARON_ANSIBLE_PLAYBOOK_DIR"));
         assertThat(playbooks).as("a volume at the playbook directory").isNotNull();
         assertThat(volumes.get(playbooks.get("name").asText()).at("/configMap/name").asText())
