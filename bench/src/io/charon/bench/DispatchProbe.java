@@ -15,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the moment the POST was sent (what a client waits, the JDK HTTP client's own hops included);
  * from the job's commit, stood in for by its {@code createdAt}, which the service takes inside
  * the transaction before the flush and the commit and truncates to the millisecond (so this
- * view errs long, by the commit's duration and up to a millisecond); and from the moment its
+ * view errs long, by the commit's duration and up to a millisecond; only jobs created within
+ * the same millisecond get later times, a millisecond apart, which 10 jobs/s never are); and
+ * from the moment its
  * 201 arrived (it can be negative when the process starts before the answer is read). Used by
  * dispatch-latency and by scale (the cost of claiming with a big store).
  */
