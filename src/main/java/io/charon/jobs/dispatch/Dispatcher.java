@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -66,11 +65,13 @@ public class Dispatcher implements ClaimsAlongWrites {
     private final JobsConfig config;
     private final AnsibleConfig ansible;
     private final Clock clock;
-    private final ScheduledExecutorService loop;
+    private final ScheduledThreadPoolExecutor loop;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private volatile boolean claiming;
     private volatile Instant lastPass = Instant.EPOCH;
     private ScheduledFuture<?> nextDueTimer;
+    /** When {@link #nextDueTimer} fires; only the dispatcher thread touches either. */
+    private Instant nextDueTimerAt;
     /** The earliest scheduled time as last read; only the dispatcher thread touches it. */
     private Optional<Instant> nextScheduled = Optional.empty();
     private volatile boolean scheduleChanged = true;
@@ -98,6 +99,9 @@ public class Dispatcher implements ClaimsAlongWrites {
         });
         // at shutdown, a timer armed for a later scheduled job is dropped, not waited for
         dispatchThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        // a replaced timer leaves the queue at once: one set for a job days ahead would otherwise
+        // stay there, with every pass adding another, until its time came
+        dispatchThread.setRemoveOnCancelPolicy(true);
         this.loop = dispatchThread;
         this.claimedByPass = claimedCounter(metrics, "dispatcher");
         for (Writer writer : Writer.values()) {
@@ -225,19 +229,33 @@ public class Dispatcher implements ClaimsAlongWrites {
         return started;
     }
 
-    /** Wakes the dispatcher when the next scheduled job falls due, rather than at a later tick. */
+    /**
+     * Wakes the dispatcher when the next scheduled job falls due, rather than at a later tick.
+     * A timer already set for that time stays: most passes do not change it.
+     */
     private void armNextDueTimer() {
+        Instant due = nextScheduled.orElse(null);
+        if (nextDueTimer != null && !nextDueTimer.isDone() && due != null && due.equals(nextDueTimerAt)) {
+            return;
+        }
         if (nextDueTimer != null) {
             nextDueTimer.cancel(false);
+            nextDueTimer = null;
         }
-        if (nextScheduled.isPresent() && !loop.isShutdown()) {
-            long delay = Math.max(0, Duration.between(clock.instant(), nextScheduled.get()).toMillis());
+        if (due != null && !loop.isShutdown()) {
+            long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis());
             try {
                 nextDueTimer = loop.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
+                nextDueTimerAt = due;
             } catch (RejectedExecutionException e) {
                 // the service is stopping: there is no next pass to wake
             }
         }
+    }
+
+    /** Timers waiting in the dispatcher's queue: at most the one for the next scheduled job. */
+    int pendingTimers() {
+        return loop.getQueue().size();
     }
 
     /**
