@@ -253,7 +253,7 @@ public class Dispatcher implements ClaimsAlongWrites {
         }
     }
 
-    /** Timers waiting in the dispatcher's queue: at most the one for the next scheduled job. */
+    /** Tasks waiting in the dispatcher's queue: the timer for the next scheduled job, and a pass when one is woken. */
     int pendingTimers() {
         return loop.getQueue().size();
     }
