@@ -61,7 +61,6 @@ final class FloorsScenario extends Scenario {
     private static final List<String> SHELL = List.of("/bin/sh", "-c", "exit 0");
     /** The files the service writes into a run directory before it starts the process. */
     private static final List<String> RUN_FILES = List.of("inventory.ini", "vars.yml", "owner");
-    private static final Path MEMORY_FILESYSTEM = Path.of("/dev/shm");
 
     @Override
     String name() {
@@ -92,10 +91,8 @@ final class FloorsScenario extends Scenario {
         }
         double spawnRate = spawnRate(workers, samples, null);
         double plumbedRate = spawnRate(workers, samples, run.directory("runs"));
-        if (!Files.isDirectory(MEMORY_FILESYSTEM)) {
-            throw new ScenarioFailure("floors needs " + MEMORY_FILESYSTEM + " for the run directories in memory");
-        }
-        Path inMemory = Files.createTempDirectory(MEMORY_FILESYSTEM, "charon-floors");
+        Path inMemory = Files.createTempDirectory(RunContext.memoryFilesystem("floors, for run directories in memory,"),
+                "charon-floors");
         double plumbedInMemoryRate;
         try {
             plumbedInMemoryRate = spawnRate(workers, samples, inMemory);
@@ -168,11 +165,7 @@ final class FloorsScenario extends Scenario {
         }
         int exit = process.waitFor();
         if (runDirectory != null) {
-            Files.delete(runDirectory.resolve("stderr.log"));
-            for (String file : RUN_FILES) {
-                Files.delete(runDirectory.resolve(file));
-            }
-            Files.delete(runDirectory);
+            RunContext.deleteRecursively(runDirectory);
         }
         if (exit != 0) {
             throw new ScenarioFailure("/bin/sh -c 'exit 0' exited with " + exit);

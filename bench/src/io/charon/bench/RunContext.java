@@ -81,10 +81,7 @@ final class RunContext implements AutoCloseable {
                 // the service's default: <data dir>/work
             }
             case "memory" -> {
-                if (!Files.isDirectory(MEMORY_FILESYSTEM)) {
-                    throw new ScenarioFailure("--run-dirs memory needs " + MEMORY_FILESYSTEM + "; use --run-dirs disk");
-                }
-                Path runs = MEMORY_FILESYSTEM.resolve("charon-bench").resolve(scenario + "-run" + run + "-" + label);
+                Path runs = memoryFilesystem("--run-dirs memory (or use --run-dirs disk)").resolve("charon-bench").resolve(scenario + "-run" + run + "-" + label);
                 deleteRecursively(runs);
                 dataDirs.add(runs);
                 builder.set("charon.ansible.work-dir", runs);
@@ -132,6 +129,14 @@ final class RunContext implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** The memory filesystem, which {@code user} needs: a failure of the scenario where there is none. */
+    static Path memoryFilesystem(String user) {
+        if (!Files.isDirectory(MEMORY_FILESYSTEM)) {
+            throw new ScenarioFailure(user + " needs " + MEMORY_FILESYSTEM);
+        }
+        return MEMORY_FILESYSTEM;
     }
 
     static void deleteRecursively(Path dir) {

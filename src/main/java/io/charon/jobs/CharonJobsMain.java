@@ -12,7 +12,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 public final class CharonJobsMain {
 
     /** The JDK's way of starting processes; an operator's own choice on the command line stands. */
-    static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
+    private static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
 
     private CharonJobsMain() {
     }

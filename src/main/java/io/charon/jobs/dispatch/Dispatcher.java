@@ -254,7 +254,7 @@ public class Dispatcher implements ClaimsAlongWrites {
     }
 
     /** Tasks waiting in the dispatcher's queue: the timer for the next scheduled job, and a pass when one is woken. */
-    int pendingTimers() {
+    int queuedTasks() {
         return loop.getQueue().size();
     }
 

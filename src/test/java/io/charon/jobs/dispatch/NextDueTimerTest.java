@@ -37,6 +37,6 @@ class NextDueTimerTest {
         }
 
         // a pass woken by other work may be queued for a moment beside the timer
-        await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.pendingTimers() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.queuedTasks() == 1);
     }
 }
