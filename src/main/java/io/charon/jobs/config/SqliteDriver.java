@@ -73,6 +73,13 @@ public class SqliteDriver extends JDBC {
             }
             try {
                 super.setAutoCommit(autoCommit);
+            } catch (SQLException e) {
+                if (!autoCommit) {
+                    // the driver marks a transaction open before its BEGIN runs: a BEGIN that failed
+                    // (busy) opened none, and the pool must get the connection back in autocommit
+                    getConnectionConfig().setAutoCommit(true);
+                }
+                throw e;
             } finally {
                 if (autoCommit || getAutoCommit()) {
                     leaveLine();

@@ -119,7 +119,7 @@ public class ApiTokens {
         }
         String hash = hash(token);
         Optional<ApiToken> stored = store.session().createSelectionQuery("from ApiToken where tokenHash = :hash", ApiToken.class)
-                .setParameter("hash", hash).getResultStream().findFirst();
+                .setParameter("hash", hash).setMaxResults(1).getResultList().stream().findFirst();
         if (stored.isEmpty() || !stored.get().isValidAt(clock.instant())) {
             cache.remove(hash);
             return Optional.empty();

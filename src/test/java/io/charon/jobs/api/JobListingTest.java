@@ -40,7 +40,10 @@ class JobListingTest {
                 request.queryParam("cursor", cursor);
             }
             JsonPath page = request.get("/api/v1/jobs").then().statusCode(200).extract().jsonPath();
-            seen.addAll(page.getList("items.id"));
+            List<String> pageIds = page.getList("items.id");
+            assertThat(pageIds).as("page %d of the tag listing, cursor %s, after %s", pages + 1, cursor, seen)
+                    .isNotEmpty();
+            seen.addAll(pageIds);
             assertThat(page.getList("items.output")).containsOnlyNulls();
             cursor = page.getString("nextCursor");
             pages++;

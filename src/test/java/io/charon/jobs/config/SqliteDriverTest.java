@@ -45,6 +45,38 @@ class SqliteDriverTest {
     }
 
     @Test
+    void aTransactionThatCannotBeginLeavesTheConnectionInAutocommitAndTheWritersLineFree() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("busy.db") + "?journal_mode=WAL&transaction_mode=IMMEDIATE";
+        SqliteDriver driver = new SqliteDriver();
+        // another process's writer, outside this process's line of writers
+        try (Connection foreign = new org.sqlite.JDBC().connect(url, new Properties());
+             Connection refused = driver.connect(url + "&busy_timeout=0", new Properties());
+             Connection next = driver.connect(url + "&busy_timeout=0", new Properties())) {
+            try (Statement create = foreign.createStatement()) {
+                create.execute("CREATE TABLE t (n INTEGER)");
+            }
+            foreign.setAutoCommit(false);
+            write(foreign);
+
+            assertThatThrownBy(() -> refused.setAutoCommit(false)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("BUSY");
+            assertThat(refused.getAutoCommit()).isTrue();
+
+            foreign.commit();
+            foreign.setAutoCommit(true);
+            next.setAutoCommit(false); // would wait for the line if the refused one still held it
+            write(next);
+            next.commit();
+            next.setAutoCommit(true);
+            write(refused); // in autocommit: its own commit, visible to others at once
+            try (Statement count = foreign.createStatement(); var rows = count.executeQuery("SELECT count(*) FROM t")) {
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
     void foreignUrlsAreLeftToOtherDrivers() throws Exception {
         assertThat(new SqliteDriver().connect("jdbc:postgresql://localhost/test", new Properties())).isNull();
     }
