@@ -68,13 +68,15 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
     @Override
     public ExecutionOutcome run(ExecutionRequest request, ProgressListener progress, RunHandle handle) {
         Path runDir = ansible.workDir().resolve(request.runId()).toAbsolutePath();
-        try (OutputStream log = openLog(request.logFile())) {
-            try {
-                return execute(request, runDir, log, progress, handle);
-            } catch (LaunchFailure e) {
+        try {
+            return execute(request, runDir, progress, handle);
+        } catch (LaunchFailure e) {
+            try (OutputStream log = openLog(request.logFile())) {
                 writeLine(log, "charon-jobs: " + e.getMessage());
-                return ExecutionOutcome.launchFailed(e.getMessage());
+            } catch (IOException | java.io.UncheckedIOException logUnwritable) {
+                // the outcome still carries the reason
             }
+            return ExecutionOutcome.launchFailed(e.getMessage());
         } catch (IOException e) {
             return ExecutionOutcome.launchFailed("cannot write the job's files: " + e.getMessage());
         } finally {
@@ -82,8 +84,8 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         }
     }
 
-    private ExecutionOutcome execute(ExecutionRequest request, Path runDir, OutputStream log,
-                                     ProgressListener progress, RunHandle handle) throws IOException {
+    private ExecutionOutcome execute(ExecutionRequest request, Path runDir, ProgressListener progress,
+                                     RunHandle handle) throws IOException {
         Path playbook;
         try {
             playbook = playbooks.resolve(request.playbook());
@@ -121,7 +123,16 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             throw new LaunchFailure("cannot start " + ansible.command() + ": " + rootMessage(e));
         }
         handle.attach(process.toHandle());
-        Files.writeString(runDir.resolve(OWNER_FILE), request.owner() + "\n" + process.pid() + "\n");
+        // the log is opened once the process runs, so that its creation does not delay the start;
+        // the process's output waits in its pipe and its error file meanwhile
+        OutputStream log;
+        try {
+            Files.writeString(runDir.resolve(OWNER_FILE), request.owner() + "\n" + process.pid() + "\n");
+            log = openLog(request.logFile());
+        } catch (IOException e) {
+            ProcessTree.terminate(process.toHandle(), ansible.killGrace());
+            throw e;
+        }
 
         CallbackEvents events = new CallbackEvents(progress);
         List<String> errorLines = new ArrayList<>();
@@ -129,7 +140,7 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         int exit;
         boolean interrupted = false;
         // standard output comes through a pipe, so that it reaches the disk only once masked
-        try (LineTail out = LineTail.ofPipe(process.getInputStream()); LineTail tail = LineTail.ofFile(stderr)) {
+        try (log; LineTail out = LineTail.ofPipe(process.getInputStream()); LineTail tail = LineTail.ofFile(stderr)) {
             Consumer<String> outSink = line -> writeLine(log, mask.apply(line));
             Consumer<String> sink = stderrSink(prefix, events, errorLines, log, mask);
             while (true) {
@@ -160,7 +171,6 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
                 Thread.currentThread().interrupt();
             }
         }
-        log.flush();
         String outputTail = LogFiles.tail(request.logFile(), jobs.outputTailBytes());
         Kind stopped = handle.stopReason().orElse(null);
         if (stopped != null) {
