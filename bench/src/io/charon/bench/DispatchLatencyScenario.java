@@ -38,7 +38,7 @@ final class DispatchLatencyScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        return options.texts("rate", "dispatch-seconds", "dispatch-warmup", "workers", "run-dirs");
+        return options.texts("rate", "dispatch-seconds", "dispatch-warmup", "workers", "run-dirs", "fake");
     }
 
     @Override

@@ -36,7 +36,7 @@ abstract class DrainScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        return options.texts("jobs", "drain-warmup", "workers", "clients", "run-dirs");
+        return options.texts("jobs", "drain-warmup", "workers", "clients", "run-dirs", "fake");
     }
 
     @Override

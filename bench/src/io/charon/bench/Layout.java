@@ -27,8 +27,20 @@ record Layout(Path root) {
         return root.resolve("src/test/resources/playbooks");
     }
 
-    Path fakeAnsible() {
-        return root.resolve("bench/fake-ansible-playbook");
+    /**
+     * The stand-in for ansible-playbook that {@code --fake} names: {@code compiled} is
+     * {@code bench/fake-ansible-playbook.c}, which bench/run builds where the machine has a C
+     * compiler (the script stands in without one; the service's command line in the report shows
+     * which ran), {@code script} the {@code /bin/sh} one.
+     */
+    Path fakeAnsible(String kind) {
+        Path script = root.resolve("bench/fake-ansible-playbook");
+        Path compiled = work().resolve("fake-ansible-playbook");
+        return switch (kind) {
+            case "compiled" -> Files.isExecutable(compiled) ? compiled : script;
+            case "script" -> script;
+            default -> throw new ScenarioFailure("--fake is compiled or script, not " + kind);
+        };
     }
 
     Path work() {

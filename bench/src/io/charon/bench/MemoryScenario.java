@@ -53,7 +53,7 @@ final class MemoryScenario extends Scenario {
     @Override
     Map<String, String> settings(Options options) {
         Map<String, String> settings = options.texts("stored", "queued", "minutes", "steady-rate", "sample-seconds",
-                "workers", "run-dirs");
+                "workers", "run-dirs", "fake");
         settings.put("jvm-opts", "\"" + options.text("jvm-opts") + "\"");
         return settings;
     }

@@ -46,6 +46,8 @@ final class Options {
             new Option("sse-warmup-seconds", "20", "1", "sse-fanout: the same load first, unmeasured (JIT warm-up)"),
             new Option("run-dirs", "memory", "memory",
                     "where the service makes its run directories: memory (/dev/shm, as README.md advises) or disk (the data directory, the service's default)"),
+            new Option("fake", "compiled", "compiled",
+                    "drain-process, dispatch-latency, scale, memory: the stand-in for ansible-playbook: compiled (bench/fake-ansible-playbook.c, built by bench/run with cc; the script without a C compiler) or script (/bin/sh)"),
             new Option("jvm-opts", "-Xmx256m -XX:+UseSerialGC", "-Xmx256m -XX:+UseSerialGC",
                     "JVM options of the service process (all scenarios)"));
 

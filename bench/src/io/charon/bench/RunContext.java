@@ -74,7 +74,8 @@ final class RunContext implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ServiceUnderTest.Builder builder = ServiceUnderTest.builder(layout, dataDir, log, options.jvmOptions());
+        ServiceUnderTest.Builder builder = ServiceUnderTest.builder(layout, dataDir, log, options.jvmOptions())
+                .fakeAnsibleCommand(layout.fakeAnsible(options.text("fake")));
         String runDirs = options.text("run-dirs");
         switch (runDirs) {
             case "disk" -> {

@@ -53,7 +53,7 @@ final class ScaleScenario extends Scenario {
 
     @Override
     Map<String, String> settings(Options options) {
-        return options.texts("sizes", "probes", "scale-warmup", "workers", "run-dirs");
+        return options.texts("sizes", "probes", "scale-warmup", "workers", "run-dirs", "fake");
     }
 
     /** What is measured per store, in ms. */

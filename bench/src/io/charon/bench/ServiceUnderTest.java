@@ -54,6 +54,7 @@ final class ServiceUnderTest implements AutoCloseable {
         private final List<String> jvmOptions;
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
+        private Path fakeAnsible;
 
         private Builder(Layout layout, Path dataDir, Path logFile, List<String> jvmOptions) {
             this.layout = layout;
@@ -83,9 +84,15 @@ final class ServiceUnderTest implements AutoCloseable {
             return this;
         }
 
+        /** The fake ansible-playbook that {@link #fakeAnsible(Path)} runs. */
+        Builder fakeAnsibleCommand(Path command) {
+            fakeAnsible = command;
+            return this;
+        }
+
         /** Runs jobs with the lean fake ansible-playbook, optionally recording each process start. */
         Builder fakeAnsible(Path record) {
-            set("charon.ansible.command", layout.fakeAnsible().toString());
+            set("charon.ansible.command", fakeAnsible.toString());
             if (record != null) {
                 env(FakeAnsible.RECORD_ENV, record.toString());
             }
