@@ -476,16 +476,7 @@ public class JobService {
     public Deleted deleteFinishedBefore(Instant cutoff, int max) {
         return QuarkusTransaction.requiringNew().call(() -> {
             EntityManager em = store.session();
-            List<String> ids = em.createNativeQuery("""
-                            SELECT j.id FROM jobs j
-                            WHERE j.completed_at < ?1
-                              AND j.status IN ('completed', 'failed', 'cancelled', 'timeout')
-                              AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs c ON c.id = d.job_id
-                                              WHERE d.depends_on_id = j.id
-                                                AND c.status NOT IN ('completed', 'failed', 'cancelled', 'timeout'))
-                            ORDER BY j.completed_at
-                            LIMIT ?2""")
-                    .setParameter(1, cutoff).setParameter(2, max).getResultList();
+            List<String> ids = em.createNativeQuery(EXPIRED).setParameter(1, cutoff).setParameter(2, max).getResultList();
             if (ids.isEmpty()) {
                 return new Deleted(0, List.of());
             }
@@ -501,6 +492,22 @@ public class JobService {
             return new Deleted(ids.size(), logs.stream().distinct().toList());
         });
     }
+
+    /**
+     * Up to ?2 finished jobs that ended before ?1, oldest first, that no waiting or running job
+     * depends on. The status is tested as an expression ({@code || ''}) so that SQLite walks the
+     * completion-time index in order: given the plain column it chose the status index and read
+     * every finished job, two seconds at a million inside a transaction holding the write lock.
+     */
+    static final String EXPIRED = """
+            SELECT j.id FROM jobs j
+            WHERE j.completed_at < ?1
+              AND (j.status || '') IN ('completed', 'failed', 'cancelled', 'timeout')
+              AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs c ON c.id = d.job_id
+                              WHERE d.depends_on_id = j.id
+                                AND c.status NOT IN ('completed', 'failed', 'cancelled', 'timeout'))
+            ORDER BY j.completed_at
+            LIMIT ?2""";
 
     /** What a retention batch removed. */
     public record Deleted(int jobs, List<String> logFiles) {
