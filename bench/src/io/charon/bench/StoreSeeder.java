@@ -137,6 +137,11 @@ final class StoreSeeder {
                 flush(c, spec.finished() + i);
             }
             executeBatches();
+            // the seeded history counts as published: a service started on the store relays only the
+            // events that come after it, as the service that made the history would have left it
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE event_cursors SET last_id = (SELECT coalesce(max(id), 0) FROM job_events)");
+            }
             c.commit();
             c.setAutoCommit(true);
             Bench.note("seeded rows; creating " + indexes.size() + " indexes again");
