@@ -22,8 +22,12 @@ public final class ProcessTree {
             if (left > 0 && process.isAlive()) {
                 try {
                     process.onExit().get(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    // the caller is being stopped: no more grace, the rest is killed below
+                    Thread.currentThread().interrupt();
+                    break;
                 } catch (Exception e) {
-                    // still alive after the grace period (or interrupted): killed below
+                    // still alive after the grace period: killed below
                 }
             }
         }

@@ -123,66 +123,66 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             throw new LaunchFailure("cannot start " + ansible.command() + ": " + rootMessage(e));
         }
         handle.attach(process.toHandle());
-        // the log is opened once the process runs, so that its creation does not delay the start;
-        // the process's output waits in its pipe and its error file meanwhile
-        OutputStream log;
         try {
             Files.writeString(runDir.resolve(OWNER_FILE), request.owner() + "\n" + process.pid() + "\n");
-            log = openLog(request.logFile());
-        } catch (IOException e) {
+            // the log is opened once the process runs, so that its creation does not delay the start;
+            // the process's output waits in its pipe and its error file meanwhile
+            OutputStream log = openLog(request.logFile());
+
+            CallbackEvents events = new CallbackEvents(progress);
+            List<String> errorLines = new ArrayList<>();
+            long deadline = System.nanoTime() + request.timeout().toNanos();
+            int exit;
+            boolean interrupted = false;
+            // standard output comes through a pipe, so that it reaches the disk only once masked
+            try (log; LineTail out = LineTail.ofPipe(process.getInputStream()); LineTail tail = LineTail.ofFile(stderr)) {
+                Consumer<String> outSink = line -> writeLine(log, mask.apply(line));
+                Consumer<String> sink = stderrSink(prefix, events, errorLines, log, mask);
+                while (true) {
+                    try {
+                        if (process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                            break;
+                        }
+                    } catch (InterruptedException e) {
+                        // the worker is being stopped: stop the run, and keep waiting for its processes to go
+                        interrupted = true;
+                        handle.stop(Kind.INTERRUPTED);
+                    }
+                    out.drain(outSink, false);
+                    tail.drain(sink, false);
+                    log.flush();
+                    if (System.nanoTime() - deadline > 0) {
+                        handle.stop(Kind.TIMED_OUT);
+                    }
+                }
+                exit = process.exitValue();
+                out.drain(outSink, true);
+                tail.drain(sink, true);
+            } finally {
+                if (secretsFile != null) {
+                    Files.deleteIfExists(secretsFile);
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            String outputTail = LogFiles.tail(request.logFile(), jobs.outputTailBytes());
+            Kind stopped = handle.stopReason().orElse(null);
+            if (stopped != null) {
+                return new ExecutionOutcome(stopped, exit, stopMessage(stopped, request), outputTail, events.stats());
+            }
+            if (exit == 0) {
+                return new ExecutionOutcome(Kind.SUCCEEDED, 0, null, outputTail, events.stats());
+            }
+            String error = events.firstFailure() != null ? events.firstFailure()
+                    : !errorLines.isEmpty() ? errorLines.get(errorLines.size() - 1)
+                    : ansible.command() + " exited with code " + exit;
+            return new ExecutionOutcome(Kind.FAILED, exit, error, outputTail, events.stats());
+        } catch (IOException | RuntimeException e) {
+            // the run can no longer be watched or recorded: it must not go on unattended
             ProcessTree.terminate(process.toHandle(), ansible.killGrace());
             throw e;
         }
-
-        CallbackEvents events = new CallbackEvents(progress);
-        List<String> errorLines = new ArrayList<>();
-        long deadline = System.nanoTime() + request.timeout().toNanos();
-        int exit;
-        boolean interrupted = false;
-        // standard output comes through a pipe, so that it reaches the disk only once masked
-        try (log; LineTail out = LineTail.ofPipe(process.getInputStream()); LineTail tail = LineTail.ofFile(stderr)) {
-            Consumer<String> outSink = line -> writeLine(log, mask.apply(line));
-            Consumer<String> sink = stderrSink(prefix, events, errorLines, log, mask);
-            while (true) {
-                try {
-                    if (process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-                        break;
-                    }
-                } catch (InterruptedException e) {
-                    // the worker is being stopped: stop the run, and keep waiting for its processes to go
-                    interrupted = true;
-                    handle.stop(Kind.INTERRUPTED);
-                }
-                out.drain(outSink, false);
-                tail.drain(sink, false);
-                log.flush();
-                if (System.nanoTime() - deadline > 0) {
-                    handle.stop(Kind.TIMED_OUT);
-                }
-            }
-            exit = process.exitValue();
-            out.drain(outSink, true);
-            tail.drain(sink, true);
-        } finally {
-            if (secretsFile != null) {
-                Files.deleteIfExists(secretsFile);
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        String outputTail = LogFiles.tail(request.logFile(), jobs.outputTailBytes());
-        Kind stopped = handle.stopReason().orElse(null);
-        if (stopped != null) {
-            return new ExecutionOutcome(stopped, exit, stopMessage(stopped, request), outputTail, events.stats());
-        }
-        if (exit == 0) {
-            return new ExecutionOutcome(Kind.SUCCEEDED, 0, null, outputTail, events.stats());
-        }
-        String error = events.firstFailure() != null ? events.firstFailure()
-                : !errorLines.isEmpty() ? errorLines.get(errorLines.size() - 1)
-                : ansible.command() + " exited with code " + exit;
-        return new ExecutionOutcome(Kind.FAILED, exit, error, outputTail, events.stats());
     }
 
     @Override
