@@ -38,6 +38,12 @@ public class SqliteDriver extends JDBC {
     /** One queue of writers per database file of this process. */
     private static final Map<String, Semaphore> WRITERS = new ConcurrentHashMap<>();
 
+    /** How many of this process's writers may start a transaction on {@code file} now: 1, or 0. */
+    static int freeWriterLines(String file) {
+        Semaphore writers = WRITERS.get(file);
+        return writers == null ? 1 : writers.availablePermits();
+    }
+
     @Override
     public Connection connect(String url, Properties info) throws SQLException {
         if (!isValidURL(url)) {

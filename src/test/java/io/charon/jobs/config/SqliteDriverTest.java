@@ -61,10 +61,11 @@ class SqliteDriverTest {
             assertThatThrownBy(() -> refused.setAutoCommit(false)).isInstanceOf(SQLException.class)
                     .hasMessageContaining("BUSY");
             assertThat(refused.getAutoCommit()).isTrue();
+            assertThat(SqliteDriver.freeWriterLines(dir.resolve("busy.db").toString())).isEqualTo(1);
 
             foreign.commit();
             foreign.setAutoCommit(true);
-            next.setAutoCommit(false); // would wait for the line if the refused one still held it
+            next.setAutoCommit(false);
             write(next);
             next.commit();
             next.setAutoCommit(true);
