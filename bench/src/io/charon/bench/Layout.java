@@ -29,18 +29,24 @@ record Layout(Path root) {
 
     /**
      * The stand-in for ansible-playbook that {@code --fake} names: {@code compiled} is
-     * {@code bench/fake-ansible-playbook.c}, which bench/run builds where the machine has a C
-     * compiler (the script stands in without one; the service's command line in the report shows
-     * which ran), {@code script} the {@code /bin/sh} one.
+     * {@code bench/fake-ansible-playbook.c} as bench/run builds it where the machine has a C
+     * compiler, {@code script} the {@code /bin/sh} one.
      */
     Path fakeAnsible(String kind) {
-        Path script = root.resolve("bench/fake-ansible-playbook");
-        Path compiled = work().resolve("fake-ansible-playbook");
         return switch (kind) {
-            case "compiled" -> Files.isExecutable(compiled) ? compiled : script;
-            case "script" -> script;
+            case "compiled" -> {
+                if (!Files.isExecutable(compiledFake())) {
+                    throw new ScenarioFailure(compiledFake() + " is missing: bench/run builds it with cc; without a C compiler use --fake script");
+                }
+                yield compiledFake();
+            }
+            case "script" -> root.resolve("bench/fake-ansible-playbook");
             default -> throw new ScenarioFailure("--fake is compiled or script, not " + kind);
         };
+    }
+
+    Path compiledFake() {
+        return work().resolve("fake-ansible-playbook");
     }
 
     Path work() {

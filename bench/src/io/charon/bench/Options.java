@@ -1,5 +1,6 @@
 package io.charon.bench;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,6 +18,10 @@ final class Options {
     /** name, full default, smoke default, meaning: also the help text. */
     private record Option(String name, String full, String smoke, String meaning) {
     }
+
+    /** The compiled fake where bench/run could build it, the script otherwise. */
+    private static final String DEFAULT_FAKE =
+            Files.isExecutable(Layout.fromSystemProperties().compiledFake()) ? "compiled" : "script";
 
     private static final List<Option> KNOWN = List.of(
             new Option("runs", "3", "1", "measured runs per scenario; the median, min and max are reported"),
@@ -46,8 +51,8 @@ final class Options {
             new Option("sse-warmup-seconds", "20", "1", "sse-fanout: the same load first, unmeasured (JIT warm-up)"),
             new Option("run-dirs", "memory", "memory",
                     "where the service makes its run directories: memory (/dev/shm, as README.md advises) or disk (the data directory, the service's default)"),
-            new Option("fake", "compiled", "compiled",
-                    "drain-process, dispatch-latency, scale, memory: the stand-in for ansible-playbook: compiled (bench/fake-ansible-playbook.c, built by bench/run with cc; the script without a C compiler) or script (/bin/sh)"),
+            new Option("fake", DEFAULT_FAKE, DEFAULT_FAKE,
+                    "drain-process, dispatch-latency, scale, memory: the stand-in for ansible-playbook: compiled (bench/fake-ansible-playbook.c, built by bench/run with cc; the default where it could) or script (/bin/sh)"),
             new Option("jvm-opts", "-Xmx256m -XX:+UseSerialGC", "-Xmx256m -XX:+UseSerialGC",
                     "JVM options of the service process (all scenarios)"));
 
