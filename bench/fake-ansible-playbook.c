@@ -8,24 +8,107 @@
  * With CHARON_BENCH_RECORD set it appends "<run dir name> <epoch nanos>", the clock read being
  * its first act, so the bench knows when each process started without the script's extra fork
  * for `date` in the figure. One write(2) under O_APPEND keeps concurrent runs' lines whole.
+ *
+ * On x86-64 Linux, bench/run builds it freestanding (-DFAKE_FREESTANDING -nostdlib): its own
+ * entry point and raw system calls, no C library. A static glibc program detects the CPU's
+ * features with cpuid before main, and where cpuid traps to the hypervisor that took about
+ * 0.35 ms of CPU per process (measured on a 2-core VM: 0.47 ms of user time per run against
+ * 0.13 ms freestanding), a cost of neither the service nor Ansible. Elsewhere it builds against
+ * the C library, from the same code.
  */
+#ifdef FAKE_FREESTANDING
+
+#if !defined(__x86_64__) || !defined(__linux__)
+#error "the freestanding fake is written for x86-64 Linux"
+#endif
+
+#define O_WRONLY 01
+#define O_CREAT 0100
+#define O_APPEND 02000
+#define CLOCK_REALTIME 0
+#define SYS_WRITE 1
+#define SYS_OPEN 2
+#define SYS_CLOSE 3
+#define SYS_CLOCK_GETTIME 228
+#define SYS_EXIT_GROUP 231
+
+struct timespec {
+    long tv_sec;
+    long tv_nsec;
+};
+
+static long sys(long number, long a, long b, long c) {
+    long result;
+    __asm__ volatile("syscall" : "=a"(result) : "a"(number), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+    return result;
+}
+
+static void now(struct timespec *at) { sys(SYS_CLOCK_GETTIME, CLOCK_REALTIME, (long) at, 0); }
+static int open_append(const char *path) { return (int) sys(SYS_OPEN, (long) path, O_WRONLY | O_APPEND | O_CREAT, 0600); }
+static long write_all(int fd, const char *bytes, long length) { return sys(SYS_WRITE, fd, (long) bytes, length); }
+static void close_fd(int fd) { sys(SYS_CLOSE, fd, 0, 0); }
+
+#else
+
 #include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-int main(int argc, char **argv) {
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    const char *record = getenv("CHARON_BENCH_RECORD");
-    if (record == NULL || record[0] == '\0' || argc < 3) {
+static void now(struct timespec *at) { clock_gettime(CLOCK_REALTIME, at); }
+static int open_append(const char *path) { return open(path, O_WRONLY | O_APPEND | O_CREAT, 0600); }
+static long write_all(int fd, const char *bytes, long length) { return write(fd, bytes, (size_t) length); }
+static void close_fd(int fd) { close(fd); }
+
+#endif
+
+/* The value of `name` in the environment, or 0. */
+static const char *environment(char **envp, const char *name) {
+    for (; *envp != 0; envp++) {
+        const char *entry = *envp;
+        const char *wanted = name;
+        while (*wanted != '\0' && *entry == *wanted) {
+            entry++;
+            wanted++;
+        }
+        if (*wanted == '\0' && *entry == '=') {
+            return entry + 1;
+        }
+    }
+    return 0;
+}
+
+/* Writes `value` in decimal, zero-padded to `width` digits (at least), at `out`; returns the end. */
+static char *decimal(char *out, unsigned long value, int width) {
+    char digits[24];
+    int count = 0;
+    do {
+        digits[count++] = (char) ('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    while (count < width) {
+        digits[count++] = '0';
+    }
+    while (count > 0) {
+        *out++ = digits[--count];
+    }
+    return out;
+}
+
+static int fake(int argc, char **argv, char **envp) {
+    struct timespec started;
+    now(&started);
+    const char *record = environment(envp, "CHARON_BENCH_RECORD");
+    if (record == 0 || record[0] == '\0' || argc < 3) {
         return 0;
     }
     /* argv[2] is <run dir>/inventory.ini: the run directory's name is its second-to-last part */
-    const char *end = strrchr(argv[2], '/');
-    if (end == NULL) {
+    const char *end = 0;
+    for (const char *c = argv[2]; *c != '\0'; c++) {
+        if (*c == '/') {
+            end = c;
+        }
+    }
+    if (end == 0) {
         return 0;
     }
     const char *start = end;
@@ -33,15 +116,49 @@ int main(int argc, char **argv) {
         start--;
     }
     char line[512];
-    int length = snprintf(line, sizeof line, "%.*s %lld%09ld\n", (int) (end - start), start,
-                          (long long) now.tv_sec, now.tv_nsec);
-    if (length <= 0 || length >= (int) sizeof line) {
+    if (end - start > (long) sizeof line - 64) {
         return 1;
     }
-    int fd = open(record, O_WRONLY | O_APPEND | O_CREAT, 0600);
-    if (fd < 0 || write(fd, line, (size_t) length) != length) {
+    char *out = line;
+    for (const char *c = start; c < end; c++) {
+        *out++ = *c;
+    }
+    *out++ = ' ';
+    out = decimal(out, (unsigned long) started.tv_sec, 1);
+    out = decimal(out, (unsigned long) started.tv_nsec, 9);
+    *out++ = '\n';
+    long length = out - line;
+    int fd = open_append(record);
+    if (fd < 0 || write_all(fd, line, length) != length) {
         return 1;
     }
-    close(fd);
+    close_fd(fd);
     return 0;
 }
+
+#ifdef FAKE_FREESTANDING
+
+/* The kernel's initial stack: argc, then argv's pointers and a null, then envp's and a null. */
+__attribute__((noreturn, used)) void begin(long *stack);
+
+__attribute__((noreturn, used)) void begin(long *stack) {
+    int argc = (int) stack[0];
+    char **argv = (char **) (stack + 1);
+    sys(SYS_EXIT_GROUP, fake(argc, argv, argv + argc + 1), 0, 0);
+    for (;;) {
+    }
+}
+
+__asm__(".globl _start\n"
+        "_start:\n"
+        "  mov %rsp, %rdi\n"
+        "  and $-16, %rsp\n"
+        "  call begin\n");
+
+#else
+
+int main(int argc, char **argv, char **envp) {
+    return fake(argc, argv, envp);
+}
+
+#endif

@@ -1,5 +1,6 @@
 package io.charon.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -47,6 +48,22 @@ record Layout(Path root) {
 
     Path compiledFake() {
         return work().resolve("fake-ansible-playbook");
+    }
+
+    /**
+     * {@code --fake}'s value as the settings line shows it: for the compiled fake, also how bench/run
+     * built it (freestanding, static or dynamic: the C library's start-up is part of each run's cost).
+     */
+    String describeFake(String kind) {
+        Path build = work().resolve("fake-ansible-playbook.build");
+        if (!kind.equals("compiled") || !Files.isReadable(build)) {
+            return kind;
+        }
+        try {
+            return kind + "/" + Files.readString(build).strip();
+        } catch (IOException e) {
+            return kind;
+        }
     }
 
     Path work() {

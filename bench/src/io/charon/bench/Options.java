@@ -152,7 +152,7 @@ final class Options {
     Map<String, String> texts(String... names) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : names) {
-            values.put(name, text(name));
+            values.put(name, name.equals("fake") ? Layout.fromSystemProperties().describeFake(text(name)) : text(name));
         }
         return values;
     }

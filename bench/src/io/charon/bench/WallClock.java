@@ -3,8 +3,9 @@ package io.charon.bench;
 import java.time.Instant;
 
 /**
- * Epoch nanoseconds, comparable with what the fake ansible-playbook records through
- * {@code date +%s%N}: both read the machine's real-time clock. The JDK gives microseconds.
+ * Epoch nanoseconds, comparable with what the fake ansible-playbook records (the compiled one
+ * through clock_gettime, the script through {@code date +%s%N}): all read the machine's
+ * real-time clock. The JDK gives microseconds.
  */
 final class WallClock {
 
