@@ -5,8 +5,10 @@ import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.queue.JobQueue;
 import io.charon.jobs.store.Store;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -31,6 +33,8 @@ public class OrphanRescuer {
     private final InstanceIdentity instance;
     private final JobsConfig config;
     private final Store store;
+    /** The service is shutting down: the store may close under a sweep or renewal already under way. */
+    private volatile boolean stopping;
 
     public OrphanRescuer(JobQueue queue, JobService jobs, RunningJobs running, InstanceIdentity instance, JobsConfig config,
                          Store store) {
@@ -52,7 +56,7 @@ public class OrphanRescuer {
                 running.stop(lost, ExecutionOutcome.Kind.CANCELLED);
             }
         } catch (RuntimeException e) {
-            LOG.warnf("could not renew leases, retrying at the next interval: %s", e.getMessage());
+            warnUnlessStopping("could not renew leases, retrying at the next interval: %s", e);
         }
     }
 
@@ -62,7 +66,20 @@ public class OrphanRescuer {
         try {
             store.exclusively(SWEEP_LOCK, () -> rescue(false));
         } catch (RuntimeException e) {
-            LOG.warnf("orphan sweep failed, retrying at the next interval: %s", e.getMessage());
+            warnUnlessStopping("orphan sweep failed, retrying at the next interval: %s", e);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
+    /** A failure because the store closed at shutdown is expected, and no reason for a warning. */
+    private void warnUnlessStopping(String format, RuntimeException e) {
+        if (stopping) {
+            LOG.debugf(format, e.getMessage());
+        } else {
+            LOG.warnf(format, e.getMessage());
         }
     }
 

@@ -133,6 +133,10 @@ public class EventRelay {
                 return; // another replica relays now; the next poll looks again
             }
         } catch (RuntimeException e) {
+            if (relayThread.isShutdown()) {
+                LOG.debugf("relay stopped by shutdown: %s", e.getMessage());
+                return;
+            }
             LOG.warnf("cannot take the relay lock (%s); the next poll retries", e.getMessage());
         }
     }
@@ -161,6 +165,12 @@ public class EventRelay {
                 pause = FIRST_PAUSE;
             }
         } catch (RuntimeException | TimeoutException e) {
+            if (relayThread.isShutdown()) {
+                // the service is stopping and the store may be closing under this batch; the cursor
+                // has not moved past it (stop() saves it), so it is sent again at the next start
+                LOG.debugf("relay stopped by shutdown at event %d: %s", cursor, e.getMessage());
+                return;
+            }
             if (!failing) {
                 LOG.warnf("events cannot be published on the job-events channel (%s); they wait in the store",
                         e.getMessage());
