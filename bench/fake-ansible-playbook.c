@@ -9,7 +9,7 @@
  * its first act, so the bench knows when each process started without the script's extra fork
  * for `date` in the figure. One write(2) under O_APPEND keeps concurrent runs' lines whole.
  *
- * On x86-64 Linux, bench/run builds it freestanding (-DFAKE_FREESTANDING -nostdlib): its own
+ * On x86-64 Linux, bench/run builds it freestanding (-DFAKE_FREESTANDING -nostdlib, see there): its own
  * entry point and raw system calls, no C library. A static glibc program detects the CPU's
  * features with cpuid before main, and where cpuid traps to the hypervisor that took about
  * 0.35 ms of CPU per process (measured on a 2-core VM: 0.47 ms of user time per run against

@@ -1,5 +1,7 @@
 package io.charon.bench;
 
+import java.util.Map;
+
 /**
  * Scenario 3, drain-noop: the service's noop runner ends every run at once without a process,
  * so this is the ceiling of the queue machinery itself (claim, start, finish transactions).
@@ -21,6 +23,14 @@ final class DrainNoopScenario extends DrainScenario {
     @Override
     Figure throughput() {
         return THROUGHPUT;
+    }
+
+    @Override
+    Map<String, String> settings(Options options) {
+        Map<String, String> settings = super.settings(options);
+        // no process runs, so the service is never given the fake (run-dirs still sets its work directory)
+        settings.remove("fake");
+        return settings;
     }
 
     @Override

@@ -75,7 +75,7 @@ final class RunContext implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         ServiceUnderTest.Builder builder = ServiceUnderTest.builder(layout, dataDir, log, options.jvmOptions())
-                .fakeAnsibleCommand(layout.fakeAnsible(options.text("fake")));
+                .fakeAnsibleCommand(() -> layout.fakeAnsible(options.text("fake")));
         String runDirs = options.text("run-dirs");
         switch (runDirs) {
             case "disk" -> {

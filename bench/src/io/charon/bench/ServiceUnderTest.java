@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -54,7 +55,7 @@ final class ServiceUnderTest implements AutoCloseable {
         private final List<String> jvmOptions;
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
-        private Path fakeAnsible;
+        private Supplier<Path> fakeAnsible;
 
         private Builder(Layout layout, Path dataDir, Path logFile, List<String> jvmOptions) {
             this.layout = layout;
@@ -84,15 +85,18 @@ final class ServiceUnderTest implements AutoCloseable {
             return this;
         }
 
-        /** The fake ansible-playbook that {@link #fakeAnsible(Path)} runs. */
-        Builder fakeAnsibleCommand(Path command) {
+        /**
+         * The fake ansible-playbook that {@link #fakeAnsible(Path)} runs, found only then: a
+         * scenario that runs no process does not need it to exist.
+         */
+        Builder fakeAnsibleCommand(Supplier<Path> command) {
             fakeAnsible = command;
             return this;
         }
 
         /** Runs jobs with the lean fake ansible-playbook, optionally recording each process start. */
         Builder fakeAnsible(Path record) {
-            set("charon.ansible.command", fakeAnsible.toString());
+            set("charon.ansible.command", fakeAnsible.get().toString());
             if (record != null) {
                 env(FakeAnsible.RECORD_ENV, record.toString());
             }
