@@ -7,6 +7,7 @@ import io.charon.jobs.queue.JobQueue;
 import io.charon.jobs.store.Store;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -33,7 +34,7 @@ public class OrphanRescuer {
     private final InstanceIdentity instance;
     private final JobsConfig config;
     private final Store store;
-    /** The service is shutting down: the store may close under a sweep or renewal already under way. */
+    /** The service's runs have ended and its store is about to close, under a sweep or renewal perhaps. */
     private volatile boolean stopping;
 
     public OrphanRescuer(JobQueue queue, JobService jobs, RunningJobs running, InstanceIdentity instance, JobsConfig config,
@@ -70,7 +71,8 @@ public class OrphanRescuer {
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    /** After the worker pool has stopped (leases matter until then), just before the store closes. */
+    void onStop(@Observes @Priority(ServiceLifecycle.AFTER_SERVICE_LIFECYCLE) ShutdownEvent event) {
         stopping = true;
     }
 
