@@ -63,7 +63,8 @@ final class DispatchLatencyScenario extends Scenario {
                 .put(POST_P50, latencies.post().percentileMillis(50))
                 .put(RATE, latencies.achievedRate())
                 .note("process start = the fake's first clock read: the compiled fake's first act (freestanding: its"
-                        + " first instructions), the script's `date +%s%N` about a millisecond after the exec; commit = the job's createdAt, taken in its transaction before the flush and the"
+                        + " first instructions), the script's `date +%s%N` about a millisecond after the exec;"
+                        + " commit = the job's createdAt, taken in its transaction before the flush and the"
                         + " commit, in whole milliseconds (the figure errs long); all clocks are this machine's"
                         + " real-time clock");
     }
