@@ -11,10 +11,9 @@
  *
  * On x86-64 Linux, bench/run builds it freestanding (-DFAKE_FREESTANDING -nostdlib, see there): its own
  * entry point and raw system calls, no C library. A static glibc program detects the CPU's
- * features with cpuid before main, and where cpuid traps to the hypervisor that took about
- * 0.35 ms of CPU per process (measured on a 2-core VM: 0.47 ms of user time per run against
- * 0.13 ms freestanding), a cost of neither the service nor Ansible. Elsewhere it builds against
- * the C library, from the same code.
+ * features with cpuid before main, which traps to the hypervisor on a VM: a cost of neither the
+ * service nor Ansible (docs/decisions/0001-compiled-freestanding-fake.md). Elsewhere it builds
+ * against the C library, from the same code.
  */
 #ifdef FAKE_FREESTANDING
 

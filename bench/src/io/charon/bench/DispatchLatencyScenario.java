@@ -10,8 +10,7 @@ import java.util.Map;
  * recording its start ({@link DispatchProbe}). First
  * {@code --dispatch-warmup} jobs at {@value #WARMUP_RATE}/s, unmeasured, so the JIT has compiled
  * the submission and dispatch paths as in a service that has been up for a while: at 10 jobs/s
- * the measured jobs alone would keep them interpreted (a POST took 17 ms after a warm-up of 100
- * jobs, 6 ms after 20,000).
+ * the measured jobs alone would keep them interpreted.
  */
 final class DispatchLatencyScenario extends Scenario {
 

@@ -50,7 +50,7 @@ final class Options {
             new Option("sse-seconds", "20", "2", "sse-fanout: duration of the load"),
             new Option("sse-warmup-seconds", "20", "1", "sse-fanout: the same load first, unmeasured (JIT warm-up)"),
             new Option("run-dirs", "memory", "memory",
-                    "where the service makes its run directories: memory (/dev/shm, as README.md advises) or disk (the data directory, the service's default)"),
+                    "where the service makes its run directories: memory (/dev/shm, as docs/operations.md describes) or disk (the data directory, the service's default)"),
             new Option("fake", DEFAULT_FAKE, DEFAULT_FAKE,
                     "drain-process, dispatch-latency, scale, memory: the stand-in for ansible-playbook: compiled (bench/fake-ansible-playbook.c, built by bench/run with cc; the default where it could) or script (/bin/sh)"),
             new Option("jvm-opts", "-Xmx256m -XX:+UseSerialGC", "-Xmx256m -XX:+UseSerialGC",

@@ -18,8 +18,8 @@ public final class CharonJobsMain {
     }
 
     public static void main(String... args) {
-        // vfork starts processes about twice as fast as the JDK 17 default (posix_spawn through
-        // jspawnhelper) on small machines: see BENCHMARKS.md, floors
+        // vfork starts processes faster than the JDK 17 default (posix_spawn through jspawnhelper,
+        // one exec more): docs/decisions/0003-vfork-process-launch.md
         if (System.getProperty(LAUNCH_MECHANISM) == null) {
             System.setProperty(LAUNCH_MECHANISM, "VFORK");
         }

@@ -35,8 +35,8 @@ public class JobQueue {
      * Due queued jobs whose dependencies have all completed, in claim order: priority first,
      * then FIFO, read in that order from the partial index {@code ix_jobs_claim}. SQLite is told
      * the index: its planner, without statistics, would rather read every queued job through the
-     * status index and sort them all, so each claim cost grew with the queue (tens of
-     * milliseconds per claim with 20,000 queued, which held the no-op drain to about 320 jobs/s).
+     * status index and sort them all, so each claim cost grew with the queue
+     * (docs/decisions/0006-sqlite-query-plans-pinned.md).
      */
     static final String CLAIMABLE = claimable("jobs j INDEXED BY ix_jobs_claim", "");
 
@@ -73,9 +73,8 @@ public class JobQueue {
 
     /**
      * The scheduled job due first, from the same index. Without the hint SQLite reads every
-     * scheduled job's row through the status index to find the minimum: 0.4–1.5 s with 15,000
-     * scheduled among a million stored jobs, once per dispatcher tick, which held every claim
-     * back by a quarter of a second at that size.
+     * scheduled job's row through the status index to find the minimum, once per dispatcher
+     * tick, which holds claims back in a large store (docs/decisions/0006-sqlite-query-plans-pinned.md).
      */
     static final String NEXT_SCHEDULED = nextScheduled("jobs j INDEXED BY ix_jobs_scheduled");
 

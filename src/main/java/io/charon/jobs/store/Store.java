@@ -115,8 +115,7 @@ public class Store {
     /**
      * The stored entities among {@code ids}, loaded into the session, in the order of {@code ids}.
      * A multi-load rather than a query with an {@code in} list: Hibernate translates such a query
-     * again for every list length (a sixth of the dispatcher's time while claims loaded their
-     * jobs that way; claims now read theirs in one native query, see JobQueue).
+     * again for every list length.
      */
     public <T> List<T> findAll(Class<T> type, Collection<?> ids) {
         if (ids.isEmpty()) {
