@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,7 +83,8 @@ import static org.awaitility.Awaitility.await;
  * {@code /var/lib/charon-fleet/sudo-password} (0600). Everything else (keys, configurations,
  * {@code authorized_keys}, pid files, daemon logs {@code hostN/sshd.log}) lives in the fleet's
  * directory under {@code /tmp}, which {@link #close()} (or JVM exit) deletes after stopping the
- * daemons and agents.
+ * daemons and agents. The fleets of a JVM that died without closing them (kill -9) are stopped
+ * and deleted by the next JVM that starts a fleet, found by the {@code owner} file in their directory.
  */
 public final class SshFleet implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
@@ -90,6 +92,9 @@ public final class SshFleet implements BeforeAllCallback, AfterAllCallback, Auto
     public static final String USER = "charon-fleet";
 
     private static final Path STATE_DIR = Path.of("/var/lib/charon-fleet");
+    /** Short: agent and control sockets live below, and a socket path has at most 107 bytes. */
+    private static final Path FLEETS_DIR = Path.of("/tmp");
+    private static final String FLEET_PREFIX = "ssh-fleet-";
     private static final Path SUDOERS_DROP_IN = Path.of("/etc/sudoers.d/charon-fleet");
     /** A bound for a daemon to answer, generous for a loaded machine; a failure, never a skip. */
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
@@ -180,7 +185,8 @@ public final class SshFleet implements BeforeAllCallback, AfterAllCallback, Auto
         started = true;
         OPEN.add(this);
         try {
-            dir = Files.createTempDirectory(Path.of("/tmp"), "ssh-fleet-");
+            dir = Files.createTempDirectory(FLEETS_DIR, FLEET_PREFIX);
+            Files.writeString(dir.resolve("owner"), owner(ProcessHandle.current()));
             // the test user's sshd reads authorized_keys as that user: it must pass through
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
             passphrase = randomText(18);
@@ -612,12 +618,46 @@ public final class SshFleet implements BeforeAllCallback, AfterAllCallback, Auto
                     run(List.of(tool("visudo"), "-cf", candidate.toString()));
                     Files.move(candidate, SUDOERS_DROP_IN, StandardCopyOption.REPLACE_EXISTING);
                 }
+                sweepAbandonedFleets();
                 sudoPassword = password;
                 return password;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Stops the daemons and agents of fleets whose JVM died without closing them (a kill -9, a
+     * fork killed on timeout) and deletes their directories, found by the owner file.
+     */
+    static void sweepAbandonedFleets() throws IOException {
+        try (DirectoryStream<Path> fleets = Files.newDirectoryStream(FLEETS_DIR, FLEET_PREFIX + "*")) {
+            for (Path fleet : fleets) {
+                Path ownerFile = fleet.resolve("owner");
+                String owner;
+                try {
+                    owner = Files.readString(ownerFile);
+                } catch (IOException e) {
+                    continue; // being created, or not a fleet
+                }
+                String pid = owner.split(" ")[0];
+                boolean ownerAlive = ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive)
+                        .map(handle -> owner(handle).equals(owner)).orElse(false);
+                if (!ownerAlive) {
+                    String marker = fleet + "/";
+                    ProcessHandle.allProcesses()
+                            .filter(handle -> Processes.commandLine(handle).map(line -> line.contains(marker)).orElse(false))
+                            .forEach(SshFleet::stopTree);
+                    deleteTree(fleet);
+                }
+            }
+        }
+    }
+
+    /** A process's pid and start time: a pid alone may have been reused. */
+    private static String owner(ProcessHandle process) {
+        return process.pid() + " " + process.info().startInstant().map(Object::toString).orElse("-");
     }
 
     private static Boolean penalties;
@@ -706,8 +746,17 @@ public final class SshFleet implements BeforeAllCallback, AfterAllCallback, Auto
 
     /** TERM to the process and every descendant (sessions included), KILL to whatever outlives the grace. */
     private static void stopTree(Process process) {
+        stopTree(process.toHandle());
+        try {
+            process.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void stopTree(ProcessHandle process) {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.add(0, process.toHandle());
+        tree.add(0, process);
         tree.forEach(ProcessHandle::destroy);
         for (ProcessHandle handle : tree) {
             try {
@@ -720,11 +769,6 @@ public final class SshFleet implements BeforeAllCallback, AfterAllCallback, Auto
                 Thread.currentThread().interrupt();
                 handle.destroyForcibly();
             }
-        }
-        try {
-            process.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -148,11 +148,30 @@ class SshFleetTest {
             assertThat(own.up(stopped)).isEqualTo(stopped);
             Run accepted = ansible(own, own.hosts(), Login.KEY, own.knownHosts(), null, PING);
             assertThat(accepted.exitCode).as(accepted.output).isZero();
+            assertThat(Processes.alive(dir + "/host")).as("the fleet's daemons").isGreaterThanOrEqualTo(3);
         } finally {
             own.close();
         }
         assertThat(dir).doesNotExist();
-        await("the fleet's daemons stopped").until(() -> Processes.alive(dir.toString()) == 0);
+        await("the fleet's daemons stopped").until(() -> Processes.alive(dir + "/") == 0);
+    }
+
+    @Test
+    void theFleetsOfADeadJvmAreSwept() throws IOException {
+        Path abandoned = Files.createTempDirectory(Path.of("/tmp"), "ssh-fleet-");
+        // pid 1 lives, but started at another time: the owner is gone
+        Files.writeString(abandoned.resolve("owner"), "1 1970-01-01T00:00:00Z");
+        Process leftover = new ProcessBuilder("tail", "-f", abandoned.resolve("owner").toString()).start();
+        try {
+            SshFleet.sweepAbandonedFleets();
+
+            assertThat(abandoned).doesNotExist();
+            await("the abandoned fleet's process stopped").until(() -> !leftover.isAlive());
+            assertThat(fleet.dir()).as("a live fleet stays").exists();
+            assertThat(fleet.isUp(fleet.host(3))).isTrue();
+        } finally {
+            leftover.destroyForcibly();
+        }
     }
 
     @Test
