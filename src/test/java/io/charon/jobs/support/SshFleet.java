@@ -75,7 +75,9 @@ import static org.awaitility.Awaitility.await;
  * Every client that connects must keep away from the caller's own SSH files: {@code ssh -F /dev/null}
  * with {@code -o UserKnownHostsFile=<file> -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes
  * -o IdentityFile=<key>} and {@code -o BatchMode=yes}; {@code ssh} finds {@code ~/.ssh} through the
- * password database, not {@code $HOME}.
+ * password database, not {@code $HOME}. {@code SshFleetTest} shows a complete set-up for
+ * {@code ansible-playbook} (inventory, {@code ANSIBLE_SSH_ARGS}, a private control path directory,
+ * {@code --become-password-file}).
  * <p>
  * Needs root, {@code openssh-server} and {@code sudo} ({@code .ci/run} installs them) and fails,
  * never skips, without them. The test user is created once per machine (under a file lock, so
@@ -230,7 +232,7 @@ public final class SshFleet implements BeforeAllCallback, AfterAllCallback, Auto
     }
 
     /** Every host, in order {@code host1}, {@code host2}, ... */
-    public List<Host> hosts() {
+    public synchronized List<Host> hosts() {
         requireStarted();
         return nodes.values().stream().map(Node::host).toList();
     }
