@@ -7,11 +7,13 @@ import io.charon.jobs.execution.PlaybookLocator;
 import io.charon.jobs.security.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -177,12 +179,40 @@ public class SubmissionValidator {
             errors.add(new FieldError("inventory", "must list at most " + MAX_HOSTS + " hosts"));
             return List.of();
         }
+        // a range such as web[1:20] counts as the hosts it stands for, counted without expanding it
+        BigInteger limit = BigInteger.valueOf(MAX_HOSTS);
+        BigInteger total = BigInteger.ZERO;
+        boolean counted = true;
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < hosts.size(); i++) {
             String host = hosts.get(i);
+            String at = "inventory[" + i + "]";
             if (host == null || !HOST.matcher(host).matches()) {
-                errors.add(new FieldError("inventory[" + i + "]",
+                errors.add(new FieldError(at,
                         "must be a host name, an IP address or a pattern, without spaces, commas or a leading dash"));
+                counted = false;
+                continue;
             }
+            if (!seen.add(host)) {
+                continue; // listed twice, written once
+            }
+            try {
+                BigInteger expanded = HostRanges.count(host);
+                if (expanded.compareTo(limit) > 0) {
+                    errors.add(new FieldError(at, "stands for " + expanded + " hosts once its ranges are expanded;"
+                            + " an inventory may hold at most " + MAX_HOSTS));
+                    counted = false;
+                } else {
+                    total = total.add(expanded);
+                }
+            } catch (HostRanges.InvalidRangeException e) {
+                errors.add(new FieldError(at, e.getMessage()));
+                counted = false;
+            }
+        }
+        if (counted && total.compareTo(limit) > 0) {
+            errors.add(new FieldError("inventory", "stands for " + total + " hosts once its ranges are expanded;"
+                    + " an inventory may hold at most " + MAX_HOSTS));
         }
         return List.copyOf(new LinkedHashSet<>(hosts.stream().filter(h -> h != null).toList()));
     }
