@@ -173,8 +173,10 @@ public class JobResource {
             + " failed, cancelled, timeout")
     @Parameter(name = "type", description = "ansible or provisioning")
     @Parameter(name = "priority", description = "low, normal, high, critical (or 1, 5, 10, 15)")
-    @Parameter(name = "createdAfter", description = "ISO-8601 instant, inclusive")
-    @Parameter(name = "createdBefore", description = "ISO-8601 instant, exclusive")
+    @Parameter(name = "createdAfter", description = "ISO-8601 instant, inclusive; between 1970-01-01T00:00:00Z and"
+            + " 9999-12-31T23:59:59Z")
+    @Parameter(name = "createdBefore", description = "ISO-8601 instant, exclusive; between 1970-01-01T00:00:00Z and"
+            + " 9999-12-31T23:59:59Z")
     @Parameter(name = "limit", description = "1 to 500, default 50")
     @Parameter(name = "cursor", description = "The nextCursor of the previous page")
     @GET
@@ -223,7 +225,8 @@ public class JobResource {
      */
     @Operation(summary = "Wait for a job to end", description = "Answers as soon as the job is completed, failed,"
             + " cancelled or timed out, or with its current state when the timeout passes.")
-    @Parameter(name = "timeout", description = "ISO-8601 duration, default PT30S, at most charon.jobs.max-wait")
+    @Parameter(name = "timeout", description = "ISO-8601 duration, PT0S or longer, default PT30S; a longer one than"
+            + " charon.jobs.max-wait (PT5M unless configured) waits that long")
     @GET
     @Path("{id}/wait")
     public Uni<JobView> waitFor(@PathParam("id") String id, @QueryParam("timeout") String timeout) {

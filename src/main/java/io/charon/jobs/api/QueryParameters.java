@@ -1,5 +1,6 @@
 package io.charon.jobs.api;
 
+import io.charon.jobs.job.InstantRange;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobType;
 
@@ -27,14 +28,19 @@ final class QueryParameters {
         return parse(name, value, "one of ansible, provisioning", JobType::fromWireName);
     }
 
+    /** An instant within {@link InstantRange}: past it, a filter would overflow in the store and find nothing. */
     static Instant instant(String name, String value) {
-        return parse(name, value, "an ISO-8601 instant such as 2030-01-01T10:00:00Z", text -> {
+        Instant instant = parse(name, value, "an ISO-8601 instant such as 2030-01-01T10:00:00Z", text -> {
             try {
                 return Optional.of(OffsetDateTime.parse(text).toInstant());
             } catch (DateTimeParseException e) {
                 return Optional.empty();
             }
         });
+        if (instant != null && !InstantRange.contains(instant)) {
+            throw new InvalidInputException(name, "must be " + InstantRange.TEXT);
+        }
+        return instant;
     }
 
     static Duration duration(String name, String value) {

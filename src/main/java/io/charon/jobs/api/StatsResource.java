@@ -36,8 +36,10 @@ public class StatsResource {
     @Operation(summary = "Statistics of the jobs a filter selects", description = "Total, a count per status (every"
             + " status, 0 when none), success rate (completed / finished), retries, and the mean and nearest-rank p50/p95"
             + " of the run durations of finished jobs, in milliseconds; the same per type. Computed by the store.")
-    @Parameter(name = "createdAfter", description = "ISO-8601 instant, inclusive")
-    @Parameter(name = "createdBefore", description = "ISO-8601 instant, exclusive; later than createdAfter")
+    @Parameter(name = "createdAfter", description = "ISO-8601 instant, inclusive; between 1970-01-01T00:00:00Z and"
+            + " 9999-12-31T23:59:59Z")
+    @Parameter(name = "createdBefore", description = "ISO-8601 instant, exclusive; later than createdAfter; between"
+            + " 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z")
     @Parameter(name = "type", description = "ansible or provisioning")
     @Parameter(name = "tag", description = "Only jobs with this tag")
     @Parameter(name = "userId", description = "Only jobs of this user; who is not an admin sees only their own jobs")

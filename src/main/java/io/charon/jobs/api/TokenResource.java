@@ -16,6 +16,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.List;
 
@@ -44,6 +49,12 @@ public class TokenResource {
     public record CreatedToken(String token, TokenInfo info) {
     }
 
+    @Operation(summary = "Create an API token", description = "The token's text is in this answer only; the store"
+            + " keeps its hash.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "TokenRequest")))
+    @APIResponse(responseCode = "201", description = "Created; Location names the token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedToken.class)))
     @POST
     public Response create(byte[] body, @Context UriInfo uri) {
         TokenRequest request = parser.read(body, TokenRequest.class, "the token");

@@ -75,7 +75,7 @@ public interface JobsConfig {
     @WithDefault("PT10S")
     Duration defaultRetryDelay();
 
-    /** Cap on the retry delay after doubling. */
+    /** Cap on the retry delay after doubling; also the longest {@code retryDelay} a submission may name. */
     @WithDefault("PT10M")
     Duration maxRetryDelay();
 

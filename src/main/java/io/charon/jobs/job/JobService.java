@@ -678,7 +678,11 @@ public class JobService {
             try {
                 String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
                 int colon = raw.indexOf(':');
-                return new Cursor(Instant.ofEpochMilli(Long.parseLong(raw.substring(0, colon))), raw.substring(colon + 1));
+                Instant createdAt = Instant.ofEpochMilli(Long.parseLong(raw.substring(0, colon)));
+                if (!InstantRange.contains(createdAt)) {
+                    throw new IllegalArgumentException("no job was created then");
+                }
+                return new Cursor(createdAt, raw.substring(colon + 1));
             } catch (RuntimeException e) {
                 throw new InvalidInputException("cursor", "is not a cursor returned by this listing");
             }

@@ -26,8 +26,10 @@ public class RetryPolicy {
     public Duration delayBeforeRetry(int retry, Duration baseDelay) {
         long base = baseDelay.toMillis();
         long cap = config.maxRetryDelay().toMillis();
-        long doubled = retry >= 63 || base << (retry - 1) >>> (retry - 1) != base
-                ? cap : Math.min(cap, base << (retry - 1));
+        int doublings = retry - 1;
+        // a shift that reaches the sign bit overflows: base << doublings is then past any cap
+        long doubled = base == 0 ? 0 : doublings >= Long.numberOfLeadingZeros(base) - 1
+                ? cap : Math.min(cap, base << doublings);
         double factor = 1 + JITTER * (2 * ThreadLocalRandom.current().nextDouble() - 1);
         return Duration.ofMillis(Math.min(cap, Math.round(doubled * factor)));
     }

@@ -7,11 +7,13 @@ import io.charon.jobs.execution.PlaybookLocator;
 import io.charon.jobs.security.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,7 @@ public class SubmissionValidator {
     static final int MAX_VARIABLE_VALUE = 65_536;
     static final int MAX_DEPENDENCIES = 100;
     static final int MAX_RETRIES = 100;
+    static final Duration SHORTEST_TIMEOUT = Duration.ofMillis(1);
 
     /**
      * Host names, IPv4/IPv6 addresses and inventory patterns such as {@code web[01:20].example.com};
@@ -97,10 +100,14 @@ public class SubmissionValidator {
         String description = text(errors, "description", submission.description(), MAX_DESCRIPTION, false);
         Instant scheduledAt = parse(errors, "scheduledAt", submission.scheduledAt(),
                 "an ISO-8601 instant such as 2030-01-01T10:00:00Z", SubmissionValidator::instant);
+        if (scheduledAt != null && !InstantRange.contains(scheduledAt)) {
+            errors.add(new FieldError("scheduledAt", "must be " + InstantRange.TEXT));
+        }
         Duration timeout = parse(errors, "timeout", submission.timeout(),
                 "an ISO-8601 duration such as PT30M", Duration::parse);
-        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-            errors.add(new FieldError("timeout", "must be positive"));
+        // durations are stored in whole milliseconds: a shorter timeout would be stored as none at all
+        if (timeout != null && timeout.compareTo(SHORTEST_TIMEOUT) < 0) {
+            errors.add(new FieldError("timeout", "must be at least " + SHORTEST_TIMEOUT));
         } else if (timeout != null && timeout.compareTo(config.maxTimeout()) > 0) {
             errors.add(new FieldError("timeout", "must not exceed " + config.maxTimeout()));
         }
@@ -108,6 +115,10 @@ public class SubmissionValidator {
                 "an ISO-8601 duration such as PT30S", Duration::parse);
         if (retryDelay != null && retryDelay.isNegative()) {
             errors.add(new FieldError("retryDelay", "must not be negative"));
+        } else if (retryDelay != null && retryDelay.compareTo(config.maxRetryDelay()) > 0) {
+            // no retry waits longer than the cap, so a longer first delay would only be stored to be ignored
+            errors.add(new FieldError("retryDelay", "must not exceed " + config.maxRetryDelay()
+                    + " (charon.jobs.max-retry-delay)"));
         }
         Integer maxRetries = submission.maxRetries();
         if (maxRetries != null && (maxRetries < 0 || maxRetries > MAX_RETRIES)) {
@@ -177,12 +188,40 @@ public class SubmissionValidator {
             errors.add(new FieldError("inventory", "must list at most " + MAX_HOSTS + " hosts"));
             return List.of();
         }
+        // a range such as web[1:20] counts as the hosts it stands for, counted without expanding it
+        BigInteger limit = BigInteger.valueOf(MAX_HOSTS);
+        BigInteger total = BigInteger.ZERO;
+        boolean counted = true;
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < hosts.size(); i++) {
             String host = hosts.get(i);
+            String at = "inventory[" + i + "]";
             if (host == null || !HOST.matcher(host).matches()) {
-                errors.add(new FieldError("inventory[" + i + "]",
+                errors.add(new FieldError(at,
                         "must be a host name, an IP address or a pattern, without spaces, commas or a leading dash"));
+                counted = false;
+                continue;
             }
+            if (!seen.add(host)) {
+                continue; // listed twice, written once
+            }
+            try {
+                BigInteger expanded = HostRanges.count(host);
+                if (expanded.compareTo(limit) > 0) {
+                    errors.add(new FieldError(at, "stands for " + expanded + " hosts once its ranges are expanded;"
+                            + " an inventory may hold at most " + MAX_HOSTS));
+                    counted = false;
+                } else {
+                    total = total.add(expanded);
+                }
+            } catch (HostRanges.InvalidRangeException e) {
+                errors.add(new FieldError(at, e.getMessage()));
+                counted = false;
+            }
+        }
+        if (counted && total.compareTo(limit) > 0) {
+            errors.add(new FieldError("inventory", "stands for " + total + " hosts once its ranges are expanded;"
+                    + " an inventory may hold at most " + MAX_HOSTS));
         }
         return List.copyOf(new LinkedHashSet<>(hosts.stream().filter(h -> h != null).toList()));
     }

@@ -2,6 +2,7 @@ package io.charon.jobs.security;
 
 import io.charon.jobs.config.SecurityConfig;
 import io.charon.jobs.job.FieldError;
+import io.charon.jobs.job.InstantRange;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -13,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -130,8 +132,10 @@ public class ApiTokens {
             cache.clear();
         }
         // a token that expires soon is trusted no longer than its life
-        long ttl = row.expiresAt == null ? cacheNanos
-                : Math.min(cacheNanos, Math.max(0, ChronoUnit.NANOS.between(clock.instant(), row.expiresAt)));
+        // (compared as durations: the nanoseconds until an expiry three centuries ahead overflow a long)
+        Duration life = row.expiresAt == null ? null : Duration.between(clock.instant(), row.expiresAt);
+        long ttl = life == null || life.compareTo(Duration.ofNanos(cacheNanos)) >= 0 ? cacheNanos
+                : life.isNegative() ? 0 : life.toNanos();
         cache.put(hash, new Cached(verified, System.nanoTime() + ttl));
         return Optional.of(verified);
     }
@@ -159,6 +163,8 @@ public class ApiTokens {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (expiresAt != null && !expiresAt.isAfter(now)) {
             errors.add(new FieldError("expiresAt", "must lie in the future"));
+        } else if (expiresAt != null && !InstantRange.contains(expiresAt)) {
+            errors.add(new FieldError("expiresAt", "must be " + InstantRange.TEXT));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);

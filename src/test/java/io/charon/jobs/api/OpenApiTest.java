@@ -78,6 +78,28 @@ class OpenApiTest {
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 
+    /** Every instant and duration the API accepts says its range where it is described. */
+    @Test
+    void theRangesOfInstantsDurationsAndHostsAreDescribed() {
+        JsonPath openapi = openapi();
+        String submission = "components.schemas.JobSubmission.properties.";
+        assertThat(openapi.getString(submission + "scheduledAt.description")).contains("9999-12-31T23:59:59Z");
+        assertThat(openapi.getString(submission + "timeout.description")).contains("PT0.001S", "max-timeout");
+        assertThat(openapi.getString(submission + "retryDelay.description")).contains("PT0S", "max-retry-delay");
+        assertThat(openapi.getString(submission + "inventory.description")).contains("ranges", "1000");
+        assertThat(openapi.getString("paths['/api/v1/tokens'].post.requestBody.content['application/json'].schema['$ref']"))
+                .isEqualTo("#/components/schemas/TokenRequest");
+        assertThat(openapi.getString("components.schemas.TokenRequest.properties.expiresAt.description"))
+                .contains("9999-12-31T23:59:59Z");
+        for (String path : List.of("/api/v1/jobs", "/api/v1/stats")) {
+            List<Map<String, Object>> parameters = openapi.getList("paths['" + path + "'].get.parameters");
+            assertThat(parameters).filteredOn(p -> String.valueOf(p.get("name")).startsWith("created")).hasSize(2)
+                    .allSatisfy(p -> assertThat(String.valueOf(p.get("description"))).contains("9999-12-31T23:59:59Z"));
+        }
+        assertThat(openapi.getList("paths['/api/v1/jobs/{id}/wait'].get.parameters.description").toString())
+                .contains("max-wait");
+    }
+
     private static JsonPath openapi() {
         return given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
                 .extract().jsonPath();

@@ -52,10 +52,32 @@ class ValidationTest {
                 bad("maxRetries", b -> b.put("maxRetries", -1)),
                 bad("maxRetries", b -> b.put("maxRetries", "three")),
                 bad("scheduledAt", b -> b.put("scheduledAt", "tomorrow")),
+                // instants are kept between 1970 and 9999: past them a store overflows or shifts the calendar
+                bad("scheduledAt", b -> b.put("scheduledAt", "+300000000-01-01T00:00:00Z")),
+                bad("scheduledAt", b -> b.put("scheduledAt", "+10000-01-01T00:00:00Z")),
+                bad("scheduledAt", b -> b.put("scheduledAt", "9999-12-31T23:59:59.001Z")),
+                bad("scheduledAt", b -> b.put("scheduledAt", "1969-12-31T23:59:59Z")),
+                bad("scheduledAt", b -> b.put("scheduledAt", "-999999999-01-01T00:00:00Z")),
                 bad("timeout", b -> b.put("timeout", "5 minutes")),
                 bad("timeout", b -> b.put("timeout", "PT0S")),
                 bad("timeout", b -> b.put("timeout", "P3650D")),
+                bad("timeout", b -> b.put("timeout", "PT9223372036854775807S")),
+                bad("timeout", b -> b.put("timeout", "PT0.0009S")),
                 bad("retryDelay", b -> b.put("retryDelay", "-PT5S")),
+                bad("retryDelay", b -> b.put("retryDelay", "PT9223372036854775807S")),
+                bad("retryDelay", b -> b.put("retryDelay", "PT10M0.001S")),
+                // host ranges count as the hosts they stand for
+                bad("inventory[0]", b -> b.put("inventory", List.of("h[1:1000000]"))),
+                bad("inventory[1]", b -> b.put("inventory", List.of("localhost", "h[1:40]-[1:40]"))),
+                bad("inventory[0]", b -> b.put("inventory", List.of("h[0:2000:2]"))),
+                bad("inventory[0]", b -> b.put("inventory", List.of("h[a:z][A:Z][0:9]"))),
+                bad("inventory[0]", b -> b.put("inventory", List.of("h[0:99999999999999999999999]"))),
+                bad("inventory", b -> b.put("inventory", List.of("a[1:600]", "b[1:600]"))),
+                bad("inventory[0]", b -> b.put("inventory", List.of("h[1:"))),
+                bad("inventory[0]", b -> b.put("inventory", List.of("h[1:]"))),
+                bad("inventory[0]", b -> b.put("inventory", List.of("h[9:1]"))),
+                bad("inventory[0]", b -> b.put("inventory", List.of("h[1:9:0]"))),
+                bad("inventory[0]", b -> b.put("inventory", List.of("h[01:100]"))),
                 bad("variables.not-an-identifier", b -> b.put("variables", Map.of("not-an-identifier", "x"))),
                 bad("variables.count", b -> b.put("variables", Map.of("count", 3))),
                 bad("tags[0]", b -> b.put("tags", List.of("has space"))),
@@ -135,6 +157,62 @@ class ValidationTest {
             given().contentType(ContentType.JSON).body(raw).put("/api/v1/workers").then().statusCode(400)
                     .contentType("application/problem+json");
         }
+    }
+
+    @Test
+    void theEdgesOfTheRangesAreAcceptedAndStoredAsSent() {
+        Map<String, Object> body = Api.job("at the edges", "hello.yml");
+        body.put("scheduledAt", "9999-12-31T23:59:59Z");
+        body.put("timeout", "PT24H");
+        body.put("retryDelay", "PT10M");
+        body.put("maxRetries", 100);
+        body.put("inventory", List.of("web[001:500].example.com", "db-[a:t]-[0:9]", "x[1:600:2]"));
+        String id = Api.submit(body);
+        try {
+            var job = Api.get(id);
+            assertThat(job.getString("status")).isEqualTo("scheduled");
+            assertThat(job.getString("scheduledAt")).isEqualTo("9999-12-31T23:59:59Z");
+            assertThat(job.getString("timeout")).isEqualTo("PT24H");
+            assertThat(job.getString("retryDelay")).isEqualTo("PT10M");
+        } finally {
+            given().post("/api/v1/jobs/" + id + "/cancel").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void instantsOutsideTheRangeInQueriesAnswer400NamingTheParameter() {
+        for (String path : List.of("/api/v1/jobs", "/api/v1/stats")) {
+            for (String parameter : List.of("createdAfter", "createdBefore")) {
+                for (String instant : List.of("-999999999-01-01T00:00:00Z", "1969-12-31T23:59:59.999Z",
+                        "+10000-01-01T00:00:00Z")) {
+                    given().queryParam(parameter, instant).get(path).then().statusCode(400)
+                            .contentType("application/problem+json").body("errors.field", hasItem(parameter))
+                            .body("errors.reason", hasItem(containsString("9999-12-31T23:59:59Z")));
+                }
+                given().queryParam(parameter, "1970-01-01T00:00:00Z").get(path).then().statusCode(200);
+                given().queryParam(parameter, "9999-12-31T23:59:59Z").get(path).then().statusCode(200);
+            }
+        }
+        // a cursor is the creation millisecond and id of the last job seen: a forged one is no cursor
+        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("9223372036854775807:" + UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        given().queryParam("cursor", forged).get("/api/v1/jobs").then().statusCode(400)
+                .body("errors.field", hasItem("cursor"));
+    }
+
+    @Test
+    void aTokenMayExpireAsLateAsTheRangeAllowsAndNoLater() {
+        String token = given().contentType(ContentType.JSON).body(Map.of("userId", "far-future", "role", "viewer",
+                        "expiresAt", "9999-12-31T23:59:59Z"))
+                .post("/api/v1/tokens").then().statusCode(201)
+                .body("info.expiresAt", equalTo("9999-12-31T23:59:59Z")).extract().path("token");
+        Api.as(token).get("/api/v1/jobs").then().statusCode(200);
+        Api.as(token).get("/api/v1/jobs").then().statusCode(200); // again, from the verification cache
+
+        given().contentType(ContentType.JSON).body(Map.of("userId", "far-future", "role", "viewer",
+                        "expiresAt", "+10000-01-01T00:00:00Z"))
+                .post("/api/v1/tokens").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("expiresAt"));
     }
 
     /** Jobs and events stored, once nothing runs or waits that could still add events. */

@@ -26,6 +26,19 @@ class RetryPolicyTest {
         assertThat(policy.delayBeforeRetry(3, Duration.ZERO)).isZero();
     }
 
+    /** A delay whose doubling would reach the sign bit is capped, not turned negative. */
+    @RepeatedTest(5)
+    void doublingThatWouldOverflowStopsAtTheCap() {
+        for (int retry = 1; retry <= 101; retry++) {
+            for (Duration base : new Duration[]{Duration.ofMillis(1), Duration.ofMillis(4), Duration.ofMillis(3),
+                    Duration.ofMinutes(5), Duration.ofDays(365)}) {
+                assertThat(policy.delayBeforeRetry(retry, base)).as("retry %d of %s", retry, base)
+                        .isPositive().isLessThanOrEqualTo(Duration.ofMinutes(5));
+            }
+        }
+        assertThat(policy.delayBeforeRetry(62, Duration.ofMillis(4))).isGreaterThanOrEqualTo(Duration.ofSeconds(270));
+    }
+
     /** Only max-retry-delay matters to the policy. */
     private static JobsConfig config(Duration cap) {
         return (JobsConfig) Proxy.newProxyInstance(JobsConfig.class.getClassLoader(), new Class<?>[]{JobsConfig.class},

@@ -75,6 +75,21 @@ class LocalIntakeTest {
         assertThat(rejections.seen()).anySatisfy(r -> assertThat(r.body()).isEqualTo(notJson));
     }
 
+    /** The channel validates as the API does: instants, durations and host ranges past their range name their field. */
+    @Test
+    void valuesPastTheirRangeAreDeadLetteredNamingTheField() throws Exception {
+        String tag = "intake-" + UUID.randomUUID();
+        byte[] invalid = ("{\"name\":\"far\",\"playbook\":\"hello.yml\",\"inventory\":[\"h[1:1000000]\"],"
+                + "\"scheduledAt\":\"+300000000-01-01T00:00:00Z\",\"retryDelay\":\"PT9223372036854775807S\","
+                + "\"tags\":[\"" + tag + "\"]}").getBytes(StandardCharsets.UTF_8);
+        local.request(invalid, "far-" + tag).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(rejections.seen()).filteredOn(r -> ("far-" + tag).equals(r.idempotencyKey())).singleElement()
+                .satisfies(rejected -> assertThat(rejected.errors()).extracting(io.charon.jobs.job.FieldError::field)
+                        .contains("scheduledAt", "retryDelay", "inventory[0]"));
+        assertThat(jobsTagged(tag)).isEmpty();
+    }
+
     @Test
     void everyStoredEventIsPublishedOnTheJobEventsChannel() {
         String id = Api.submit(Api.job("published", "hello.yml"));
