@@ -2,9 +2,11 @@ package io.charon.jobs;
 
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
+import io.charon.jobs.support.PostgresStoreProfile;
 import io.charon.jobs.support.Processes;
 import io.charon.jobs.support.ServiceProcess;
 import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -73,6 +76,38 @@ class RestartIT {
             JsonPath orphan = service.awaitTerminal(failed);
             assertThat(orphan.getString("status")).isEqualTo("failed");
             assertThat(orphan.getString("errorMessage")).isEqualTo("orphaned: the service stopped while it ran");
+        }
+    }
+
+    @Test
+    void aSecondProcessOnTheSameDataDirectoryExitsNamingItAndTheHolder() throws Exception {
+        secondProcessOnTheSameDataDirectory(SETTINGS);
+    }
+
+    /** The store is shared then, but the data directory still holds the instance id and the run directories. */
+    @Test
+    @Tag("services")
+    void aSecondProcessOnTheSameDataDirectoryExitsAlsoOnPostgresql() throws Exception {
+        Map<String, String> settings = new HashMap<>(SETTINGS);
+        settings.putAll(PostgresStoreProfile.packaged(PostgresStoreProfile.newSchemaName("charon_restart_")));
+        secondProcessOnTheSameDataDirectory(settings);
+    }
+
+    private void secondProcessOnTheSameDataDirectory(Map<String, String> settings) throws Exception {
+        try (ServiceProcess first = new ServiceProcess(dataDir, settings).start(); Gate gate = new Gate();
+             ServiceProcess second = new ServiceProcess(dataDir, settings, Map.of(), "second.log")) {
+            String running = first.submit(gate.job("running-in-the-first"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> "running".equals(first.status(running)));
+
+            assertThat(second.startExpectingExit()).as("the second process's exit code").isNotZero();
+
+            assertThat(Files.readString(second.logFile())).as("the second process says why it stopped")
+                    .contains(dataDir.toAbsolutePath().toString()).contains("pid " + first.pid());
+            assertThat(first.status(running)).as("the first process's run goes on").isEqualTo("running");
+            gate.open();
+            JsonPath job = first.awaitTerminal(running);
+            assertThat(job.getString("status")).isEqualTo("completed");
+            assertThat(job.getInt("retryCount")).isZero();
         }
     }
 

@@ -45,6 +45,11 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public ServiceProcess(Path dataDir, Map<String, String> settings, Map<String, String> environment) {
+        this(dataDir, settings, environment, "service.log");
+    }
+
+    /** With its output in {@code logName} in the data directory: for a second process on the same one. */
+    public ServiceProcess(Path dataDir, Map<String, String> settings, Map<String, String> environment, String logName) {
         this.environment = environment;
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run through `./mvnw verify`, which packages first");
@@ -52,10 +57,31 @@ public final class ServiceProcess implements AutoCloseable {
         this.dataDir = dataDir;
         this.settings = settings;
         this.port = freePort();
-        this.logFile = dataDir.resolve("service.log");
+        this.logFile = dataDir.resolve(logName);
     }
 
     public ServiceProcess start() {
+        launch();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the service exited at start-up; see " + logFile);
+                    }
+                    return request(null).get("/q/health/live").statusCode() == 200;
+                });
+        return this;
+    }
+
+    /** Starts the service when it is expected not to come up: returns its exit code. */
+    public int startExpectingExit() throws InterruptedException {
+        launch();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the service still runs 60 s after its start; see " + logFile);
+        }
+        return process.exitValue();
+    }
+
+    private void launch() {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m",
                 "-Dquarkus.http.port=" + port,
@@ -78,14 +104,11 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("the service exited at start-up; see " + logFile);
-                    }
-                    return request(null).get("/q/health/live").statusCode() == 200;
-                });
-        return this;
+    }
+
+    /** The service's process id (the JVM's). */
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGTERM, and wait for the graceful shutdown to finish. */
