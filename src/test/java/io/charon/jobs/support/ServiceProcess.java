@@ -21,7 +21,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process,
  * as an operator runs it: stopped with SIGTERM, or killed with SIGKILL, and started again on
- * the same data directory.
+ * the same data directory. It leads a session and process group of its own (through
+ * {@code setsid}), as under a service manager or in a terminal, so that a signal to its group
+ * reaches what it started and nothing of the tests.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -82,7 +84,9 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        // setsid (util-linux) makes the service the leader of a session and group of its own; it
+        // execs in place, so the process started here is the JVM itself
+        List<String> command = new ArrayList<>(List.of("setsid", ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m",
                 "-Dquarkus.http.port=" + port,
                 "-Dcharon.jobs.data-dir=" + dataDir.toAbsolutePath(),
@@ -120,6 +124,17 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGTERM without waiting: the test watches the shutdown as it goes. */
     public void terminate() {
         process.destroy();
+    }
+
+    /**
+     * SIGTERM to the service's whole process group, as Ctrl-C in a terminal or a service manager
+     * that signals every process it started: the service and whatever shares its group.
+     */
+    public void terminateGroup() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-TERM", "--", "-" + process.pid()).inheritIO().start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -TERM -" + process.pid() + " failed");
+        }
     }
 
     public void awaitExit() throws InterruptedException {
