@@ -68,7 +68,11 @@ class K8sManifestTest {
             io.quarkus.datasource.runtime.DataSourcesRuntimeConfig.class, "quarkus.datasource",
             io.quarkus.agroal.runtime.DataSourcesJdbcRuntimeConfig.class, "quarkus.datasource");
     /** What {@link #render} understands of a kustomization; anything else fails the test rather than being ignored. */
-    private static final Set<String> RENDERED_FIELDS = Set.of("apiVersion", "kind", "resources", "patches", "labels");
+    private static final Set<String> RENDERED_FIELDS = Set.of("apiVersion", "kind", "resources", "patches", "labels",
+            "configMapGenerator");
+    /** The shutdown's default settings, where neither a manifest nor a unit sets them. */
+    private static final Map<String, String> SHUTDOWN_DEFAULTS = Map.of("QUARKUS_SHUTDOWN_DELAY", "0S",
+            "CHARON_JOBS_SHUTDOWN_GRACE", "PT20S", "CHARON_ANSIBLE_KILL_GRACE", "PT5S");
     /** Strategic merge: lists merged item by item on these keys; any other list is replaced. */
     private static final Map<String, String> MERGE_KEYS = Map.of("containers", "name", "initContainers", "name",
             "volumes", "name", "env", "name", "volumeMounts", "mountPath", "ports", "containerPort");
@@ -298,15 +302,122 @@ class K8sManifestTest {
     void theTerminationGracePeriodCoversTheShutdown() throws IOException {
         for (Path kustomization : List.of(K8S, POSTGRESQL)) {
             Map<String, JsonNode> resources = render(kustomization);
-            Map<String, String> env = environment(resources);
-            Duration shutdown = duration(env.getOrDefault("QUARKUS_SHUTDOWN_DELAY", "0S"))
-                    .plus(duration(env.getOrDefault("CHARON_JOBS_SHUTDOWN_GRACE", "PT20S")))
-                    .plus(duration(env.getOrDefault("CHARON_ANSIBLE_KILL_GRACE", "PT5S")));
+            Duration shutdown = shutdown(environment(resources));
 
             int grace = resources.get("Deployment/charon-jobs").at("/spec/template/spec/terminationGracePeriodSeconds").asInt();
 
             assertThat(Duration.ofSeconds(grace)).as(kustomization.toString()).isGreaterThan(shutdown.plusSeconds(10));
         }
+    }
+
+    /**
+     * Outside Kubernetes: the images' stop timeout (a label, since an image cannot set one; the
+     * Dockerfile tells to pass it to docker stop -t) and the systemd unit's, whose KillMode must
+     * leave the playbooks to the service.
+     */
+    @Test
+    void theStopTimeoutsOfTheImagesAndTheSystemdUnitCoverTheShutdown() throws IOException {
+        Duration shutdown = shutdown(Map.of());
+        for (String file : List.of("Dockerfile.jvm", "Dockerfile.native")) {
+            String text = Files.readString(Path.of("src/main/docker", file));
+            Matcher label = Pattern.compile("(?m)^LABEL io\\.charon\\.jobs\\.stop-timeout=\"(\\d+)\"$").matcher(text);
+            assertThat(label.find()).as(file + " names its stop timeout").isTrue();
+            Duration timeout = Duration.ofSeconds(Integer.parseInt(label.group(1)));
+            assertThat(timeout).as(file).isGreaterThan(shutdown.plusSeconds(10));
+            assertThat(text).as(file).containsPattern("(?m)^STOPSIGNAL SIGTERM$")
+                    .contains("docker stop -t " + label.group(1)).contains("podman stop -t " + label.group(1));
+        }
+
+        Map<String, String> unit = new HashMap<>();
+        Map<String, String> unitEnv = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("docs/charon-jobs.service"))) {
+            Matcher setting = Pattern.compile("^(\\w+)=(.*)$").matcher(line);
+            if (setting.matches()) {
+                unit.put(setting.group(1), setting.group(2));
+                if (setting.group(1).equals("Environment")) {
+                    String[] pair = setting.group(2).split("=", 2);
+                    unitEnv.put(pair[0], pair[1]);
+                }
+            }
+        }
+        assertThat(unit).as("SIGTERM to the service alone, SIGKILL to all after the timeout")
+                .containsEntry("KillMode", "mixed").containsEntry("KillSignal", "SIGTERM");
+        assertThat(Duration.ofSeconds(Integer.parseInt(unit.get("TimeoutStopSec")))).as("TimeoutStopSec")
+                .isGreaterThan(shutdown(unitEnv).plusSeconds(10));
+        assertThat(knownEnvironmentVariables()).as("the unit's settings").containsKeys(unitEnv.keySet().stream()
+                .filter(name -> name.startsWith("CHARON_")).toArray(String[]::new));
+    }
+
+    /** One source: the cluster's playbooks ConfigMap is made from the project's playbooks, as the images are. */
+    @Test
+    void thePlaybooksConfigMapHoldsTheProjectsPlaybooks() throws IOException {
+        Map<String, String> playbooks = new HashMap<>();
+        try (var files = Files.list(Path.of("playbooks"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".yml")).toList()) {
+                playbooks.put(file.getFileName().toString(), Files.readString(file));
+            }
+        }
+        assertThat(playbooks).containsKey("hello.yml");
+        for (Path kustomization : List.of(K8S, POSTGRESQL)) {
+            Map<String, String> data = new HashMap<>();
+            render(kustomization).get("ConfigMap/charon-jobs-playbooks").get("data").fields()
+                    .forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+            assertThat(data).as(kustomization.toString()).isEqualTo(playbooks);
+        }
+    }
+
+    /**
+     * The images' build context is the project folder: .dockerignore keeps everything from it but
+     * what the Dockerfiles copy (checked here with the rules the builder applies: the last
+     * matching line decides, and a line also matches everything below a folder it matches).
+     */
+    @Test
+    void theBuildContextHoldsWhatTheImagesCopyAndNothingElse() throws IOException {
+        List<String> rules = Files.readAllLines(Path.of(".dockerignore")).stream().map(String::trim)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        Set<String> copied = new HashSet<>();
+        for (String file : List.of("Dockerfile.jvm", "Dockerfile.native")) {
+            Matcher copy = Pattern.compile("(?m)^COPY (?:--\\S+ )*(\\S+) \\S+$")
+                    .matcher(Files.readString(Path.of("src/main/docker", file)));
+            while (copy.find()) {
+                copied.add(copy.group(1));
+            }
+        }
+        assertThat(copied).contains("target/quarkus-app/lib/", "target/*-runner", "playbooks/");
+        for (String source : copied) {
+            // a file that the COPY line takes: its pattern's wildcards filled in, or a file in its folder
+            String file = source.replace("*", "charon-jobs") + (source.endsWith("/") ? "hello.yml" : "");
+            assertThat(ignored(rules, file)).as(file + " goes to the builder").isFalse();
+        }
+        for (String other : List.of(".git/config", "data/charon-jobs.db", "target/chaos/1/runs.txt", "target/classes/x.class",
+                "src/main/java/io/charon/jobs/CharonJobsMain.java", "bench/results/x.txt", "k8s/base/pvc.yaml",
+                "playbooks/kustomization.yaml")) {
+            assertThat(ignored(rules, other)).as(other + " stays out of the build context").isTrue();
+        }
+    }
+
+    /** Whether .dockerignore's {@code rules} keep {@code path} out: the last rule that matches it or a folder above it. */
+    private static boolean ignored(List<String> rules, String path) {
+        boolean ignored = false;
+        for (String rule : rules) {
+            boolean exception = rule.startsWith("!");
+            String pattern = (exception ? rule.substring(1) : rule).replaceAll("/+$", "");
+            var matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+            Path candidate = Path.of(path);
+            for (Path p = candidate; p != null; p = p.getParent()) {
+                if (matcher.matches(p)) {
+                    ignored = !exception;
+                    break;
+                }
+            }
+        }
+        return ignored;
+    }
+
+    /** Shutdown delay + shutdown grace + kill grace, from {@code env} or the defaults. */
+    private static Duration shutdown(Map<String, String> env) {
+        return SHUTDOWN_DEFAULTS.keySet().stream().map(name -> duration(env.getOrDefault(name, SHUTDOWN_DEFAULTS.get(name))))
+                .reduce(Duration.ZERO, Duration::plus);
     }
 
     @Test
@@ -364,10 +475,25 @@ class K8sManifestTest {
      * anything else fails here instead of being rendered wrong.
      */
     private static Map<String, JsonNode> render(Path dir) throws IOException {
+        dir = dir.normalize();
         JsonNode kustomization = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
         assertThat(RENDERED_FIELDS).as(dir + ": fields of kustomization.yaml that this test renders")
                 .containsAll(texts(kustomization.fieldNames()));
         Map<String, JsonNode> resources = new LinkedHashMap<>();
+        for (JsonNode generator : kustomization.path("configMapGenerator")) {
+            assertThat(texts(generator.fieldNames())).as(dir + ": what this test generates")
+                    .containsExactlyInAnyOrder("name", "files", "options");
+            assertThat(generator.at("/options/disableNameSuffixHash").asBoolean()).as(dir + ": a plain name").isTrue();
+            ObjectNode configMap = YAML.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
+            ObjectNode data = configMap.putObject("data");
+            configMap.putObject("metadata").put("name", generator.get("name").asText());
+            for (JsonNode file : generator.get("files")) {
+                assertThat(file.asText()).as(dir + ": a file of the kustomization's own folder, under its own name")
+                        .doesNotContain("/", "=");
+                data.put(file.asText(), Files.readString(dir.resolve(file.asText())));
+            }
+            resources.put(key(configMap), configMap);
+        }
         for (JsonNode file : kustomization.path("resources")) {
             Path path = dir.resolve(file.asText()).normalize();
             Map<String, JsonNode> found = new LinkedHashMap<>();

@@ -2,14 +2,19 @@ package io.charon.jobs;
 
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
+import io.charon.jobs.support.PostgresStoreProfile;
+import io.charon.jobs.support.Processes;
 import io.charon.jobs.support.ServiceProcess;
 import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,6 +76,77 @@ class RestartIT {
             JsonPath orphan = service.awaitTerminal(failed);
             assertThat(orphan.getString("status")).isEqualTo("failed");
             assertThat(orphan.getString("errorMessage")).isEqualTo("orphaned: the service stopped while it ran");
+        }
+    }
+
+    @Test
+    void aSecondProcessOnTheSameDataDirectoryExitsNamingItAndTheHolder() throws Exception {
+        secondProcessOnTheSameDataDirectory(SETTINGS);
+    }
+
+    /** The store is shared then, but the data directory still holds the instance id and the run directories. */
+    @Test
+    @Tag("services")
+    void aSecondProcessOnTheSameDataDirectoryExitsAlsoOnPostgresql() throws Exception {
+        Map<String, String> settings = new HashMap<>(SETTINGS);
+        settings.putAll(PostgresStoreProfile.packaged(PostgresStoreProfile.newSchemaName("charon_restart_")));
+        secondProcessOnTheSameDataDirectory(settings);
+    }
+
+    private void secondProcessOnTheSameDataDirectory(Map<String, String> settings) throws Exception {
+        try (ServiceProcess first = new ServiceProcess(dataDir, settings).start(); Gate gate = new Gate();
+             ServiceProcess second = new ServiceProcess(dataDir, settings, Map.of(), "second.log")) {
+            String running = first.submit(gate.job("running-in-the-first"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> "running".equals(first.status(running)));
+
+            assertThat(second.startExpectingExit()).as("the second process's exit code").isNotZero();
+
+            assertThat(Files.readString(second.logFile())).as("the second process says why it stopped")
+                    .contains(dataDir.toAbsolutePath().toString()).contains("pid " + first.pid());
+            assertThat(first.status(running)).as("the first process's run goes on").isEqualTo("running");
+            gate.open();
+            JsonPath job = first.awaitTerminal(running);
+            assertThat(job.getString("status")).isEqualTo("completed");
+            assertThat(job.getInt("retryCount")).isZero();
+        }
+    }
+
+    /**
+     * A previous life's run that ignores SIGTERM makes start-up outlast the lease (it waits the
+     * kill grace before SIGKILL): no sweep may settle the run before start-up has stopped its
+     * process, and start-up reports what it settled itself.
+     */
+    @Test
+    void startUpStopsThePreviousLifesRunsBeforeAnythingSettlesThem() throws Exception {
+        Path hold = Files.createTempDirectory("charon-hold").resolve("release");
+        Map<String, String> settings = Map.of(
+                "charon.ansible.command", ChaosIT.FAKE_ANSIBLE.toString(),
+                "charon.ansible.kill-grace", "PT6S",
+                "charon.jobs.lease-duration", "PT2S",
+                "charon.jobs.lease-renew-interval", "500ms",
+                "charon.jobs.rescue-interval", "200ms",
+                "charon.jobs.orphan-policy", "requeue",
+                "charon.jobs.dispatch-interval", "500ms");
+        try (ServiceProcess service = new ServiceProcess(dataDir, settings, Map.of("CHARON_FAKE_HOLD", hold.toString()))
+                .start()) {
+            Map<String, Object> body = Api.job("outlives-its-service", "hello.yml");
+            body.put("maxRetries", 1);
+            String id = service.submit(body);
+            await().atMost(Duration.ofSeconds(60)).until(() -> "running".equals(service.status(id)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Processes.alive(id) > 0);
+
+            service.kill();
+            service.start();
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> service.request().get("/q/health/started").statusCode() == 200);
+            JsonPath started = service.request().get("/q/health/started").then().extract().jsonPath();
+            assertThat(started.getMap("checks.find { it.name == 'start-up' }.data"))
+                    .containsEntry("abandonedRunsStopped", 1).containsEntry("orphansSettled", 1);
+            Files.createFile(hold);
+            JsonPath job = service.awaitTerminal(id);
+            assertThat(job.getString("status")).isEqualTo("completed");
+            assertThat(job.getList("attempts.outcome")).containsExactly("orphaned", "completed");
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.charon.jobs.config;
 
+import io.charon.jobs.store.Store;
 import io.quarkus.flyway.FlywayConfigurationCustomizer;
+import io.quarkus.flyway.FlywayDataSource;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -13,6 +15,8 @@ import java.nio.file.Path;
 /**
  * SQLite cannot create the folder of its database file. Flyway opens the first connection at
  * start-up, and this customizer runs just before it: the one moment to create that folder.
+ * Before that, the data directory's lock is taken ({@link DataDirectoryLock}, asked for here), so
+ * that a second process on the same directory stops before it migrates or touches anything.
  */
 @Singleton
 public class DataDirectoryPreparer implements FlywayConfigurationCustomizer {
@@ -21,8 +25,23 @@ public class DataDirectoryPreparer implements FlywayConfigurationCustomizer {
 
     private final String jdbcUrl;
 
-    public DataDirectoryPreparer(@ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
+    public DataDirectoryPreparer(@ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+                                 DataDirectoryLock lock) {
         this.jdbcUrl = jdbcUrl;
+    }
+
+    /** On PostgreSQL the store is shared, but the data directory is still this process's alone. */
+    @Singleton
+    @FlywayDataSource(Store.POSTGRESQL)
+    public static class OnPostgresql implements FlywayConfigurationCustomizer {
+
+        public OnPostgresql(DataDirectoryLock lock) {
+            // taking the lock, as its creation does, is all there is to do before the migration
+        }
+
+        @Override
+        public void customize(FluentConfiguration configuration) {
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.charon.jobs.dispatch;
 
+import io.charon.jobs.config.DataDirectoryLock;
 import io.charon.jobs.config.JobsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,7 +22,8 @@ public class InstanceIdentity {
 
     private final String id;
 
-    public InstanceIdentity(JobsConfig config) {
+    /** The lock first: the id is only this process's to use while it holds the data directory. */
+    public InstanceIdentity(JobsConfig config, DataDirectoryLock lock) {
         this.id = loadOrCreate(config.dataDir().resolve("instance-id"));
     }
 

@@ -36,6 +36,8 @@ public class OrphanRescuer {
     private final Store store;
     /** The service's runs have ended and its store is about to close, under a sweep or renewal perhaps. */
     private volatile boolean stopping;
+    /** Start-up has stopped the previous life's processes and settled its runs; sweeps wait for it. */
+    private volatile boolean startedUp;
 
     public OrphanRescuer(JobQueue queue, JobService jobs, RunningJobs running, InstanceIdentity instance, JobsConfig config,
                          Store store) {
@@ -64,6 +66,12 @@ public class OrphanRescuer {
     @Scheduled(every = "${charon.jobs.rescue-interval:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             identity = "charon-orphan-rescue")
     void sweep() {
+        if (!startedUp) {
+            // the scheduler starts with the service: a sweep now would settle the previous life's
+            // runs (their leases may have lapsed) while their processes still work, and a new
+            // attempt could run beside them
+            return;
+        }
         try {
             store.exclusively(SWEEP_LOCK, () -> rescue(false));
         } catch (RuntimeException e) {
@@ -83,6 +91,17 @@ public class OrphanRescuer {
         } else {
             LOG.warnf(format, e.getMessage());
         }
+    }
+
+    /**
+     * At start-up, once the processes this instance's previous life left running are stopped and
+     * before it claims: settles its own runs (all orphans now) and those whose lease lapsed, and
+     * lets the periodic sweeps begin. Returns how many runs it settled.
+     */
+    public int rescueAtStartUp() {
+        int rescued = rescue(true);
+        startedUp = true;
+        return rescued;
     }
 
     /**

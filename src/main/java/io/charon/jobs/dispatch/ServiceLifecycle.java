@@ -71,7 +71,8 @@ public class ServiceLifecycle {
         if (abandoned > 0) {
             LOG.infof("start-up: stopped %d playbook runs left behind by this instance's previous life", abandoned);
         }
-        int rescued = rescuer.rescue(true);
+        // only now that the previous life's processes are stopped may anything settle their runs
+        int rescued = rescuer.rescueAtStartUp();
         if (rescued > 0) {
             LOG.infof("start-up: %d jobs were running when this service last stopped; settled by the %s policy",
                     rescued, config.orphanPolicy().wireName());

@@ -21,7 +21,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process,
  * as an operator runs it: stopped with SIGTERM, or killed with SIGKILL, and started again on
- * the same data directory.
+ * the same data directory. It leads a session and process group of its own (through
+ * {@code setsid}), as under a service manager or in a terminal, so that a signal to its group
+ * reaches what it started and nothing of the tests.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -45,6 +47,11 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public ServiceProcess(Path dataDir, Map<String, String> settings, Map<String, String> environment) {
+        this(dataDir, settings, environment, "service.log");
+    }
+
+    /** With its output in {@code logName} in the data directory: for a second process on the same one. */
+    public ServiceProcess(Path dataDir, Map<String, String> settings, Map<String, String> environment, String logName) {
         this.environment = environment;
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run through `./mvnw verify`, which packages first");
@@ -52,11 +59,34 @@ public final class ServiceProcess implements AutoCloseable {
         this.dataDir = dataDir;
         this.settings = settings;
         this.port = freePort();
-        this.logFile = dataDir.resolve("service.log");
+        this.logFile = dataDir.resolve(logName);
     }
 
     public ServiceProcess start() {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        launch();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the service exited at start-up; see " + logFile);
+                    }
+                    return request(null).get("/q/health/live").statusCode() == 200;
+                });
+        return this;
+    }
+
+    /** Starts the service when it is expected not to come up: returns its exit code. */
+    public int startExpectingExit() throws InterruptedException {
+        launch();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the service still runs 60 s after its start; see " + logFile);
+        }
+        return process.exitValue();
+    }
+
+    private void launch() {
+        // setsid (util-linux) makes the service the leader of a session and group of its own; it
+        // execs in place, so the process started here is the JVM itself
+        List<String> command = new ArrayList<>(List.of("setsid", ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m",
                 "-Dquarkus.http.port=" + port,
                 "-Dcharon.jobs.data-dir=" + dataDir.toAbsolutePath(),
@@ -78,14 +108,11 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("the service exited at start-up; see " + logFile);
-                    }
-                    return request(null).get("/q/health/live").statusCode() == 200;
-                });
-        return this;
+    }
+
+    /** The service's process id (the JVM's). */
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGTERM, and wait for the graceful shutdown to finish. */
@@ -97,6 +124,17 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGTERM without waiting: the test watches the shutdown as it goes. */
     public void terminate() {
         process.destroy();
+    }
+
+    /**
+     * SIGTERM to the service's whole process group, as Ctrl-C in a terminal or a service manager
+     * that signals every process it started: the service and whatever shares its group.
+     */
+    public void terminateGroup() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-TERM", "--", "-" + process.pid()).inheritIO().start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -TERM -" + process.pid() + " failed");
+        }
     }
 
     public void awaitExit() throws InterruptedException {

@@ -5,6 +5,7 @@ import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.execution.ExecutionOutcome.Kind;
 import io.charon.jobs.execution.ExecutionRequest;
+import io.charon.jobs.execution.Executables;
 import io.charon.jobs.execution.LogFiles;
 import io.charon.jobs.execution.PlaybookLocator;
 import io.charon.jobs.execution.PlaybookRunner;
@@ -13,6 +14,7 @@ import io.charon.jobs.execution.ProgressListener;
 import io.charon.jobs.execution.RunHandle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import org.jboss.logging.Logger;
 
 import io.charon.jobs.security.SecretBox;
 import io.charon.jobs.security.SecretMask;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -39,6 +42,10 @@ import java.util.function.Consumer;
  * and appended to the job's log file; standard error goes to a file that is tailed for the
  * callback plugin's progress lines, everything else from it being appended to the log. Every line
  * has the job's secret values masked before it is written or turned into an event.
+ * <p>
+ * Each playbook leads a session (and process group) of its own, started through {@code setsid}:
+ * a signal to the service's process group (Ctrl-C in a terminal, a service manager stopping the
+ * service) reaches the service only, which decides when its runs stop.
  */
 @ApplicationScoped
 @Typed(AnsiblePlaybookRunner.class) // injected as a PlaybookRunner through RunnerSelection
@@ -49,12 +56,18 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
     /** In each run directory: the owning instance and the process id, one per line. */
     static final String OWNER_FILE = "owner";
 
+    private static final Logger LOG = Logger.getLogger(AnsiblePlaybookRunner.class);
+
     private final AnsibleConfig ansible;
     private final JobsConfig jobs;
     private final PlaybookLocator playbooks;
     private final CallbackPlugin plugin;
     private final SecureRandom random = new SecureRandom();
     private final SecretBox secretBox;
+    /** util-linux's setsid, which starts a command in a new session; absent on some machines. */
+    private final Optional<Path> setsid;
+    /** Where the command was last found, so that a run looks it up again only when it is gone. */
+    private volatile Path executable;
 
     public AnsiblePlaybookRunner(AnsibleConfig ansible, JobsConfig jobs, PlaybookLocator playbooks, CallbackPlugin plugin,
                                  SecretBox secretBox) {
@@ -63,6 +76,11 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         this.jobs = jobs;
         this.playbooks = playbooks;
         this.plugin = plugin;
+        this.setsid = Executables.find("setsid", System.getenv("PATH"), Path.of("").toAbsolutePath());
+        if (setsid.isEmpty()) {
+            LOG.warn("setsid (util-linux) is not on PATH: playbooks run in the service's process group, so a signal to"
+                    + " that group (Ctrl-C, a service manager's stop) also stops them");
+        }
     }
 
     @Override
@@ -96,7 +114,8 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         SecretMask mask = SecretMask.of(secrets.values());
         AnsibleFiles.privateDirectory(runDir);
         Path inventory = AnsibleFiles.writeInventory(runDir, request.inventory());
-        List<String> command = new ArrayList<>(List.of(ansible.command(), "-i", inventory.toString(),
+        List<String> command = new ArrayList<>(launcher(runDir));
+        command.addAll(List.of("-i", inventory.toString(),
                 "-e", "@" + AnsibleFiles.writeVariables(runDir, AnsibleFiles.VARIABLES, request.variables())));
         Path secretsFile = null;
         if (!secrets.isEmpty()) {
@@ -183,6 +202,28 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             ProcessTree.terminate(process.toHandle(), ansible.killGrace());
             throw e;
         }
+    }
+
+    /**
+     * The start of the command line: setsid and the command, found here beforehand, since setsid
+     * would report a missing command only as an exit code; or the command alone, without setsid.
+     * setsid execs the command in place (the service's child is not a group leader), so the
+     * process started is the playbook's, whose pid the owner file records.
+     */
+    private List<String> launcher(Path runDir) throws LaunchFailure {
+        if (setsid.isEmpty()) {
+            return List.of(ansible.command());
+        }
+        Path found = executable;
+        if (found == null || !Files.isExecutable(found)) {
+            try {
+                found = Executables.resolve(ansible.command(), System.getenv("PATH"), runDir);
+            } catch (Executables.NotExecutableException e) {
+                throw new LaunchFailure("cannot start " + ansible.command() + ": " + e.getMessage());
+            }
+            executable = found;
+        }
+        return List.of(setsid.get().toString(), found.toString());
     }
 
     @Override
