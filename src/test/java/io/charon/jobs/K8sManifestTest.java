@@ -145,13 +145,13 @@ class K8sManifestTest {
     }
 
     @Test
-    void thePostgresqlOverlayReplacesTheSqliteVolumeWithASharedLogsVolumeAndADatabaseSecret() throws IOException {
+    void thePostgresqlOverlayReplacesTheSqliteVolumeWithASharedLogsVolume() throws IOException {
         Map<String, JsonNode> base = render(K8S);
         Map<String, JsonNode> resources = render(POSTGRESQL);
 
         Set<String> expected = new HashSet<>(base.keySet());
         expected.remove("PersistentVolumeClaim/charon-jobs-data");
-        expected.addAll(List.of("Secret/charon-jobs-database", "PersistentVolumeClaim/charon-jobs-logs"));
+        expected.add("PersistentVolumeClaim/charon-jobs-logs");
         assertThat(resources.keySet()).containsExactlyInAnyOrderElementsOf(expected);
         // every claim a volume names is part of the rendering: the base's SQLite claim is gone with its volume
         volumes(resources.get("Deployment/charon-jobs").at("/spec/template/spec")).values().stream()
@@ -188,22 +188,31 @@ class K8sManifestTest {
                 .isEqualTo("true");
         assertThat(properties.getProperty("%" + Store.POSTGRESQL + ".quarkus.datasource.active")).isEqualTo("false");
         assertThat(env.get("QUARKUS_DATASOURCE_POSTGRESQL_JDBC_URL")).startsWith("jdbc:postgresql://");
-        // the account from a Secret of the overlay, never from the ConfigMap
-        assertThat(resources.get("ConfigMap/charon-jobs-config").get("data").has("QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD"))
-                .isFalse();
-        for (String variable : List.of("QUARKUS_DATASOURCE_POSTGRESQL_USERNAME", "QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD")) {
+        // the account, the admin token and the sealing key from Secrets, never from the ConfigMap, and
+        // required: replicas need the same token and key, and the database its real password
+        Map<String, String> secrets = Map.of("QUARKUS_DATASOURCE_POSTGRESQL_USERNAME", "charon-jobs-database",
+                "QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD", "charon-jobs-database",
+                "CHARON_SECURITY_ADMIN_TOKEN", "charon-jobs-secrets",
+                "CHARON_SECURITY_SECRET_KEY", "charon-jobs-secrets");
+        secrets.forEach((variable, secret) -> {
+            assertThat(resources.get("ConfigMap/charon-jobs-config").get("data").has(variable)).as(variable).isFalse();
             JsonNode entry = envEntry(container, variable);
             assertThat(entry).as(variable).isNotNull();
-            assertThat(entry.at("/valueFrom/secretKeyRef/name").asText()).as(variable + " from a Secret")
-                    .isEqualTo("charon-jobs-database");
-            assertThat(entry.at("/valueFrom/secretKeyRef/optional").asBoolean(false)).as(variable).isFalse();
-        }
+            assertThat(entry.at("/valueFrom/secretKeyRef/name").asText()).as(variable + " from a Secret").isEqualTo(secret);
+            assertThat(entry.at("/valueFrom/secretKeyRef/optional").asBoolean(false)).as(variable + " is required").isFalse();
+        });
     }
 
+    /**
+     * No kustomization applies a Secret: one that did would write its placeholder values into the
+     * cluster at every apply. The operator creates them, so every Secret a container requires is
+     * described, by name and key, in the README.md beside the kustomization that requires it.
+     */
     @Test
-    void everySecretAContainerNeedsIsPartOfTheRendering() throws IOException {
+    void noSecretIsAppliedAndEveryRequiredOneIsDescribedForTheOperator() throws IOException {
         for (Path kustomization : List.of(K8S, POSTGRESQL)) {
             Map<String, JsonNode> resources = render(kustomization);
+            assertThat(resources.keySet()).as(kustomization + ": Secrets applied").noneMatch(key -> key.startsWith("Secret/"));
             JsonNode pod = resources.get("Deployment/charon-jobs").at("/spec/template/spec");
             List<JsonNode> references = new ArrayList<>();
             for (String containers : List.of("containers", "initContainers")) {
@@ -216,17 +225,15 @@ class K8sManifestTest {
             assertThat(references).as(kustomization + ": secret references").isNotEmpty();
             for (JsonNode reference : references) {
                 if (reference.path("optional").asBoolean(false)) {
-                    continue; // created by the operator (the base's charon-jobs-secrets), used when present
+                    continue; // used when the operator made it (the base's charon-jobs-secrets)
                 }
-                String name = reference.get("name").asText();
-                JsonNode secret = resources.get("Secret/" + name);
-                assertThat(secret).as(kustomization + ": Secret " + name).isNotNull();
-                Set<String> keys = new HashSet<>();
-                secret.path("data").fieldNames().forEachRemaining(keys::add);
-                secret.path("stringData").fieldNames().forEachRemaining(keys::add);
-                assertThat(keys).as(kustomization + ": keys of Secret " + name).contains(reference.get("key").asText());
+                Path readme = kustomization.resolve("README.md");
+                assertThat(readme).as(kustomization + " requires Secret " + reference.get("name").asText()).exists();
+                assertThat(Files.readString(readme)).as(readme + " describes the Secret to create")
+                        .contains(reference.get("name").asText(), reference.get("key").asText());
             }
         }
+        assertThat(Files.readString(POSTGRESQL.resolve("README.md"))).contains("kubectl create secret");
     }
 
     /**

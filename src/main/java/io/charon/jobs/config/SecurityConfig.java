@@ -47,6 +47,14 @@ public interface SecurityConfig {
      */
     Optional<String> secretKey();
 
+    /**
+     * How long audit entries are kept; older ones are deleted at every
+     * {@code charon.jobs.cleanup-interval}. The trail is not deleted with jobs, so without a bound
+     * it would only grow.
+     */
+    @WithDefault("P90D")
+    java.time.Duration auditRetention();
+
     /** How long a verified token is trusted before the store is asked again (a revocation on this instance takes effect at once). */
     @WithDefault("PT30S")
     java.time.Duration tokenCacheTtl();

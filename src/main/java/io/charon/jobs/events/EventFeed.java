@@ -4,6 +4,7 @@ import io.charon.jobs.config.EventsConfig;
 import io.charon.jobs.job.RecordedEvent;
 import io.charon.jobs.store.StoreNotices;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -66,7 +67,9 @@ public class EventFeed {
             thread.setDaemon(true);
             return thread;
         });
-        metrics.gaugeCollectionSize("charon.event.subscribers", List.of(), subscriptions);
+        Gauge.builder("charon.event.subscribers", subscriptions, Set::size)
+                .description("Clients following the event feed on this instance (SSE streams)").strongReference(true)
+                .register(metrics);
         this.cutOff = Counter.builder("charon.event.subscribers.cut.off")
                 .description("Subscribers disconnected for falling too far behind").register(metrics);
     }

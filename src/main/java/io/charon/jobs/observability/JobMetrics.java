@@ -194,9 +194,13 @@ public class JobMetrics {
         Map<String, JobFacts> facts = new HashMap<>();
         StoreReads.forEachRow(connection, "SELECT id, type, priority, duration_ms FROM jobs WHERE id IN (" + placeholders(ids.size()) + ")",
                 ids, row -> {
+                    String id = row.getString(1);
+                    String type = row.getString(2);
+                    int priority = row.getInt(3);
                     long duration = row.getLong(4);
-                    facts.put(row.getString(1), new JobFacts(row.getString(2), Priority.ofValue(row.getInt(3)).wireName(),
-                            row.wasNull() ? null : duration));
+                    // wasNull speaks of the column read last: a job cancelled before it ran has no duration
+                    Long durationMs = row.wasNull() ? null : duration;
+                    facts.put(id, new JobFacts(type, Priority.ofValue(priority).wireName(), durationMs));
                 });
         return facts;
     }

@@ -9,15 +9,24 @@ import java.time.Instant;
  * ({@code target}) and when, whether it was allowed ({@code outcome}), and from where when it came
  * over HTTP. Never holds a secret: not a token, not a secret variable.
  *
- * @param id assigned by the store; 0 for an entry not yet written
+ * @param id    assigned by the store; 0 for an entry not yet written
+ * @param count 1, except for refused requests, which are counted per action, outcome, source,
+ *              principal and minute: then how many were refused in that minute, {@code at} is the
+ *              first of them and {@code target} and {@code detail} are that first one's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditEntry(long id, Instant at, String principal, String action, String target, String outcome,
-                         String detail, String remoteAddress) {
+                         String detail, String remoteAddress, long count) {
 
     public static final String SUCCESS = "success";
     public static final String DENIED = "denied";
     public static final String FAILED = "failed";
+
+    /** One request or action. */
+    public AuditEntry(long id, Instant at, String principal, String action, String target, String outcome,
+                      String detail, String remoteAddress) {
+        this(id, at, principal, action, target, outcome, detail, remoteAddress, 1);
+    }
 
     /** An action that was carried out. */
     public static AuditEntry success(String principal, String action, String target, String detail) {
@@ -25,10 +34,10 @@ public record AuditEntry(long id, Instant at, String principal, String action, S
     }
 
     public AuditEntry at(Instant time) {
-        return new AuditEntry(id, time, principal, action, target, outcome, detail, remoteAddress);
+        return new AuditEntry(id, time, principal, action, target, outcome, detail, remoteAddress, count);
     }
 
     public AuditEntry from(String address) {
-        return new AuditEntry(id, at, principal, action, target, outcome, detail, address);
+        return new AuditEntry(id, at, principal, action, target, outcome, detail, address, count);
     }
 }

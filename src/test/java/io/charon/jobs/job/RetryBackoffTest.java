@@ -1,6 +1,7 @@
 package io.charon.jobs.job;
 
 import io.charon.jobs.dispatch.RetentionCleaner;
+import io.charon.jobs.security.AuditRetention;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.MutableClock;
 import io.charon.jobs.support.SettableClockProfile;
@@ -16,12 +17,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Time-driven rules, with a clock the test moves instead of waiting. */
+/** Time-driven rules (retries, retention of jobs and of the audit trail), with a clock the test moves instead of waiting. */
 @QuarkusTest
 @TestProfile(SettableClockProfile.class)
 class RetryBackoffTest {
@@ -31,6 +33,9 @@ class RetryBackoffTest {
 
     @Inject
     RetentionCleaner retention;
+
+    @Inject
+    AuditRetention auditRetention;
 
     @Test
     void aFailingJobIsRetriedOnTheBackoffScheduleKeepingEveryAttempt() {
@@ -89,6 +94,33 @@ class RetryBackoffTest {
         assertThat(Api.status(neededParent)).isEqualTo("completed");
         assertThat(Api.status(waiting)).isEqualTo("scheduled");
         given().post("/api/v1/jobs/" + waiting + "/cancel").then().statusCode(200);
+    }
+
+    @Test
+    void auditEntriesAreKeptForTheAuditRetentionThenDeleted() {
+        String early = newTokenId("kept-90-days-");
+        clock.advance(Duration.ofDays(89));
+        auditRetention.cleanUp();
+        assertThat(tokenCreations(early)).as("89 days old: kept").hasSize(1);
+
+        String later = newTokenId("kept-longer-");
+        clock.advance(Duration.ofDays(2));
+        assertThat(auditRetention.cleanUp()).isPositive();
+        assertThat(tokenCreations(early)).as("91 days old: deleted").isEmpty();
+        assertThat(tokenCreations(later)).as("2 days old: kept").hasSize(1);
+    }
+
+    /** Creates a token (an audited action) and returns its id. */
+    private static String newTokenId(String prefix) {
+        String user = prefix + UUID.randomUUID().toString().substring(0, 8);
+        Api.token(user, "viewer");
+        return given().get("/api/v1/tokens").then().statusCode(200).extract().jsonPath()
+                .getString("find { it.userId == '" + user + "' }.id");
+    }
+
+    private static List<Object> tokenCreations(String tokenId) {
+        return given().get("/api/v1/audit?action=token.create&target=" + tokenId).then().statusCode(200)
+                .extract().jsonPath().getList("items");
     }
 
     /** Waits for the failed attempt {@code number} to put the job back in the queue; returns when that attempt ended. */

@@ -6,17 +6,28 @@ import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.apache.skywalking.oap.server.library.util.prometheus.metrics.MetricFamily;
+import org.apache.skywalking.oap.server.library.util.prometheus.parser.TextParser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.awaitility.Awaitility.await;
 
 /** Every charon_* metric at /q/metrics moves as real jobs run. */
@@ -105,6 +116,55 @@ class MetricsTest {
 
         await().atMost(SOON).until(() -> value("charon_orphans_rescued_total") == orphansBefore + 1);
         assertThat(Api.get(id).getString("errorMessage")).isEqualTo(JobService.ORPHANED);
+    }
+
+    @Test
+    void aJobCancelledBeforeItRanIsCountedAsFinishedWithoutADuration() {
+        String finished = "charon_jobs_finished_total{status=\"cancelled\",type=\"ansible\"}";
+        String durations = "charon_job_duration_seconds_count{status=\"cancelled\",type=\"ansible\"}";
+        Map<String, Double> before = scrape();
+        Map<String, Object> later = Api.job("metrics-never-ran", "hello.yml");
+        later.put("scheduledAt", Instant.now().plus(Duration.ofDays(1)).toString());
+        String id = Api.submit(later);
+        given().post("/api/v1/jobs/" + id + "/cancel").then().statusCode(200);
+
+        // the duration is recorded (or not) with the finished count, by the same pass of the metrics thread
+        await().atMost(SOON).untilAsserted(() -> assertGrew(before, scrape(), finished, 1));
+        assertThat(scrape().getOrDefault(durations, 0.0)).as("a job that never ran has no run duration")
+                .isEqualTo(before.getOrDefault(durations, 0.0));
+    }
+
+    @Test
+    void theExpositionParsesAndEveryCharonFamilyHasHelpText() throws IOException {
+        // Prometheus's text format, as a scraper that does not ask for OpenMetrics gets it
+        String text = given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200)
+                .contentType(containsString("version=0.0.4")).extract().asString();
+        // one family at a time, split at its HELP line: the parser ends its reading at a family it
+        // does not model (Micrometer's long task timers, summaries with _active_count samples)
+        List<String> blocks = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# HELP ") || blocks.isEmpty()) {
+                blocks.add("");
+            }
+            blocks.set(blocks.size() - 1, blocks.get(blocks.size() - 1) + line + "\n");
+        }
+        List<String> charonBlocks = blocks.stream().filter(block -> block.startsWith("# HELP charon_")).toList();
+        Set<String> declared = text.lines().filter(line -> line.startsWith("# TYPE charon_"))
+                .map(line -> line.split(" ")[2]).collect(Collectors.toSet());
+        assertThat(declared).contains("charon_jobs_submitted_total", "charon_job_duration_seconds", "charon_event_subscribers",
+                "charon_queue_depth");
+        List<MetricFamily> charon = new ArrayList<>();
+        for (String block : charonBlocks) {
+            // the argument is the scrape's time, which the parser stamps on samples without one
+            MetricFamily family = new TextParser(new ByteArrayInputStream(block.getBytes(StandardCharsets.UTF_8))).parse(0);
+            assertThat(family).as("parsed:%n%s", block).isNotNull();
+            charon.add(family);
+        }
+        assertThat(charon).extracting(MetricFamily::getName).containsExactlyInAnyOrderElementsOf(declared);
+        assertThat(charon).allSatisfy(family -> {
+            assertThat(family.getHelp()).as("help of " + family.getName()).isNotBlank();
+            assertThat(family.getMetrics()).as("samples of " + family.getName()).isNotEmpty();
+        });
     }
 
     private static void assertGrew(Map<String, Double> before, Map<String, Double> after, String sample, double by) {

@@ -64,7 +64,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     public ServiceProcess start() {
         launch();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        // generous: on a loaded machine a JVM start alone can take a minute
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("the service exited at start-up; see " + logFile);
