@@ -20,6 +20,7 @@ import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -103,6 +104,7 @@ public class JobResource {
     @APIResponse(responseCode = "409", ref = "Conflict")
     @Parameter(name = IdempotencyKeys.HEADER, description = "1 to 255 printable ASCII characters; a repeat with the"
             + " same key and request returns the first job, the same key with another request is a 409")
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response submit(byte[] body, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,

@@ -7,6 +7,7 @@ import io.charon.jobs.security.TokenInfo;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -44,6 +45,7 @@ public class TokenResource {
     public record CreatedToken(String token, TokenInfo info) {
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     public Response create(byte[] body, @Context UriInfo uri) {
         TokenRequest request = parser.read(body, TokenRequest.class, "the token");

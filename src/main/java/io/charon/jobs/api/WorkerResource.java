@@ -13,6 +13,7 @@ import io.charon.jobs.security.AuditTrail;
 import io.charon.jobs.security.Role;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -66,6 +67,7 @@ public class WorkerResource {
     @Operation(summary = "Resize the worker pool", description = "Running jobs are not interrupted; 0 pauses the pool.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(ref = "WorkerCount")))
+    @Consumes(MediaType.APPLICATION_JSON)
     @PUT
     public WorkersView resize(byte[] body) {
         int count = workerCount(body);

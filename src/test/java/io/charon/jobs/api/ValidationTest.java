@@ -92,7 +92,7 @@ class ValidationTest {
             given().contentType(ContentType.JSON).body(raw).post("/api/v1/jobs").then().statusCode(400)
                     .contentType("application/problem+json").body("errors.field", hasItem("body"));
         }
-        given().contentType(ContentType.TEXT).body("hello").post("/api/v1/jobs").then().statusCode(400)
+        given().contentType(ContentType.TEXT).body("hello").post("/api/v1/jobs").then().statusCode(415)
                 .contentType("application/problem+json");
         assertThat(storedRows()).isEqualTo(before);
     }
