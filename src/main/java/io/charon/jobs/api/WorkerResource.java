@@ -1,12 +1,17 @@
 package io.charon.jobs.api;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.charon.jobs.dispatch.Dispatcher;
 import io.charon.jobs.dispatch.WorkerPool;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.job.JobStatus;
+import io.charon.jobs.job.SubmissionParser;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
@@ -38,7 +43,9 @@ import java.util.Iterator;
 public class WorkerResource {
 
     static final int MAX_WORKERS = 256;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** As strict as a submission: a field given twice, or anything after the object, is refused. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final WorkerPool pool;
     private final JobService jobs;
@@ -82,6 +89,10 @@ public class WorkerResource {
         JsonNode node;
         try {
             node = body == null || body.length == 0 ? null : MAPPER.readTree(body);
+        } catch (JsonParseException e) {
+            String duplicate = SubmissionParser.duplicateField(e);
+            throw duplicate != null ? new InvalidInputException(duplicate, "appears more than once")
+                    : new InvalidInputException("body", "is not valid JSON");
         } catch (IOException e) {
             throw new InvalidInputException("body", "is not valid JSON");
         }
