@@ -64,14 +64,14 @@ public class WorkerResource {
     public record WorkersView(int workerCount, int maxConcurrentJobs, int activeJobs, long queueSize) {
     }
 
-    @Operation(summary = "Worker count, concurrency cap, running and queued jobs")
+    @Operation(operationId = "getWorkers", summary = "Worker count, concurrency cap, running and queued jobs")
     @GET
     public WorkersView get() {
         return new WorkersView(pool.workerCount(), pool.maxConcurrentJobs(), pool.activeJobs(), jobs.count(JobStatus.QUEUED));
     }
 
     /** Body {@code {"workerCount": N}}; running jobs are not interrupted; 0 pauses the pool. */
-    @Operation(summary = "Resize the worker pool", description = "Running jobs are not interrupted; 0 pauses the pool.")
+    @Operation(operationId = "resizeWorkers", summary = "Resize the worker pool", description = "Running jobs are not interrupted; 0 pauses the pool.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(ref = "WorkerCount")))
     @Consumes(MediaType.APPLICATION_JSON)
