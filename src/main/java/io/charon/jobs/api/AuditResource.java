@@ -11,10 +11,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import java.util.List;
 
 /** The audit trail, newest first, for admins. */
 @Path("/api/v1/audit")
+@Tag(name = "Audit", description = "Who did what, and what was refused")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 @RolesAllowed(Role.ADMIN_NAME)
@@ -30,6 +35,14 @@ public class AuditResource {
     public record AuditPage(List<AuditEntry> items, String nextCursor) {
     }
 
+    @Operation(operationId = "listAuditEntries", summary = "The audit trail, newest first", description = "Who did what"
+            + " and when: submissions, cancellations, relaunches, pool resizes, token changes, refused credentials and"
+            + " denied requests. Keyset-paged: pass the nextCursor of a page to get the next, older one. Filters combine.")
+    @Parameter(name = "principal", description = "Only entries of this user (`-` for a refused credential)")
+    @Parameter(name = "action", description = "Only this action, e.g. job.submit, token.create, authentication")
+    @Parameter(name = "target", description = "Only entries about this target, e.g. a job id")
+    @Parameter(name = "limit", description = "1 to 500, default 50")
+    @Parameter(name = "cursor", description = "The nextCursor of the previous page")
     @GET
     public AuditPage list(@QueryParam("principal") String principal,
                           @QueryParam("action") String action,

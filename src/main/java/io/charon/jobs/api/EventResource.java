@@ -19,6 +19,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
@@ -63,7 +67,7 @@ public class EventResource {
      * read its buffer and reconnects with its last id. A non-admin receives only the events of
      * their own jobs; an admin may restrict the stream to one user's jobs with {@code userId}.
      */
-    @Operation(summary = "Follow lifecycle events live (Server-Sent Events)", description = "Each message: id (the"
+    @Operation(operationId = "followEvents", summary = "Follow lifecycle events live (Server-Sent Events)", description = "Each message: id (the"
             + " event's position in the store), event (its type) and the event as JSON data. With Last-Event-ID (or"
             + " after) the stored events after that id come first, then live ones: no gap, no repeat.")
     @Parameter(name = "type", description = "Repeatable or comma-separated event types, e.g. job.completed")
@@ -71,6 +75,9 @@ public class EventResource {
     @Parameter(name = "tag", description = "Only events of jobs with this tag")
     @Parameter(name = "after", description = "Start after this event id (as Last-Event-ID)")
     @Parameter(name = "Last-Event-ID", description = "The id of the last event received")
+    @APIResponse(responseCode = "200", description = "An event stream: one message per lifecycle event, named by its type"
+            + " (e.g. job.completed), with the event's position as id and the event as JSON data",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)

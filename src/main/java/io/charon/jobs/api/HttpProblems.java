@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -17,8 +18,9 @@ import java.util.Optional;
  * <ul>
  * <li>a body announced larger than {@code quarkus.http.limits.max-body-size} is refused before it
  * is read with a 413 problem (Quarkus' own check, just after this one, would answer with an empty
- * body); a body that turns out larger while it streams in is cut off by Quarkus and answered by
- * {@link ProblemMappers};</li>
+ * body); a chunked body, which announces no length, is read into memory here up to the limit and
+ * refused with the same problem once it passes it (left to the resources, it was cut off with an
+ * empty 413 and two errors logged);</li>
  * <li>a request the router refuses with a 4xx status of its own (an HTTP/1.1 request without a
  * {@code Host} header, an empty path) gets a problem body.</li>
  * </ul>
@@ -45,8 +47,11 @@ public class HttpProblems {
             int status = context.statusCode();
             // a refusal by status (a path that cannot be decoded); security's own failures are Quarkus' to answer
             if (status >= 400 && status < 500 && !isSecurity(context.failure()) && !context.response().headWritten()) {
+                if (status == 413) {
+                    context.response().putHeader(HttpHeaders.CONNECTION, "close"); // the rest of the body is not read
+                }
                 context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                        .end(json(Problem.ofStatus(status)));
+                        .end(json(status == 413 ? tooLarge() : Problem.ofStatus(status)));
             } else {
                 context.next();
             }
@@ -55,8 +60,9 @@ public class HttpProblems {
             return;
         }
         long max = maxBodySize.get().asLongValue();
-        String body = json(new Problem(Problem.TYPE_BASE + "payload-too-large", "Payload Too Large", 413,
-                "the request body may be at most " + max + " bytes", null));
+        String body = json(tooLarge());
+        // buffers a body without a length up to the limit (the resources then read it from memory); past it, fails with 413
+        BodyHandler chunked = BodyHandler.create(false).setBodyLimit(max);
         router.route().order(ORDER).handler(context -> {
             String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && tooLong(length, max)) {
@@ -64,10 +70,24 @@ public class HttpProblems {
                         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                         .putHeader(HttpHeaders.CONNECTION, "close")
                         .end(body);
+            } else if (length == null && context.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                    && !isForm(context.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+                chunked.handle(context);
             } else {
                 context.next();
             }
         });
+    }
+
+    private Problem tooLarge() {
+        return maxBodySize.map(max -> new Problem(Problem.TYPE_BASE + "payload-too-large", "Payload Too Large", 413,
+                "the request body may be at most " + max.asLongValue() + " bytes", null)).orElse(Problem.ofStatus(413));
+    }
+
+    /** A form is no body of this API (the resources refuse its type unread); the body handler would parse it. */
+    private static boolean isForm(String type) {
+        String lower = type == null ? "" : type.trim().toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("multipart/") || lower.startsWith("application/x-www-form-urlencoded");
     }
 
     private static boolean isSecurity(Throwable failure) {

@@ -20,6 +20,7 @@ import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -88,7 +89,7 @@ public class JobResource {
      * job the first one created (and {@code Idempotent-Replayed: true}); the same key with a
      * different request answers 409.
      */
-    @Operation(summary = "Submit a job", description = "Validates and stores the job; a 201 means it is on disk. "
+    @Operation(operationId = "submitJob", summary = "Submit a job", description = "Validates and stores the job; a 201 means it is on disk. "
             + "It is queued, or scheduled when scheduledAt lies ahead.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(ref = "JobSubmission"), examples = @ExampleObject(name = "hello",
@@ -103,6 +104,7 @@ public class JobResource {
     @APIResponse(responseCode = "409", ref = "Conflict")
     @Parameter(name = IdempotencyKeys.HEADER, description = "1 to 255 printable ASCII characters; a repeat with the"
             + " same key and request returns the first job, the same key with another request is a 409")
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response submit(byte[] body, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
@@ -120,7 +122,7 @@ public class JobResource {
     static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
     /** Stops a job that has not ended: at once when waiting, by killing its process tree when running. */
-    @Operation(summary = "Cancel a job that has not ended", description = "A scheduled or queued job ends cancelled at"
+    @Operation(operationId = "cancelJob", summary = "Cancel a job that has not ended", description = "A scheduled or queued job ends cancelled at"
             + " once; a running one has its process tree killed and keeps its partial log.")
     @APIResponse(responseCode = "200", description = "The cancelled job",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
@@ -136,7 +138,7 @@ public class JobResource {
     }
 
     /** Runs a finished job's spec again as a new job. */
-    @Operation(summary = "Run a finished job's spec again as a new job")
+    @Operation(operationId = "relaunchJob", summary = "Run a finished job's spec again as a new job")
     @APIResponse(responseCode = "201", description = "The new job; Location names it",
             headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING, format = "uri")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
@@ -167,7 +169,7 @@ public class JobResource {
         return user.visible(jobs.find(id));
     }
 
-    @Operation(summary = "List jobs, newest first", description = "Keyset-paged: pass the nextCursor of a page to get"
+    @Operation(operationId = "listJobs", summary = "List jobs, newest first", description = "Keyset-paged: pass the nextCursor of a page to get"
             + " the next one. Filters combine.")
     @Parameter(name = "status", description = "Repeatable or comma-separated: scheduled, queued, running, completed,"
             + " failed, cancelled, timeout")
@@ -212,7 +214,7 @@ public class JobResource {
         return new JobPageView(page.items().stream().map(JobView::summary).toList(), page.nextCursor());
     }
 
-    @Operation(summary = "A job with its result, log tail and every attempt")
+    @Operation(operationId = "getJob", summary = "A job with its result, log tail and every attempt")
     @GET
     @Path("{id}")
     public JobView get(@PathParam("id") String id) {
@@ -223,7 +225,7 @@ public class JobResource {
      * Answers as soon as the job is in a final status, or with its current state once the
      * timeout (default 30 s, at most {@code charon.jobs.max-wait}) passes. Holds no thread while waiting.
      */
-    @Operation(summary = "Wait for a job to end", description = "Answers as soon as the job is completed, failed,"
+    @Operation(operationId = "waitForJob", summary = "Wait for a job to end", description = "Answers as soon as the job is completed, failed,"
             + " cancelled or timed out, or with its current state when the timeout passes.")
     @Parameter(name = "timeout", description = "ISO-8601 duration, PT0S or longer, default PT30S; a longer one than"
             + " charon.jobs.max-wait (PT5M unless configured) waits that long")
@@ -253,7 +255,7 @@ public class JobResource {
                 });
     }
 
-    @Operation(summary = "A job's lifecycle events in order")
+    @Operation(operationId = "listJobEvents", summary = "A job's lifecycle events in order")
     @GET
     @Path("{id}/events")
     public List<EventView> events(@PathParam("id") String id) {
@@ -262,7 +264,7 @@ public class JobResource {
     }
 
     /** The whole log of the job's latest run so far. */
-    @Operation(summary = "The whole log of a job's latest run so far")
+    @Operation(operationId = "getJobLog", summary = "The whole log of a job's latest run so far")
     @APIResponse(responseCode = "200", description = "The ansible-playbook output",
             content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING)))
     @GET
@@ -283,10 +285,13 @@ public class JobResource {
      * leading space of a data line, which would bend the indentation of raw output.
      * Ends once the job has ended and all its output was sent.
      */
-    @Operation(summary = "Follow a job's output live (Server-Sent Events)", description = "One log message per line,"
+    @Operation(operationId = "followJobLog", summary = "Follow a job's output live (Server-Sent Events)", description = "One log message per line,"
             + " data {\"position\": \"<run>:<offset>\", \"text\": ...}, id = the position; resumes after Last-Event-ID;"
             + " ends once the job has ended and all its output was sent.")
     @Parameter(name = "Last-Event-ID", description = "The id (position) of the last line received")
+    @APIResponse(responseCode = "200", description = "An event stream: `log` messages, each one line of output as JSON"
+            + " {\"position\": ..., \"text\": ...} with the position as id",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     @GET
     @Path("{id}/log/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)

@@ -33,7 +33,7 @@ public class StatsResource {
         this.user = user;
     }
 
-    @Operation(summary = "Statistics of the jobs a filter selects", description = "Total, a count per status (every"
+    @Operation(operationId = "getStats", summary = "Statistics of the jobs a filter selects", description = "Total, a count per status (every"
             + " status, 0 when none), success rate (completed / finished), retries, and the mean and nearest-rank p50/p95"
             + " of the run durations of finished jobs, in milliseconds; the same per type. Computed by the store.")
     @Parameter(name = "createdAfter", description = "ISO-8601 instant, inclusive; between 1970-01-01T00:00:00Z and"

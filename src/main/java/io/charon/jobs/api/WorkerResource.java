@@ -1,18 +1,24 @@
 package io.charon.jobs.api;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.charon.jobs.dispatch.Dispatcher;
 import io.charon.jobs.dispatch.WorkerPool;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.job.JobStatus;
+import io.charon.jobs.job.SubmissionParser;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
 import io.charon.jobs.security.Role;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -37,7 +43,9 @@ import java.util.Iterator;
 public class WorkerResource {
 
     static final int MAX_WORKERS = 256;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** As strict as a submission: a field given twice, or anything after the object, is refused. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final WorkerPool pool;
     private final JobService jobs;
@@ -56,16 +64,17 @@ public class WorkerResource {
     public record WorkersView(int workerCount, int maxConcurrentJobs, int activeJobs, long queueSize) {
     }
 
-    @Operation(summary = "Worker count, concurrency cap, running and queued jobs")
+    @Operation(operationId = "getWorkers", summary = "Worker count, concurrency cap, running and queued jobs")
     @GET
     public WorkersView get() {
         return new WorkersView(pool.workerCount(), pool.maxConcurrentJobs(), pool.activeJobs(), jobs.count(JobStatus.QUEUED));
     }
 
     /** Body {@code {"workerCount": N}}; running jobs are not interrupted; 0 pauses the pool. */
-    @Operation(summary = "Resize the worker pool", description = "Running jobs are not interrupted; 0 pauses the pool.")
+    @Operation(operationId = "resizeWorkers", summary = "Resize the worker pool", description = "Running jobs are not interrupted; 0 pauses the pool.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(ref = "WorkerCount")))
+    @Consumes(MediaType.APPLICATION_JSON)
     @PUT
     public WorkersView resize(byte[] body) {
         int count = workerCount(body);
@@ -80,6 +89,10 @@ public class WorkerResource {
         JsonNode node;
         try {
             node = body == null || body.length == 0 ? null : MAPPER.readTree(body);
+        } catch (JsonParseException e) {
+            String duplicate = SubmissionParser.duplicateField(e);
+            throw duplicate != null ? new InvalidInputException(duplicate, "appears more than once")
+                    : new InvalidInputException("body", "is not valid JSON");
         } catch (IOException e) {
             throw new InvalidInputException("body", "is not valid JSON");
         }

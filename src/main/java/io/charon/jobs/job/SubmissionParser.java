@@ -1,6 +1,9 @@
 package io.charon.jobs.job;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -15,6 +18,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +32,8 @@ public class SubmissionParser {
     static final int MAX_DEPTH = 16;
 
     private final ObjectMapper mapper = JsonMapper.builder()
+            // {"priority": "low", "priority": "critical"}: which one counts would be a guess
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -68,9 +75,21 @@ public class SubmissionParser {
         } catch (UnrecognizedPropertyException e) {
             throw new InvalidInputException(path(e), "is not a known field");
         } catch (JsonParseException e) {
+            String duplicate = duplicateField(e);
+            if (duplicate != null) {
+                throw new InvalidInputException(duplicate, "appears more than once");
+            }
             throw new InvalidInputException("body", "is not valid JSON: " + e.getOriginalMessage());
         } catch (JsonMappingException e) {
             String field = path(e);
+            // inside a map the parser's error comes wrapped, with the map's path
+            String duplicate = e.getCause() instanceof JsonParseException cause ? duplicateField(cause) : null;
+            if (duplicate != null) {
+                String name = duplicate.substring(duplicate.lastIndexOf('.') + 1);
+                throw new InvalidInputException(field.isEmpty() || field.equals(name) || field.endsWith("." + name)
+                        ? duplicate : field + "." + name,
+                        "appears more than once");
+            }
             throw new InvalidInputException(field.isEmpty() ? "body" : field,
                     field.isEmpty() ? "must be a JSON object" : "has the wrong type");
         } catch (JsonProcessingException e) {
@@ -78,6 +97,27 @@ public class SubmissionParser {
         } catch (IOException e) {
             throw new InvalidInputException("body", "could not be read");
         }
+    }
+
+    /** The path of a field given twice in one object, as {@code variables.name}; null for any other parse error. */
+    public static String duplicateField(JsonParseException e) {
+        JsonParser parser = e.getProcessor();
+        if (e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Duplicate field") || parser == null) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonStreamContext context = parser.getParsingContext(); context != null && !context.inRoot();
+             context = context.getParent()) {
+            String name = context.inArray() ? "[" + context.getCurrentIndex() + "]" : context.getCurrentName();
+            if (name != null) {
+                names.add(0, name);
+            }
+        }
+        String repeated = e.getOriginalMessage().replaceFirst("^Duplicate field '(.*)'.*$", "$1");
+        if (names.isEmpty() || !names.get(names.size() - 1).equals(repeated)) {
+            names.add(repeated); // the context may not have moved to the repeated name yet
+        }
+        return String.join(".", names).replace(".[", "[");
     }
 
     private static String path(JsonMappingException e) {

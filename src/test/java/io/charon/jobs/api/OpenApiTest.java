@@ -2,6 +2,13 @@ package io.charon.jobs.api;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
 import org.junit.jupiter.api.Test;
@@ -11,9 +18,11 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
@@ -98,6 +107,89 @@ class OpenApiTest {
         }
         assertThat(openapi.getList("paths['/api/v1/jobs/{id}/wait'].get.parameters.description").toString())
                 .contains("max-wait");
+    }
+
+    /**
+     * What client generators and linters need: swagger-parser reads the document without a
+     * message, every operation has its own operationId, the security scheme is the bearer token
+     * the service takes, servers are named, every error response is a problem, and no schema is
+     * a framework type (an SSE stream is text).
+     */
+    @Test
+    void theDocumentIsValidForClientGenerators() {
+        String document = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
+                .extract().asString();
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(document, null, options);
+        assertThat(parsed.getMessages()).as("swagger-parser's messages").isEmpty();
+        OpenAPI api = parsed.getOpenAPI();
+
+        assertThat(api.getServers()).isNotEmpty();
+        SecurityScheme scheme = api.getComponents().getSecuritySchemes().get("bearerToken");
+        assertThat(scheme).as("the bearer token scheme").isNotNull();
+        assertThat(scheme.getType()).isEqualTo(SecurityScheme.Type.HTTP);
+        assertThat(scheme.getScheme()).isEqualTo("bearer");
+        assertThat(api.getComponents().getSecuritySchemes()).containsOnlyKeys("bearerToken");
+        assertThat(api.getComponents().getSchemas()).doesNotContainKeys("OutboundSseEvent", "MediaType", "Response",
+                "Multi", "Uni", "RestMulti");
+
+        Set<String> operationIds = new HashSet<>();
+        int operations = 0;
+        for (Map.Entry<String, PathItem> path : api.getPaths().entrySet()) {
+            for (Map.Entry<PathItem.HttpMethod, io.swagger.v3.oas.models.Operation> entry
+                    : path.getValue().readOperationsMap().entrySet()) {
+                io.swagger.v3.oas.models.Operation operation = entry.getValue();
+                String name = entry.getKey() + " " + path.getKey();
+                operations++;
+                assertThat(operation.getOperationId()).as(name + " operationId").isNotBlank();
+                assertThat(operationIds.add(operation.getOperationId())).as(name + " operationId unique").isTrue();
+                assertThat(operation.getSecurity()).as(name + " security").isNotEmpty()
+                        .allSatisfy(requirement -> assertThat(requirement).containsOnlyKeys("bearerToken"));
+                assertThat(operation.getResponses()).as(name).containsKeys("401", "403", "406", "500");
+                operation.getResponses().forEach((status, response) -> {
+                    ApiResponse resolved = resolve(api, response);
+                    assertThat(resolved.getContent()).as(name + " " + status + " content").isNotEmpty();
+                    if (status.startsWith("4") || status.startsWith("5")) {
+                        assertThat(resolved.getContent()).as(name + " " + status).containsOnlyKeys("application/problem+json");
+                        assertThat(resolved.getContent().get("application/problem+json").getSchema().get$ref())
+                                .isEqualTo("#/components/schemas/Problem");
+                    }
+                });
+                if (operation.getRequestBody() != null) {
+                    assertThat(operation.getRequestBody().getContent()).as(name + " body").containsOnlyKeys("application/json");
+                    assertThat(operation.getResponses()).as(name).containsKeys("400", "413", "415");
+                }
+            }
+        }
+        assertThat(operations).isEqualTo(endpointCount());
+        String tokens = "paths['/api/v1/tokens'].post";
+        JsonPath openapi = JsonPath.from(document);
+        assertThat(openapi.getString(tokens + ".requestBody.content['application/json'].schema['$ref']"))
+                .isEqualTo("#/components/schemas/TokenRequest");
+        assertThat(openapi.getString(tokens + ".responses['201'].content['application/json'].schema['$ref']"))
+                .isEqualTo("#/components/schemas/CreatedToken");
+        assertThat(openapi.getMap(tokens + ".responses")).doesNotContainKey("200");
+        assertThat(openapi.getString("paths['/api/v1/events'].get.responses['200'].content['text/event-stream'].schema.type"))
+                .isEqualTo("string");
+    }
+
+    private static int endpointCount() {
+        try {
+            return endpoints().size();
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ApiResponse resolve(OpenAPI api, ApiResponse response) {
+        if (response.get$ref() == null) {
+            return response;
+        }
+        String name = response.get$ref().substring(response.get$ref().lastIndexOf('/') + 1);
+        ApiResponse component = api.getComponents().getResponses().get(name);
+        assertThat(component).as(response.get$ref()).isNotNull();
+        return component;
     }
 
     private static JsonPath openapi() {

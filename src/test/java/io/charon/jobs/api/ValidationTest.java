@@ -114,8 +114,15 @@ class ValidationTest {
             given().contentType(ContentType.JSON).body(raw).post("/api/v1/jobs").then().statusCode(400)
                     .contentType("application/problem+json").body("errors.field", hasItem("body"));
         }
-        given().contentType(ContentType.TEXT).body("hello").post("/api/v1/jobs").then().statusCode(400)
+        given().contentType(ContentType.TEXT).body("hello").post("/api/v1/jobs").then().statusCode(415)
                 .contentType("application/problem+json");
+        // a field given twice: which one counts would be a guess
+        given().contentType(ContentType.JSON).body("{\"name\":\"a\",\"playbook\":\"hello.yml\",\"inventory\":[\"localhost\"],"
+                + "\"priority\":\"low\",\"priority\":\"critical\"}").post("/api/v1/jobs").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", hasItem("priority"));
+        given().contentType(ContentType.JSON).body("{\"name\":\"a\",\"playbook\":\"hello.yml\",\"inventory\":[\"localhost\"],"
+                + "\"variables\":{\"k\":\"1\",\"k\":\"2\"}}").post("/api/v1/jobs").then().statusCode(400)
+                .body("errors.field", hasItem("variables.k"));
         assertThat(storedRows()).isEqualTo(before);
     }
 
@@ -153,7 +160,8 @@ class ValidationTest {
         }
         given().get("/api/v1/jobs/" + UUID.randomUUID() + "/wait?timeout=soon").then().statusCode(400)
                 .body("errors.field", hasItem("timeout"));
-        for (String raw : List.of("{\"workerCount\":-1}", "{\"workerCount\":257}", "{\"workerCount\":\"two\"}", "{}", "{\"workerCount\":2,\"x\":1}", "nope")) {
+        for (String raw : List.of("{\"workerCount\":-1}", "{\"workerCount\":257}", "{\"workerCount\":\"two\"}", "{}", "{\"workerCount\":2,\"x\":1}", "nope",
+                "{\"workerCount\":2,\"workerCount\":3}", "{\"workerCount\":2}garbage", "{\"workerCount\":2} {}")) {
             given().contentType(ContentType.JSON).body(raw).put("/api/v1/workers").then().statusCode(400)
                     .contentType("application/problem+json");
         }

@@ -4,6 +4,7 @@ import io.charon.jobs.support.Api;
 import io.charon.jobs.support.DefaultToken;
 import io.charon.jobs.support.StoreRows;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
@@ -11,8 +12,12 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import static io.restassured.RestAssured.given;
@@ -61,6 +66,121 @@ class HostileInputTest {
         assertThat(sent).isGreaterThanOrEqualTo(AT_LEAST);
         assertThat(refused).isGreaterThanOrEqualTo(AT_LEAST - 50);
         assertThat(storedRows()).as("jobs, events, tokens, idempotency keys").containsExactly(before);
+    }
+
+    /**
+     * Over two thousand requests generated from a fixed seed ({@link HostileRequests}): every operation of the
+     * API called as the admin, as a viewer and without a token, each mutated in its method, path, query,
+     * headers or body. None may answer 5xx; every refusal is a problem naming its status; a request that could
+     * change something is refused; what an operation answers is what the API description says it answers;
+     * nothing is stored and the worker pool keeps its size.
+     */
+    @Test
+    void generatedHostileRequestsAreRefusedCleanlyAndStoreNothing() {
+        String viewer = Api.token("hostile-viewer", "viewer");
+        String done = Api.submit(Api.job("hostile-done", "hello.yml"));
+        Api.awaitTerminal(done);
+        Map<String, Map<String, Set<String>>> documented = documentedResponses();
+        long[] before = storedRows();
+        int workers = Api.workers().getInt("workerCount");
+        long audited = StoreRows.count("audit_log WHERE outcome = 'success'")[0];
+
+        List<HostileRequests.Request> requests = new HostileRequests(20_261_205L, DefaultToken.ADMIN, viewer, done)
+                .generate(GENERATED_ROUNDS);
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        try (RawHttp.Connection connection = new RawHttp.Connection()) {
+            for (HostileRequests.Request request : requests) {
+                RawHttp.Answer answer;
+                try {
+                    answer = connection.exchange(request.bytes(), request.method().equals("HEAD"));
+                } catch (RuntimeException e) {
+                    if (!request.wire()) {
+                        failures.add(request.label() + ": no answer: " + e);
+                    }
+                    continue;
+                }
+                sent++;
+                statuses.merge(answer.status(), 1, Integer::sum);
+                checkGenerated(request, answer, documented);
+            }
+            System.out.printf("%d generated requests on %d connections, answered %s%n", sent, connection.opened(), statuses);
+        }
+
+        assertThat(failures).as("requests answered wrongly (%d)", failures.size()).isEmpty();
+        assertThat(sent).isGreaterThanOrEqualTo(2000);
+        assertThat(storedRows()).as("jobs, events, tokens, idempotency keys").containsExactly(before);
+        assertThat(Api.workers().getInt("workerCount")).isEqualTo(workers);
+        assertThat(StoreRows.count("audit_log WHERE outcome = 'success'")[0]).as("successful actions audited")
+                .isEqualTo(audited);
+    }
+
+    static final int GENERATED_ROUNDS = 48;
+
+    private void checkGenerated(HostileRequests.Request request, RawHttp.Answer answer,
+                                Map<String, Map<String, Set<String>>> documented) {
+        String what = request.label();
+        int status = answer.status();
+        if (status >= 500) {
+            failures.add(what + ": " + status + " " + abbreviate(answer.body()));
+            return;
+        }
+        if (request.mustRefuse() && status < 400) {
+            failures.add(what + ": answered " + status + ", a request that could change something must be refused");
+        }
+        if (request.wire()) {
+            return; // the HTTP server's own refusal: a bare status (docs/security.md, known limits)
+        }
+        if (status >= 400) {
+            refused++;
+            String type = answer.contentType();
+            if (!type.startsWith("application/problem+json")) {
+                failures.add(what + ": " + status + " with content type '" + type + "': " + abbreviate(answer.body()));
+            } else if (!request.method().equals("HEAD")) {
+                try {
+                    if (JsonPath.from(answer.body()).getInt("status") != status) {
+                        failures.add(what + ": the problem names another status: " + abbreviate(answer.body()));
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(what + ": the problem is not JSON: " + abbreviate(answer.body()));
+                }
+                if (answer.body().contains("Exception") || answer.body().contains("\tat ") || answer.body().contains("io.charon")) {
+                    failures.add(what + ": the problem shows internals: " + abbreviate(answer.body()));
+                }
+            }
+        }
+        if (request.operation() != null) {
+            Map<String, Set<String>> responses = documented.get(request.operation().id);
+            Set<String> types = responses == null ? null : responses.get(Integer.toString(status));
+            String type = answer.contentType().split(";")[0].trim();
+            if (types == null) {
+                failures.add(what + ": " + status + " is not among the documented responses of " + request.operation().id);
+            } else if (!type.isEmpty() && !types.contains(type)) {
+                failures.add(what + ": " + status + " as " + type + ", documented as " + types);
+            }
+        }
+    }
+
+    /** Each operation's documented responses: status to media types, references resolved. */
+    private static Map<String, Map<String, Set<String>>> documentedResponses() {
+        JsonPath openapi = given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
+                .extract().jsonPath();
+        Map<String, Map<String, Object>> components = openapi.getMap("components.responses");
+        Map<String, Map<String, Set<String>>> documented = new HashMap<>();
+        Map<String, Map<String, Map<String, Object>>> paths = openapi.getMap("paths");
+        paths.values().forEach(item -> item.values().forEach(operation -> {
+            Map<String, Set<String>> responses = new HashMap<>();
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> declared = (Map<String, Map<String, Object>>) operation.get("responses");
+            declared.forEach((status, response) -> {
+                Map<String, Object> resolved = response.containsKey("$ref")
+                        ? components.get(((String) response.get("$ref")).replace("#/components/responses/", "")) : response;
+                @SuppressWarnings("unchecked")
+                Map<String, Object> content = (Map<String, Object>) resolved.getOrDefault("content", Map.of());
+                responses.put(status, content.keySet());
+            });
+            documented.put((String) operation.get("operationId"), responses);
+        }));
+        return documented;
     }
 
     // ---- the generators ---------------------------------------------------------------------------
