@@ -132,6 +132,37 @@ class HealthProbeTest {
     }
 
     @Test
+    void aSlowAnsibleKeepsItsLastGoodAnswerUntilItAnswers() throws IOException {
+        clock.advance(AnsibleReadiness.RECHECK_AFTER);
+        assertThat(check(health("ready", 200), "ansible")).containsEntry("status", "UP");
+        Path release = ProbeProfile.ANSIBLE.resolveSibling("release");
+        Files.deleteIfExists(release);
+        // an ansible-playbook that answers only once released, as one on a machine too loaded to start Python
+        Files.delete(ProbeProfile.ANSIBLE);
+        Files.writeString(ProbeProfile.ANSIBLE, "#!/bin/sh\nwhile [ ! -e '" + release + "' ]; do sleep 0.05; done\n"
+                + "exec '" + realAnsible() + "' \"$@\"\n");
+        Files.setPosixFilePermissions(ProbeProfile.ANSIBLE, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try {
+            clock.advance(AnsibleReadiness.RECHECK_AFTER);
+
+            JsonPath ready = health("ready", 200);
+            assertThat(check(ready, "ansible")).containsEntry("status", "UP");
+            assertThat((String) data(ready, "ansible").get("version")).startsWith("ansible-playbook [core ");
+            assertThat((String) data(ready, "ansible").get("pending")).contains("slow to answer");
+
+            Files.createFile(release);
+            await().atMost(Duration.ofSeconds(60)).until(() -> !data(health("ready", 200), "ansible").containsKey("pending"));
+            assertThat(check(health("ready", 200), "ansible")).containsEntry("status", "UP");
+        } finally {
+            if (!Files.exists(release)) {
+                Files.createFile(release);
+            }
+            Files.delete(ProbeProfile.ANSIBLE);
+            installAnsible();
+        }
+    }
+
+    @Test
     void anUnwritableDataDirectoryMakesTheServiceUnreadyUntilItIsWritable() {
         Path dataDir = config.dataDir().toAbsolutePath();
         try (Unwritable ignored = Unwritable.make(dataDir)) {
@@ -218,12 +249,16 @@ class HealthProbeTest {
         return health.getMap("checks.find { it.name == '" + name + "' }.data");
     }
 
+    private static Path realAnsible() {
+        return Arrays.stream(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "ansible-playbook"))
+                .filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new IllegalStateException("ansible-playbook is not on the PATH"));
+    }
+
     /** Links the configured command to the real ansible-playbook found on the PATH. */
     static void installAnsible() {
         try {
-            Path real = Arrays.stream(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, "ansible-playbook"))
-                    .filter(Files::isExecutable).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("ansible-playbook is not on the PATH"));
+            Path real = realAnsible();
             Files.createDirectories(ProbeProfile.ANSIBLE.getParent());
             if (!Files.exists(ProbeProfile.ANSIBLE, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 Files.createSymbolicLink(ProbeProfile.ANSIBLE, real);
