@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * Gives every operation of the API description the problem+json responses that the exception
  * mappers ({@link ProblemMappers}) can send, so that endpoints added later are described alike:
  * {@code 400} when it takes query parameters or a body, {@code 404} when its path names a job,
- * {@code 500} always. The responses themselves are components of {@code META-INF/openapi.yaml}.
+ * {@code 500} and {@code 503} (the store is unavailable) always. The responses themselves are components of {@code META-INF/openapi.yaml}.
  * Runs once, at build time.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
@@ -32,6 +32,7 @@ public class ProblemResponses implements OASFilter {
                 describe(operation, "404", "NotFound");
             }
             describe(operation, "500", "InternalError");
+            describe(operation, "503", "StoreUnavailable");
         }));
     }
 
