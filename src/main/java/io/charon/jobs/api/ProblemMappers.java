@@ -10,6 +10,7 @@ import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
 import io.charon.jobs.security.TokenConflictException;
 import io.charon.jobs.security.TokenNotFoundException;
+import io.charon.jobs.store.StoreUnavailable;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -24,6 +25,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** How long a client is asked to wait before it repeats a request the store could not take. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     private final AuditTrail audit;
     private final CurrentUser user;
@@ -101,7 +104,23 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public Response unexpected(Throwable e) {
+        if (StoreUnavailable.causedBy(e)) {
+            return storeUnavailable(e);
+        }
         LOG.error("unexpected error while handling a request", e);
         return Problem.response(500, "internal-error", "Internal error", "the request could not be completed", null);
+    }
+
+    /**
+     * The store cannot take the request now (its file is not writable, its disk is full, the
+     * database is unreachable): the request may be repeated, and will succeed once the cause is
+     * gone. Not logged per request: the store's readiness check reports the cause, and the
+     * dispatcher logs it at a bounded rate.
+     */
+    private static Response storeUnavailable(Throwable e) {
+        LOG.debugf("request refused, the store is unavailable: %s", e.getMessage());
+        return Response.fromResponse(Problem.response(503, "store-unavailable", "Service Unavailable",
+                        "the store cannot take this request right now; repeat it later", null))
+                .header("Retry-After", RETRY_AFTER_SECONDS).build();
     }
 }

@@ -2,8 +2,13 @@ package io.charon.jobs.config;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.sqlite.JDBC;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.sqlite.jdbc4.JDBC4Connection;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -31,6 +36,11 @@ import java.util.concurrent.TimeUnit;
  * while others took the lock in between. The queue is a fair semaphore per database file; a
  * writer that cannot get it within the busy timeout goes on to SQLite's own locking, so a
  * mistake here can slow a transaction down but never block it for good.
+ *
+ * <p>A connection is refused while the database file (or its write-ahead log) cannot be written:
+ * SQLite would open it read-only, and such a connection stays read-only after the file is
+ * writable again, failing every write it is lent for. Refused, the pool tries again with the
+ * next request and gets a read-write connection as soon as the file can be written.
  */
 @RegisterForReflection
 public class SqliteDriver extends JDBC {
@@ -51,9 +61,29 @@ public class SqliteDriver extends JDBC {
         }
         String trimmed = url.trim();
         String address = trimmed.length() == PREFIX.length() ? ":memory:" : trimmed.substring(PREFIX.length());
-        Semaphore writers = WRITERS.computeIfAbsent(address.contains("?") ? address.substring(0, address.indexOf('?')) : address,
-                file -> new Semaphore(1, true));
+        String file = address.contains("?") ? address.substring(0, address.indexOf('?')) : address;
+        refuseUnwritable(file);
+        Semaphore writers = WRITERS.computeIfAbsent(file, name -> new Semaphore(1, true));
         return new LockOnStartConnection(trimmed, address, info, writers);
+    }
+
+    /** Throws SQLITE_READONLY when {@code file}, a database file's path, exists but cannot be written now. */
+    static void refuseUnwritable(String file) throws SQLException {
+        if (file.isEmpty() || file.startsWith(":") || file.startsWith("file:")) {
+            return; // in memory, or a URI: nothing this check could read
+        }
+        for (String name : new String[]{file, file + "-wal"}) {
+            Path path;
+            try {
+                path = Path.of(name);
+            } catch (InvalidPathException e) {
+                return; // SQLite reports what is wrong with the name
+            }
+            if (Files.exists(path) && !Files.isWritable(path)) {
+                throw new SQLiteException("the store file " + path + " cannot be written now; a connection opened"
+                        + " now would stay read-only", SQLiteErrorCode.SQLITE_READONLY);
+            }
+        }
     }
 
     static final class LockOnStartConnection extends JDBC4Connection {

@@ -11,6 +11,7 @@ import io.charon.jobs.job.ClaimsAlongWrites.Writer;
 import io.charon.jobs.job.JobEventType;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.job.RecordedEvent;
+import io.charon.jobs.observability.FailureLog;
 import io.charon.jobs.queue.ClaimedJob;
 import io.charon.jobs.queue.JobQueue;
 import io.charon.jobs.store.StoreNotices;
@@ -55,6 +56,8 @@ public class Dispatcher implements ClaimsAlongWrites {
     private static final long CLOSE_WAIT_SECONDS = 10;
     /** Beyond a run's timeout and kill grace, how long storing its outcome may take before its worker counts as wedged. */
     private static final Duration OUTCOME_ALLOWANCE = Duration.ofMinutes(1);
+    /** While passes keep failing (a store that cannot be written), how often that is logged. */
+    static final Duration FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private final JobQueue queue;
     private final JobService jobs;
@@ -66,6 +69,7 @@ public class Dispatcher implements ClaimsAlongWrites {
     private final AnsibleConfig ansible;
     private final Clock clock;
     private final ScheduledThreadPoolExecutor loop;
+    private final FailureLog passFailures;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private volatile boolean claiming;
     private volatile Instant lastPass = Instant.EPOCH;
@@ -92,6 +96,7 @@ public class Dispatcher implements ClaimsAlongWrites {
         this.config = config;
         this.ansible = ansible;
         this.clock = clock;
+        this.passFailures = new FailureLog(LOG, clock, FAILURE_LOG_INTERVAL, "a dispatch pass");
         ScheduledThreadPoolExecutor dispatchThread = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "charon-dispatcher");
             thread.setDaemon(true);
@@ -184,8 +189,10 @@ public class Dispatcher implements ClaimsAlongWrites {
         wakePending.set(false);
         try {
             dispatchOnce();
+            passFailures.succeeded();
         } catch (RuntimeException e) {
-            LOG.error("dispatch pass failed; the next tick retries", e);
+            // the next tick retries; a store that stays unwritable would otherwise log every tick
+            passFailures.failed(e);
         }
     }
 

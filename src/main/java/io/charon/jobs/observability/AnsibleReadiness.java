@@ -17,6 +17,11 @@ import java.util.concurrent.TimeUnit;
  * Ready while {@code charon.ansible.command} runs: {@code --version} must answer with exit code 0
  * (its first line, e.g. {@code ansible-playbook [core 2.14.18]}, is reported). The answer is kept
  * for {@link #RECHECK_AFTER}, so probes start at most one process per that period.
+ *
+ * <p>Only a failing answer makes the service unready. A probe waits {@link #ANSWER_WITHIN} for the
+ * process; one that is slower (a loaded machine: Python's start-up alone can take seconds) goes on
+ * in the background, up to {@link #GIVE_UP_AFTER}, and until it answers the last answer stands.
+ * Before the first answer there is none to keep, and the service is not ready yet.
  */
 @Readiness
 @ApplicationScoped
@@ -24,6 +29,8 @@ public class AnsibleReadiness implements HealthCheck {
 
     static final Duration RECHECK_AFTER = Duration.ofSeconds(30);
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
+    /** A {@code --version} still running after this is stuck rather than slow, and counts as failed. */
+    static final Duration GIVE_UP_AFTER = Duration.ofMinutes(5);
 
     private final String command;
     private final Cached<Probe> probe;
@@ -34,15 +41,27 @@ public class AnsibleReadiness implements HealthCheck {
 
     public AnsibleReadiness(AnsibleConfig ansible, Clock clock) {
         this.command = ansible.command();
-        this.probe = new Cached<>(clock, RECHECK_AFTER, this::askVersion);
+        this.probe = new Cached<>(clock, RECHECK_AFTER, ANSWER_WITHIN, AnsibleReadiness::askInBackground, this::askVersion);
+    }
+
+    private static void askInBackground(Runnable ask) {
+        Thread thread = new Thread(ask, "charon-ansible-probe");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     @Override
     public HealthCheckResponse call() {
         Probe answer = probe.get();
-        return HealthCheckResponse.named("ansible")
-                .status(answer.runs())
-                .withData("command", command)
+        var response = HealthCheckResponse.named("ansible").withData("command", command);
+        if (answer == null) {
+            return response.down()
+                    .withData("reason", command + " --version has not answered yet within " + ANSWER_WITHIN).build();
+        }
+        if (probe.refreshing()) {
+            response.withData("pending", command + " --version is slow to answer; its last answer stands");
+        }
+        return response.status(answer.runs())
                 .withData(answer.runs() ? "version" : "reason", answer.answer())
                 .withData("checkedAt", probe.computedAt().toString())
                 .build();
@@ -60,9 +79,9 @@ public class AnsibleReadiness implements HealthCheck {
         }
         try {
             // the version text is a few lines: it fits the pipe, so waiting before reading cannot block
-            if (!process.waitFor(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(GIVE_UP_AFTER.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                return new Probe(false, command + " --version did not answer within " + ANSWER_WITHIN);
+                return new Probe(false, command + " --version did not answer within " + GIVE_UP_AFTER);
             }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             String firstLine = output.lines().findFirst().orElse("");

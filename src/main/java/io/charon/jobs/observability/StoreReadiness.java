@@ -93,7 +93,12 @@ public class StoreReadiness implements HealthCheck {
             }
             statement.execute("COMMIT");
         } catch (SQLException e) {
-            statement.execute("ROLLBACK");
+            try {
+                statement.execute("ROLLBACK");
+            } catch (SQLException rollback) {
+                // a COMMIT that failed (disk full) has already rolled back: the reason is its error
+                e.addSuppressed(rollback);
+            }
             throw e;
         }
     }

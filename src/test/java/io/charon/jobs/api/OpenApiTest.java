@@ -54,6 +54,8 @@ class OpenApiTest {
             assertThat(openapi.getString(operation + ".summary")).as(endpoint + " summary").isNotBlank();
             assertThat(openapi.getString(operation + ".responses['500']['$ref']"))
                     .isEqualTo("#/components/responses/InternalError");
+            assertThat(openapi.getString(operation + ".responses['503']['$ref']"))
+                    .isEqualTo("#/components/responses/StoreUnavailable");
         }
     }
 
