@@ -3,6 +3,7 @@ package io.charon.jobs.store;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.InjectableInstance;
+import io.quarkus.flyway.FlywayDataSource;
 import io.quarkus.hibernate.orm.PersistenceUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -48,7 +49,8 @@ public class Store {
         this.dataSource = onPostgres ? postgres.get() : dataSources.select(Default.Literal.INSTANCE).get();
         this.sessions = onPostgres ? sessions.select(new PersistenceUnit.PersistenceUnitLiteral(POSTGRESQL))
                 : sessions.select(Default.Literal.INSTANCE);
-        this.flyway = onPostgres ? flyway.select(new DataSource.DataSourceLiteral(POSTGRESQL))
+        // Flyway's beans carry Flyway's own qualifier, not the datasource's
+        this.flyway = onPostgres ? flyway.select(FlywayDataSource.FlywayDataSourceLiteral.of(POSTGRESQL))
                 : flyway.select(Default.Literal.INSTANCE);
     }
 

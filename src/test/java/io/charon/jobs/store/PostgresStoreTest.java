@@ -20,7 +20,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 import static org.awaitility.Awaitility.await;
 
 /** What only the PostgreSQL store has: the writer lock across connections, and notices through the database. */
@@ -40,6 +42,13 @@ class PostgresStoreTest {
         assertThat(store.kind()).isEqualTo(Store.Kind.POSTGRESQL);
         assertThat(store.dataSource().getConfiguration().connectionPoolConfiguration().connectionFactoryConfiguration()
                 .jdbcUrl()).startsWith("jdbc:postgresql:");
+    }
+
+    /** Every readiness check, the migrations' among them, finds the PostgreSQL store's own beans. */
+    @Test
+    void theServiceIsReadyOnPostgres() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'migrations' }.status", equalTo("UP"));
     }
 
     @Test
