@@ -55,7 +55,7 @@ class ShutdownDrainIT {
     @Test
     void aSignalToTheWholeProcessGroupLetsRunningJobsFinish() throws Exception {
         try (ServiceProcess service = new ServiceProcess(dataDir, Map.of("charon.jobs.shutdown-grace", "PT60S",
-                "charon.jobs.dispatch-interval", "500ms")).start(); Gate gate = new Gate()) {
+                "charon.jobs.dispatch-interval", "500ms")).inGroupOfItsOwn().start(); Gate gate = new Gate()) {
             String running = service.submit(gate.job("running-at-the-signal"));
             await().atMost(Duration.ofSeconds(60)).until(() -> "running".equals(service.status(running)));
             await().atMost(Duration.ofSeconds(30)).until(() -> Processes.alive(running) > 0);

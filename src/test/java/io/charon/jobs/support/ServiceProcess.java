@@ -21,9 +21,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process,
  * as an operator runs it: stopped with SIGTERM, or killed with SIGKILL, and started again on
- * the same data directory. It leads a session and process group of its own (through
- * {@code setsid}), as under a service manager or in a terminal, so that a signal to its group
- * reaches what it started and nothing of the tests.
+ * the same data directory.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -41,6 +39,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Path logFile;
     private Process process;
+    private boolean groupOfItsOwn;
 
     public ServiceProcess(Path dataDir, Map<String, String> settings) {
         this(dataDir, settings, Map.of());
@@ -60,6 +59,16 @@ public final class ServiceProcess implements AutoCloseable {
         this.settings = settings;
         this.port = freePort();
         this.logFile = dataDir.resolve(logName);
+    }
+
+    /**
+     * Started as the leader of a session and process group of its own (through {@code setsid}), as
+     * under a service manager or in a terminal, so that {@link #terminateGroup} reaches the service
+     * and what shares its group, and nothing of the tests.
+     */
+    public ServiceProcess inGroupOfItsOwn() {
+        groupOfItsOwn = true;
+        return this;
     }
 
     public ServiceProcess start() {
@@ -85,9 +94,12 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private void launch() {
-        // setsid (util-linux) makes the service the leader of a session and group of its own; it
-        // execs in place, so the process started here is the JVM itself
-        List<String> command = new ArrayList<>(List.of("setsid", ProcessHandle.current().info().command().orElse("java"),
+        List<String> command = new ArrayList<>();
+        if (groupOfItsOwn) {
+            // setsid (util-linux) execs in place: the process started here is the JVM itself
+            command.add("setsid");
+        }
+        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m",
                 "-Dquarkus.http.port=" + port,
                 "-Dcharon.jobs.data-dir=" + dataDir.toAbsolutePath(),
