@@ -19,8 +19,9 @@ import java.time.Duration;
 /**
  * Start-up: stop the processes and settle the runs this instance left behind when it last
  * died, then start claiming.
- * Shutdown: stop claiming, give running jobs {@code charon.jobs.shutdown-grace} to finish, then
- * stop the rest and hand them back to the queue without using up an attempt.
+ * Shutdown: from its first moment, stop claiming, refuse new work and give running jobs
+ * {@code charon.jobs.shutdown-grace} to finish, then stop the rest and hand them back to the
+ * queue without using up an attempt.
  */
 @ApplicationScoped
 public class ServiceLifecycle {
@@ -43,6 +44,7 @@ public class ServiceLifecycle {
     private final AnsibleConfig ansible;
     private volatile boolean started;
     private volatile boolean draining;
+    private Thread drain;
     private volatile int abandonedAtStart;
     private volatile int rescuedAtStart;
 
@@ -103,17 +105,37 @@ public class ServiceLifecycle {
     }
 
     /**
-     * With {@code quarkus.shutdown.delay} set, the service goes on answering HTTP for that long
-     * after SIGTERM while reporting itself not ready; it claims nothing new from the start of it.
+     * The start of the shutdown, before any {@code quarkus.shutdown.delay} and before the HTTP
+     * layer waits for open requests: Quarkus fires this at every shutdown, since
+     * {@code quarkus.shutdown.delay-enabled} is set at build time. The service claims nothing
+     * more, refuses new work, and its running jobs' {@code charon.jobs.shutdown-grace} begins,
+     * on a thread of its own, so the delay and the HTTP layer's wait run alongside it.
      */
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        draining = true;
-        dispatcher.stopClaiming();
+        beginDrain();
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        draining = true;
-        dispatcher.stopClaiming();
+        Thread drain = beginDrain();
+        try {
+            drain.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dispatcher.close();
+    }
+
+    private synchronized Thread beginDrain() {
+        if (drain == null) {
+            draining = true;
+            dispatcher.stopClaiming();
+            drain = new Thread(this::handBackWhatOutlastsTheGrace, "charon-shutdown-drain");
+            drain.start();
+        }
+        return drain;
+    }
+
+    private void handBackWhatOutlastsTheGrace() {
         try {
             if (!pool.awaitIdle(config.shutdownGrace())) {
                 LOG.infof("shutdown: %d jobs still running after %s; stopping them and handing them back to the queue",
@@ -124,6 +146,5 @@ public class ServiceLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        dispatcher.close();
     }
 }
