@@ -68,7 +68,7 @@ class AuditTest {
         String viewer = Api.token("peeker-" + UUID.randomUUID().toString().substring(0, 8), "viewer");
         Api.as(viewer).get("/api/v1/audit").then().statusCode(403);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             List<Map<String, Object>> failures = entries("action=authentication&limit=20");
             assertThat(failures).anySatisfy(e -> {
                 assertThat(e.get("outcome")).isEqualTo("failed");
