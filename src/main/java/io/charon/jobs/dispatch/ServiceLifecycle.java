@@ -8,6 +8,7 @@ import io.charon.jobs.security.PrivateFiles;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -107,22 +108,34 @@ public class ServiceLifecycle {
     /**
      * The start of the shutdown, before any {@code quarkus.shutdown.delay} and before the HTTP
      * layer waits for open requests: Quarkus fires this at every shutdown, since
-     * {@code quarkus.shutdown.delay-enabled} is set at build time. The service claims nothing
-     * more, refuses new work, and its running jobs' {@code charon.jobs.shutdown-grace} begins,
-     * on a thread of its own, so the delay and the HTTP layer's wait run alongside it.
+     * {@code quarkus.shutdown.delay-enabled} is set at build time. First of its observers, so
+     * that no new job is taken from here on: the service claims nothing more, refuses new work,
+     * and its running jobs' {@code charon.jobs.shutdown-grace} begins.
      */
-    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+    void onShutdownBegins(@Observes @Priority(1) ShutdownDelayInitiatedEvent event) {
         beginDrain();
     }
 
+    /**
+     * Last of its observers (streams and waits have ended by then): the shutdown goes on only
+     * once the running jobs have finished or been handed back, so that meanwhile the HTTP layer
+     * still answers, reads as usual and new jobs with a 503, rather than refusing connections.
+     */
+    void awaitDrain(@Observes @Priority(AFTER_SERVICE_LIFECYCLE) ShutdownDelayInitiatedEvent event) {
+        join(beginDrain());
+    }
+
     void onStop(@Observes ShutdownEvent event) {
-        Thread drain = beginDrain();
+        join(beginDrain());
+        dispatcher.close();
+    }
+
+    private static void join(Thread drain) {
         try {
             drain.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        dispatcher.close();
     }
 
     private synchronized Thread beginDrain() {
