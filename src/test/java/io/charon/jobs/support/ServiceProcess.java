@@ -82,13 +82,19 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        await().atMost(START_LIMIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("the service exited at start-up; see " + logFile);
-                    }
-                    return request(null).get("/q/health/live").statusCode() == 200;
-                });
+        try {
+            await().atMost(START_LIMIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("the service exited at start-up; see " + logFile);
+                        }
+                        return request(null).get("/q/health/live").statusCode() == 200;
+                    });
+        } catch (RuntimeException notUp) {
+            // a caller that built and started in one expression has nothing to close: do not leave the process behind
+            process.destroyForcibly();
+            throw notUp;
+        }
         return this;
     }
 
