@@ -53,9 +53,11 @@ public class EventResource {
     private final EventFeed feed;
     private final CurrentUser user;
     private final FeedEventJson json;
+    private final OpenStreams streams;
 
-    public EventResource(EventFeed feed, CurrentUser user, FeedEventJson json) {
+    public EventResource(EventFeed feed, CurrentUser user, FeedEventJson json, OpenStreams streams) {
         this.feed = feed;
+        this.streams = streams;
         this.user = user;
         this.json = json;
     }
@@ -66,6 +68,7 @@ public class EventResource {
      * that id come first, then live ones. A client too slow to keep up is disconnected once it has
      * read its buffer and reconnects with its last id. A non-admin receives only the events of
      * their own jobs; an admin may restrict the stream to one user's jobs with {@code userId}.
+     * When the service stops, the stream ends with a {@value OpenStreams#STOPPING_EVENT} message.
      */
     @Operation(operationId = "followEvents", summary = "Follow lifecycle events live (Server-Sent Events)", description = "Each message: id (the"
             + " event's position in the store), event (its type) and the event as JSON data. With Last-Event-ID (or"
@@ -95,7 +98,7 @@ public class EventResource {
         Multi<OutboundSseEvent> messages = feed.subscribe(filter, from)
                 .map(event -> message(sse, event))
                 .onFailure(BackPressureFailure.class).recoverWithCompletion();
-        return WriteAhead.of(messages, WRITE_AHEAD);
+        return WriteAhead.of(streams.endingAtShutdown(messages, sse), WRITE_AHEAD);
     }
 
     private OutboundSseEvent message(Sse sse, FeedEvent event) {

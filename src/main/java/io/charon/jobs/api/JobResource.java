@@ -2,6 +2,7 @@ package io.charon.jobs.api;
 
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.config.EventsConfig;
+import io.charon.jobs.dispatch.ServiceLifecycle;
 import io.charon.jobs.events.JobCompletionWaiters;
 import io.charon.jobs.events.LogFollower;
 import io.charon.jobs.execution.LogFiles;
@@ -72,10 +73,14 @@ public class JobResource {
     private final CurrentUser user;
     private final JobsConfig config;
     private final EventsConfig events;
+    private final OpenStreams streams;
+    private final ServiceLifecycle lifecycle;
 
     public JobResource(JobService jobs, SubmissionParser parser, JobCompletionWaiters waiters, CurrentUser user,
-                       JobsConfig config, EventsConfig events) {
+                       JobsConfig config, EventsConfig events, OpenStreams streams, ServiceLifecycle lifecycle) {
         this.events = events;
+        this.streams = streams;
+        this.lifecycle = lifecycle;
         this.jobs = jobs;
         this.parser = parser;
         this.waiters = waiters;
@@ -102,6 +107,7 @@ public class JobResource {
             + " the job that request created (header Idempotent-Replayed: true)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
     @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "503", ref = "ServiceStopping")
     @Parameter(name = IdempotencyKeys.HEADER, description = "1 to 255 printable ASCII characters; a repeat with the"
             + " same key and request returns the first job, the same key with another request is a 409")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -109,6 +115,7 @@ public class JobResource {
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response submit(byte[] body, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                            @Context UriInfo uri) {
+        refuseNewWorkWhileStopping();
         String key = IdempotencyKeys.validated(idempotencyKey);
         Submitted submitted = jobs.submit(parser.parse(body), user.actor(), key);
         if (submitted.created()) {
@@ -143,12 +150,24 @@ public class JobResource {
             headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING, format = "uri")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
     @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "503", ref = "ServiceStopping")
     @POST
     @Path("{id}/relaunch")
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response relaunch(@PathParam("id") String id, @Context UriInfo uri) {
+        refuseNewWorkWhileStopping();
         visible(id);
         return created(jobs.relaunch(id, user.id()), uri.getBaseUriBuilder());
+    }
+
+    /**
+     * From the first moment of a shutdown, new jobs go elsewhere: one stored here now would wait
+     * for this instance's restart, or for another replica, while its client believes it under way.
+     */
+    private void refuseNewWorkWhileStopping() {
+        if (lifecycle.isDraining()) {
+            throw new ServiceStoppingException();
+        }
     }
 
     private Response created(Job job, jakarta.ws.rs.core.UriBuilder base) {
@@ -283,7 +302,8 @@ public class JobResource {
      * prints it; each message's id is its position, so {@code Last-Event-ID} resumes after it.
      * The line goes as JSON ({@code {"position": ..., "text": ...}}): SSE clients strip one
      * leading space of a data line, which would bend the indentation of raw output.
-     * Ends once the job has ended and all its output was sent.
+     * Ends once the job has ended and all its output was sent, or with a
+     * {@value OpenStreams#STOPPING_EVENT} message when the service stops.
      */
     @Operation(operationId = "followJobLog", summary = "Follow a job's output live (Server-Sent Events)", description = "One log message per line,"
             + " data {\"position\": \"<run>:<offset>\", \"text\": ...}, id = the position; resumes after Last-Event-ID;"
@@ -301,8 +321,8 @@ public class JobResource {
                                              @Context Sse sse) {
         visible(id);
         LogFollower follower = new LogFollower(() -> jobs.runLogs(id), QueryParameters.optional(lastEventId));
-        return follower.stream(events.logPollInterval())
+        return streams.endingAtShutdown(follower.stream(events.logPollInterval())
                 .map(line -> sse.newEventBuilder().id(line.position()).name("log")
-                        .data(LogFollower.Line.class, line).build());
+                        .data(LogFollower.Line.class, line).build()), sse);
     }
 }

@@ -63,6 +63,12 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response stopping(ServiceStoppingException e) {
+        return Response.fromResponse(Problem.response(503, "service-stopping", "Service stopping", e.getMessage(), null))
+                .header("Retry-After", ServiceStoppingException.RETRY_AFTER_SECONDS).build();
+    }
+
+    @ServerExceptionMapper
     public Response tokenNotFound(TokenNotFoundException e) {
         return Problem.response(404, "token-not-found", "Token not found", e.getMessage(), null);
     }

@@ -76,6 +76,8 @@ public class Dispatcher implements ClaimsAlongWrites {
     private ScheduledFuture<?> nextDueTimer;
     /** When {@link #nextDueTimer} fires; only the dispatcher thread touches either. */
     private Instant nextDueTimerAt;
+    /** The scheduled time the latest timer that fired was set for. */
+    private volatile Instant dueTimerFired;
     /** The earliest scheduled time as last read; only the dispatcher thread touches it. */
     private Optional<Instant> nextScheduled = Optional.empty();
     private volatile boolean scheduleChanged = true;
@@ -252,12 +254,20 @@ public class Dispatcher implements ClaimsAlongWrites {
         if (due != null && !loop.isShutdown()) {
             long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis());
             try {
-                nextDueTimer = loop.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
+                nextDueTimer = loop.schedule(() -> {
+                    dueTimerFired = due;
+                    wake();
+                }, delay, TimeUnit.MILLISECONDS);
                 nextDueTimerAt = due;
             } catch (RejectedExecutionException e) {
                 // the service is stopping: there is no next pass to wake
             }
         }
+    }
+
+    /** The scheduled time for which a timer last woke the dispatcher; null before any. */
+    Instant dueTimerFired() {
+        return dueTimerFired;
     }
 
     /** Tasks waiting in the dispatcher's queue: the timer for the next scheduled job, and a pass when one is woken. */

@@ -8,6 +8,7 @@ import io.charon.jobs.security.PrivateFiles;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -19,8 +20,9 @@ import java.time.Duration;
 /**
  * Start-up: stop the processes and settle the runs this instance left behind when it last
  * died, then start claiming.
- * Shutdown: stop claiming, give running jobs {@code charon.jobs.shutdown-grace} to finish, then
- * stop the rest and hand them back to the queue without using up an attempt.
+ * Shutdown: from its first moment, stop claiming, refuse new work and give running jobs
+ * {@code charon.jobs.shutdown-grace} to finish, then stop the rest and hand them back to the
+ * queue without using up an attempt.
  */
 @ApplicationScoped
 public class ServiceLifecycle {
@@ -43,6 +45,7 @@ public class ServiceLifecycle {
     private final AnsibleConfig ansible;
     private volatile boolean started;
     private volatile boolean draining;
+    private Thread drain;
     private volatile int abandonedAtStart;
     private volatile int rescuedAtStart;
 
@@ -104,17 +107,49 @@ public class ServiceLifecycle {
     }
 
     /**
-     * With {@code quarkus.shutdown.delay} set, the service goes on answering HTTP for that long
-     * after SIGTERM while reporting itself not ready; it claims nothing new from the start of it.
+     * The start of the shutdown, before any {@code quarkus.shutdown.delay} and before the HTTP
+     * layer waits for open requests: Quarkus fires this at every shutdown, since
+     * {@code quarkus.shutdown.delay-enabled} is set at build time. First of its observers, so
+     * that no new job is taken from here on: the service claims nothing more, refuses new work,
+     * and its running jobs' {@code charon.jobs.shutdown-grace} begins.
      */
-    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        draining = true;
-        dispatcher.stopClaiming();
+    void onShutdownBegins(@Observes @Priority(1) ShutdownDelayInitiatedEvent event) {
+        beginDrain();
+    }
+
+    /**
+     * Last of its observers (streams and waits have ended by then): the shutdown goes on only
+     * once the running jobs have finished or been handed back, so that meanwhile the HTTP layer
+     * still answers, reads as usual and new jobs with a 503, rather than refusing connections.
+     */
+    void awaitDrain(@Observes @Priority(AFTER_SERVICE_LIFECYCLE) ShutdownDelayInitiatedEvent event) {
+        join(beginDrain());
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        draining = true;
-        dispatcher.stopClaiming();
+        join(beginDrain());
+        dispatcher.close();
+    }
+
+    private static void join(Thread drain) {
+        try {
+            drain.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized Thread beginDrain() {
+        if (drain == null) {
+            draining = true;
+            dispatcher.stopClaiming();
+            drain = new Thread(this::handBackWhatOutlastsTheGrace, "charon-shutdown-drain");
+            drain.start();
+        }
+        return drain;
+    }
+
+    private void handBackWhatOutlastsTheGrace() {
         try {
             if (!pool.awaitIdle(config.shutdownGrace())) {
                 LOG.infof("shutdown: %d jobs still running after %s; stopping them and handing them back to the queue",
@@ -125,6 +160,5 @@ public class ServiceLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        dispatcher.close();
     }
 }

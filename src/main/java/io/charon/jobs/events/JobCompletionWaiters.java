@@ -1,6 +1,7 @@
 package io.charon.jobs.events;
 
 import io.charon.jobs.job.RecordedEvent;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -19,10 +20,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public class JobCompletionWaiters {
 
     private final Map<String, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
+    /** Completes when the job has ended, or at once when the service is stopping. */
     public CompletableFuture<Void> register(String jobId) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         waiters.computeIfAbsent(jobId, id -> ConcurrentHashMap.newKeySet()).add(done);
+        if (stopping) {
+            done.complete(null);
+        }
         return done;
     }
 
@@ -31,6 +37,15 @@ public class JobCompletionWaiters {
             set.remove(done);
             return set.isEmpty() ? null : set;
         });
+    }
+
+    /**
+     * At the start of the shutdown every wait ends, answered with the job's state as it is, as at
+     * its timeout: a wait held open would hold up the HTTP layer's shutdown.
+     */
+    void onShutdownBegins(@Observes ShutdownDelayInitiatedEvent event) {
+        stopping = true;
+        waiters.values().forEach(set -> set.forEach(done -> done.complete(null)));
     }
 
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) RecordedEvent event) {

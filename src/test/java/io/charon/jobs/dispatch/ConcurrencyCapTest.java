@@ -38,7 +38,7 @@ class ConcurrencyCapTest {
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> running(ids) == 2);
             // holds while the gate stays closed: the other three stay queued
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> running(ids) == 2);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(60)).until(() -> running(ids) == 2);
             JsonPath workers = Api.workers();
             assertThat(workers.getInt("workerCount")).isEqualTo(4);
             assertThat(workers.getInt("maxConcurrentJobs")).isEqualTo(2);

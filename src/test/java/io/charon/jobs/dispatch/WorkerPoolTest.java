@@ -48,7 +48,7 @@ class WorkerPoolTest {
         assertThat(pool.reserve(5, 1)).as("the handed-over slot is reserved already").isZero();
 
         firstRun.complete(null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> pool.activeJobs() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pool.activeJobs() == 1);
         assertThat(pool.reserve(5, 0)).as("the freed slot is still reserved for the successor").isZero();
         pool.release(1);
         assertThat(pool.reserve(5, 0)).isEqualTo(1);

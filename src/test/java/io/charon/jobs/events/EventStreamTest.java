@@ -1,11 +1,14 @@
 package io.charon.jobs.events;
 
+import io.charon.jobs.api.OpenStreams;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
+import io.charon.jobs.support.LogCapture;
 import io.charon.jobs.support.SseClient;
 import io.charon.jobs.support.SseClient.Message;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,10 +17,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -27,6 +33,11 @@ class EventStreamTest {
 
     private static final Duration LONG = Duration.ofSeconds(90);
     private static final List<String> TERMINAL_TYPES = List.of("job.completed", "job.failed", "job.cancelled", "job.timeout");
+
+    @Inject
+    EventFeed feed;
+    @Inject
+    OpenStreams streams;
 
     @Test
     void aRealRunIsSeenLiveInOrderWithItsLogLinesBeforeItEnds() {
@@ -138,6 +149,32 @@ class EventStreamTest {
         }
     }
 
+
+    @Test
+    void aClientThatLeavesInTheMiddleOfAStreamLeavesNoErrorInTheLog() {
+        String id = Api.submit(Api.job("chatty", "chatty.yml"));
+        Api.awaitTerminal(id);
+        Api.awaitTerminal(Api.submit(Api.job("eventful", "hello.yml")));
+        try (LogCapture log = LogCapture.install().withDebug("io.charon.jobs.api.ClientGoneFilter")) {
+            // both streams have far more to send than the client reads: writes are under way when it leaves
+            try (SseClient lines = SseClient.openOverHttp11("/api/v1/jobs/" + id + "/log/stream");
+                 SseClient events = SseClient.open("/api/v1/events?after=0")) {
+                lines.next(LONG);
+                events.next(LONG);
+            }
+            await().atMost(LONG).until(() -> feed.subscriberCount() == 0 && streams.count() == 0);
+
+            // what the service's log shows (INFO and above): no warning, no error, no stack trace
+            List<LogRecord> shown = log.records().stream().filter(record -> record.getLevel().intValue() >= Level.INFO.intValue())
+                    .toList();
+            assertThat(shown).allSatisfy(record -> {
+                assertThat(record.getLevel().intValue()).as(record.getLoggerName()).isLessThan(Level.WARNING.intValue());
+                assertThat(record.getThrown()).as(record.getLoggerName()).isNull();
+            });
+            // the failed writes were noticed, and said in a debug line
+            assertThat(log.records()).anySatisfy(record -> assertThat(record.getMessage()).startsWith("a client went away"));
+        }
+    }
 
     private static String text(Message logLine) {
         return JsonPath.from(logLine.data()).getString("text");

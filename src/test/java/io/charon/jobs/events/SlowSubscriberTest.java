@@ -72,7 +72,7 @@ class SlowSubscriberTest {
 
             // the stalled subscriber holds what its buffer kept, then learns it was cut off
             stalled.request(Long.MAX_VALUE);
-            stalled.awaitFailure(Duration.ofSeconds(10)).assertFailedWith(BackPressureFailure.class);
+            stalled.awaitFailure(Duration.ofSeconds(60)).assertFailedWith(BackPressureFailure.class);
             List<FeedEvent> kept = stalled.getItems();
             assertThat(kept).hasSize(8);
             assertThat(kept).extracting(FeedEvent::id).isEqualTo(stored.subList(0, 8));
@@ -80,7 +80,7 @@ class SlowSubscriberTest {
             // and resumes from the last event it received, missing nothing, repeating nothing
             AssertSubscriber<FeedEvent> resumed = feed.subscribe(mine, OptionalLong.of(kept.get(7).id()))
                     .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
-            await().atMost(Duration.ofSeconds(10)).until(() -> resumed.getItems().size() == stored.size() - 8);
+            await().atMost(Duration.ofSeconds(60)).until(() -> resumed.getItems().size() == stored.size() - 8);
             resumed.cancel();
             List<Long> all = new ArrayList<>(kept.stream().map(FeedEvent::id).toList());
             all.addAll(resumed.getItems().stream().map(FeedEvent::id).toList());
@@ -91,10 +91,10 @@ class SlowSubscriberTest {
     @Test
     void anSseClientThatStopsReadingIsCutOffInsteadOfQueueingWithoutBound() throws Exception {
         // every subscription of another test has gone (their connections close asynchronously)
-        await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscriberCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> feed.subscriberCount() == 0);
         double cutOffBefore = metrics.counter("charon.event.subscribers.cut.off").count();
         try (Socket stalled = stalledSseConnection("/api/v1/events")) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> feed.subscriberCount() == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> feed.subscriberCount() == 1);
             // far more than the socket buffers hold (the kernel's send buffer grows to 4 MB): 2 events
             // per job (created, scheduled), each carrying the job's 50 tags of 100 characters (~5 KB),
             // and nothing runs

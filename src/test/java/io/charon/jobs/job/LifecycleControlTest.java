@@ -47,8 +47,8 @@ class LifecycleControlTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> Processes.alive(id) == 0);
         assertThat(Api.events(id)).extracting(e -> e.get("type")).last().isEqualTo("job.cancelled");
         given().get("/api/v1/jobs/" + id + "/log").then().body(containsString("TASK [Wait for the gate file]"));
-        // a cancelled job never runs again
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> "cancelled".equals(Api.status(id)));
+        // a cancelled job never runs again (the limit only keeps a slow poll from failing the check)
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(60)).until(() -> "cancelled".equals(Api.status(id)));
     }
 
     @Test
@@ -63,22 +63,6 @@ class LifecycleControlTest {
         given().post("/api/v1/jobs/" + scheduled + "/cancel").then().statusCode(409)
                 .contentType("application/problem+json").body("type", containsString("job-conflict"));
         given().post("/api/v1/jobs/00000000-0000-0000-0000-000000000000/cancel").then().statusCode(404);
-    }
-
-    @Test
-    void aJobPastItsTimeoutIsKilledAndEndsTimeoutWithItsPartialLog() {
-        Map<String, Object> body = gate.job("too-slow");
-        body.put("timeout", "PT3S");
-        String id = Api.submit(body);
-
-        JsonPath job = Api.awaitTerminal(id);
-
-        assertThat(job.getString("status")).isEqualTo("timeout");
-        assertThat(job.getString("errorMessage")).isEqualTo("timed out after PT3S");
-        assertThat(Duration.parse(job.getString("duration"))).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(20));
-        assertThat(job.getString("output")).contains("TASK [Wait for the gate file]");
-        assertThat(Api.events(id)).extracting(e -> e.get("type")).last().isEqualTo("job.timeout");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Processes.alive(id) == 0);
     }
 
     @Test

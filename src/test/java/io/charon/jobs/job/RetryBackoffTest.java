@@ -3,7 +3,9 @@ package io.charon.jobs.job;
 import io.charon.jobs.dispatch.RetentionCleaner;
 import io.charon.jobs.security.AuditRetention;
 import io.charon.jobs.support.Api;
+import io.charon.jobs.support.Gate;
 import io.charon.jobs.support.MutableClock;
+import io.charon.jobs.support.Processes;
 import io.charon.jobs.support.SettableClockProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -38,6 +40,28 @@ class RetryBackoffTest {
     AuditRetention auditRetention;
 
     @Test
+    void aJobPastItsTimeoutIsKilledAndEndsTimeoutWithItsPartialLog() {
+        try (Gate gate = new Gate()) {
+            Map<String, Object> body = gate.job("too-slow");
+            body.put("timeout", "PT2M");
+            String id = Api.submit(body);
+            // the run has written part of its log, however long the machine took to get there
+            await().atMost(Duration.ofSeconds(90)).until(() -> given().get("/api/v1/jobs/" + id + "/log").asString()
+                    .contains("TASK [Wait for the gate file]"));
+
+            clock.advance(Duration.ofMinutes(3));
+            JsonPath job = Api.awaitTerminal(id);
+
+            assertThat(job.getString("status")).isEqualTo("timeout");
+            assertThat(job.getString("errorMessage")).isEqualTo("timed out after PT2M");
+            assertThat(Duration.parse(job.getString("duration"))).isGreaterThanOrEqualTo(Duration.ofMinutes(2));
+            assertThat(job.getString("output")).contains("TASK [Wait for the gate file]");
+            assertThat(Api.events(id)).extracting(e -> e.get("type")).last().isEqualTo("job.timeout");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Processes.alive(id) == 0);
+        }
+    }
+
+    @Test
     void aFailingJobIsRetriedOnTheBackoffScheduleKeepingEveryAttempt() {
         Map<String, Object> body = Api.job("flaky", "fail.yml");
         body.put("maxRetries", 2);
@@ -48,8 +72,8 @@ class RetryBackoffTest {
         JsonPath job = Api.get(id);
         assertThat(Instant.parse(job.getString("startAfter")))
                 .isBetween(firstEnd.plusSeconds(54), firstEnd.plusSeconds(66));
-        // not before its time
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> "queued".equals(Api.status(id)));
+        // not before its time (the limit only keeps a slow poll from failing the check)
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(60)).until(() -> "queued".equals(Api.status(id)));
 
         clock.advance(Duration.ofSeconds(70));
         Instant secondEnd = awaitRetryScheduled(id, 2);

@@ -95,7 +95,7 @@ class LocalIntakeTest {
         String id = Api.submit(Api.job("published", "hello.yml"));
         Api.awaitTerminal(id);
         // the local connector confirms at once: the relay's counter reaches every event of the job
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
                 given().get("/q/metrics").then().extract().asString().lines()
                         .anyMatch(line -> line.startsWith("charon_events_published_total")
                                 && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) >= Api.events(id).size()));

@@ -90,7 +90,7 @@ class AuditTest {
         String viewer = Api.token("peeker-" + UUID.randomUUID().toString().substring(0, 8), "viewer");
         Api.as(viewer).get("/api/v1/audit").then().statusCode(403);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(refusalsFrom(source)).singleElement().satisfies(e -> {
                 assertThat(e.get("outcome")).isEqualTo("failed");
                 assertThat(e.get("principal")).isEqualTo("-");

@@ -130,7 +130,7 @@ class AuthenticationTest {
                 .post("/api/v1/tokens");
         String token = created.then().statusCode(201).extract().path("token");
         Api.as(token).get("/api/v1/jobs").then().statusCode(200);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Api.as(token).get("/api/v1/jobs").statusCode() == 401);
     }
 

@@ -31,11 +31,11 @@ public final class SseClient implements AutoCloseable {
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
     private SseClient(String pathAndQuery, String lastEventId) {
-        this(pathAndQuery, lastEventId, DefaultToken.ADMIN);
+        this(RestAssured.port, pathAndQuery, lastEventId, DefaultToken.ADMIN, HttpClient.Version.HTTP_2);
     }
 
-    private SseClient(String pathAndQuery, String lastEventId, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + pathAndQuery))
+    private SseClient(int port, String pathAndQuery, String lastEventId, String token, HttpClient.Version version) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
                 .header("Accept", "text/event-stream");
         if (token != null) {
             request.header(DefaultToken.HEADER, DefaultToken.bearer(token));
@@ -43,7 +43,8 @@ public final class SseClient implements AutoCloseable {
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        response = HttpClient.newHttpClient().sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
+        response = HttpClient.newBuilder().version(version).build()
+                .sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
         response.thenAccept(this::read).exceptionally(e -> {
             ended.complete(null);
             return null;
@@ -60,7 +61,17 @@ public final class SseClient implements AutoCloseable {
 
     /** A stream opened with {@code token} (null: none) instead of the default admin token. */
     public static SseClient openAs(String token, String pathAndQuery) {
-        return new SseClient(pathAndQuery, null, token);
+        return new SseClient(RestAssured.port, pathAndQuery, null, token, HttpClient.Version.HTTP_2);
+    }
+
+    /** A stream over HTTP/1.1 (the client's default tries HTTP/2 first). */
+    public static SseClient openOverHttp11(String pathAndQuery) {
+        return new SseClient(RestAssured.port, pathAndQuery, null, DefaultToken.ADMIN, HttpClient.Version.HTTP_1_1);
+    }
+
+    /** A stream from a service on {@code port} (a {@link ServiceProcess}), with {@code token}. */
+    public static SseClient openAt(int port, String token, String pathAndQuery) {
+        return new SseClient(port, pathAndQuery, null, token, HttpClient.Version.HTTP_1_1);
     }
 
     /** The HTTP status of the answer, once it has come. */
