@@ -14,10 +14,11 @@ import java.util.function.Supplier;
  * A value worked out at most once per {@code ttl} (by the service's clock): for probes too costly
  * to repeat on every health request, such as starting a process.
  *
- * <p>The work runs on {@code worker}, and a caller waits for it at most {@code patience}. A refresh
- * that takes longer is left to finish in the background while callers get the value it is meant
- * to replace: a probe that is only slow (a loaded machine) must not read as a failed one. Only
- * before the first value is there does a caller get nothing.
+ * <p>The work runs on {@code worker}. Once there is a value, a caller never waits: a due refresh
+ * starts in the background and callers get the value it is meant to replace until it ends, so a
+ * probe that is only slow (a loaded machine) neither reads as a failed one nor holds a health
+ * request past the prober's own timeout. Before the first value, a caller waits for it at most
+ * {@code patience}, and gets nothing if it takes longer.
  */
 final class Cached<T> {
 
@@ -38,10 +39,10 @@ final class Cached<T> {
         this.compute = compute;
     }
 
-    /** The value, refreshed first if it is older than the ttl; null while the first one is still being worked out. */
+    /** The value, with a refresh started if it is older than the ttl; null while the first one is still being worked out. */
     T get() {
         CompletableFuture<T> refresh = startRefreshIfDue();
-        if (refresh != null) {
+        if (refresh != null && computedAt() == null) {
             try {
                 // adopted here too: the callback that adopts it may not have run yet
                 adopt(refresh, refresh.get(patience.toMillis(), TimeUnit.MILLISECONDS), null);

@@ -1,18 +1,25 @@
 package io.charon.jobs.dispatch;
 
 import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.observability.WorkerPoolLiveness;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Slot reservations: two claims under way at once never count the same free slot. */
+/**
+ * Slot reservations: two claims under way at once never count the same free slot. A slot held
+ * past its deadline makes the pool's liveness check fail until it is freed.
+ */
 class WorkerPoolTest {
 
     private final WorkerPool pool = new WorkerPool(config(4, 2));
@@ -22,6 +29,26 @@ class WorkerPoolTest {
     void stop() {
         firstRun.complete(null);
         pool.stop();
+    }
+
+    /**
+     * A worker the runner could not free at the run's timeout (the runner itself kills at the
+     * timeout, on the same clock, so only a wedged worker is left for this check to find).
+     */
+    @Test
+    void aSlotHeldPastItsDeadlineFailsLivenessUntilItIsFreed() {
+        Instant deadline = Instant.parse("2030-01-01T00:00:00Z");
+        pool.start(deadline, () -> firstRun, () -> { });
+        WorkerPoolLiveness before = new WorkerPoolLiveness(pool, Clock.fixed(deadline, ZoneOffset.UTC));
+        assertThat(before.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+
+        WorkerPoolLiveness after = new WorkerPoolLiveness(pool, Clock.fixed(deadline.plusSeconds(1), ZoneOffset.UTC));
+        HealthCheckResponse wedged = after.call();
+        assertThat(wedged.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(wedged.getData().orElseThrow()).containsEntry("overdueRuns", 1L);
+
+        firstRun.complete(null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> after.call().getStatus() == HealthCheckResponse.Status.UP);
     }
 
     @Test
