@@ -1,5 +1,6 @@
 package io.charon.jobs.observability;
 
+import io.charon.jobs.support.LogCapture;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,8 +14,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
@@ -26,34 +25,22 @@ class FailureLogTest {
     private static final Duration INTERVAL = Duration.ofMinutes(1);
 
     private final String category = "charon.test.failure-log." + UUID.randomUUID();
-    // held, so the logging system does not drop the logger and its handler
-    private final java.util.logging.Logger julLogger = java.util.logging.Logger.getLogger(category);
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture capture = LogCapture.install();
     private final SteppedClock clock = new SteppedClock();
     private final FailureLog log;
 
     FailureLogTest() {
-        julLogger.addHandler(capture);
         log = new FailureLog(Logger.getLogger(category), clock, INTERVAL, "a dispatch pass");
     }
 
     @AfterEach
     void detach() {
-        julLogger.removeHandler(capture);
+        capture.close();
+    }
+
+    /** What this test's logger wrote (the capture sees every logger of the process). */
+    private List<LogRecord> records() {
+        return capture.records().stream().filter(record -> category.equals(record.getLoggerName())).toList();
     }
 
     @Test
@@ -65,24 +52,24 @@ class FailureLogTest {
             clock.advance(Duration.ofMillis(200));
         }
         // 100 failures in 20 s: one line
-        assertThat(records).hasSize(1);
-        assertThat(records.get(0).getLevel()).isEqualTo(Level.WARNING);
-        assertThat(records.get(0).getMessage()).startsWith("a dispatch pass failed, the store is unavailable: could not claim");
-        assertThat(records.get(0).getThrown()).isNull();
+        assertThat(records()).hasSize(1);
+        assertThat(records().get(0).getLevel()).isEqualTo(Level.WARNING);
+        assertThat(records().get(0).getMessage()).startsWith("a dispatch pass failed, the store is unavailable: could not claim");
+        assertThat(records().get(0).getThrown()).isNull();
 
         clock.advance(INTERVAL);
         log.failed(full);
         log.failed(full);
-        assertThat(records).hasSize(2);
-        assertThat(records.get(1).getMessage()).startsWith("a dispatch pass still fails: 101 failures since")
+        assertThat(records()).hasSize(2);
+        assertThat(records().get(1).getMessage()).startsWith("a dispatch pass still fails: 101 failures since")
                 .contains("100 since the last line");
-        assertThat(records.get(1).getThrown()).isNull();
+        assertThat(records().get(1).getThrown()).isNull();
 
         log.succeeded();
         log.succeeded();
-        assertThat(records).hasSize(3);
-        assertThat(records.get(2).getLevel()).isEqualTo(Level.INFO);
-        assertThat(records.get(2).getMessage()).isEqualTo("a dispatch pass succeeds again after 102 failures");
+        assertThat(records()).hasSize(3);
+        assertThat(records().get(2).getLevel()).isEqualTo(Level.INFO);
+        assertThat(records().get(2).getMessage()).isEqualTo("a dispatch pass succeeds again after 102 failures");
     }
 
     @Test
@@ -90,14 +77,14 @@ class FailureLogTest {
         RuntimeException bug = new IllegalStateException("a bug");
         log.failed(bug);
         log.failed(bug);
-        assertThat(records).hasSize(1);
-        assertThat(records.get(0).getLevel()).isEqualTo(Level.SEVERE);
-        assertThat(records.get(0).getThrown()).isSameAs(bug);
+        assertThat(records()).hasSize(1);
+        assertThat(records().get(0).getLevel()).isEqualTo(Level.SEVERE);
+        assertThat(records().get(0).getThrown()).isSameAs(bug);
 
         log.succeeded();
         log.failed(bug);
-        assertThat(records).hasSize(3);
-        assertThat(records.get(2).getThrown()).isSameAs(bug);
+        assertThat(records()).hasSize(3);
+        assertThat(records().get(2).getThrown()).isSameAs(bug);
     }
 
     /** A clock that moves only when told. */
