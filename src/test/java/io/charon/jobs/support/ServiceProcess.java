@@ -96,8 +96,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts the service when it is expected not to come up: returns its exit code. */
     public int startExpectingExit() throws InterruptedException {
         launch();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the service still runs 60 s after its start; see " + logFile);
+        if (!process.waitFor(START_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the service still runs " + START_LIMIT + " after its start; see " + logFile);
         }
         return process.exitValue();
     }
