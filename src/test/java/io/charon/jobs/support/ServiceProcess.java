@@ -154,7 +154,10 @@ public final class ServiceProcess implements AutoCloseable {
      * that signals every process it started: the service and whatever shares its group.
      */
     public void terminateGroup() throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-TERM", "--", "-" + process.pid()).inheritIO().start();
+        // the shell's builtin kill: the kill executable (procps) is not on every machine; dash's
+        // builtin takes a negative pid (a group) but not "--"
+        Process kill = new ProcessBuilder("sh", "-c", "kill -TERM -\"$1\"", "sh", Long.toString(process.pid()))
+                .inheritIO().start();
         if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill -TERM -" + process.pid() + " failed");
         }
