@@ -117,8 +117,8 @@ class RestartIT {
      * process, and start-up reports what it settled itself.
      */
     @Test
-    void startUpStopsThePreviousLifesRunsBeforeAnythingSettlesThem() throws Exception {
-        Path hold = Files.createTempDirectory("charon-hold").resolve("release");
+    void startUpStopsThePreviousLifesRunsBeforeAnythingSettlesThem(@TempDir Path holdDir) throws Exception {
+        Path hold = holdDir.resolve("release");
         Map<String, String> settings = Map.of(
                 "charon.ansible.command", ChaosIT.FAKE_ANSIBLE.toString(),
                 "charon.ansible.kill-grace", "PT6S",
@@ -136,17 +136,29 @@ class RestartIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> Processes.alive(id) > 0);
 
             service.kill();
-            service.start();
+            try {
+                service.start();
 
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> service.request().get("/q/health/started").statusCode() == 200);
-            JsonPath started = service.request().get("/q/health/started").then().extract().jsonPath();
-            assertThat(started.getMap("checks.find { it.name == 'start-up' }.data"))
-                    .containsEntry("abandonedRunsStopped", 1).containsEntry("orphansSettled", 1);
-            Files.createFile(hold);
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> service.request().get("/q/health/started").statusCode() == 200);
+                JsonPath started = service.request().get("/q/health/started").then().extract().jsonPath();
+                assertThat(started.getMap("checks.find { it.name == 'start-up' }.data"))
+                        .containsEntry("abandonedRunsStopped", 1).containsEntry("orphansSettled", 1);
+            } finally {
+                // the fake run ignores SIGTERM and, in a session of its own, outlives the JVM: only this file ends it
+                releaseHold(hold);
+            }
             JsonPath job = service.awaitTerminal(id);
             assertThat(job.getString("status")).isEqualTo("completed");
             assertThat(job.getList("attempts.outcome")).containsExactly("orphaned", "completed");
+        } finally {
+            releaseHold(hold);
+        }
+    }
+
+    private static void releaseHold(Path hold) throws java.io.IOException {
+        if (!Files.exists(hold)) {
+            Files.createFile(hold);
         }
     }
 }

@@ -104,6 +104,35 @@ class HardeningTest {
         assertThat(errors).as("errors logged").extracting(LogRecord::getMessage).isEmpty();
     }
 
+    /** A chunked body under the limit, read into memory to measure it, still reaches the endpoint whole. */
+    @Test
+    void aChunkedBodyUnderTheLimitIsServedAsUsual() {
+        RawHttp.Answer created = chunked("POST", "/api/v1/jobs",
+                "{\"name\":\"sent-in-chunks\",\"playbook\":\"hello.yml\",\"inventory\":[\"localhost\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = JsonPath.from(created.body()).getString("id");
+        given().get("/api/v1/jobs/" + id).then().statusCode(200)
+                .body("name", equalTo("sent-in-chunks")).body("playbook", equalTo("hello.yml"));
+
+        int before = Api.workers().getInt("workerCount");
+        int other = before == 1 ? 2 : 1;
+        try {
+            RawHttp.Answer resized = chunked("PUT", "/api/v1/workers", "{\"workerCount\":" + other + "}");
+            assertThat(resized.status()).as(resized.body()).isEqualTo(200);
+            assertThat(Api.workers().getInt("workerCount")).isEqualTo(other);
+        } finally {
+            Api.setWorkers(before);
+        }
+    }
+
+    private static RawHttp.Answer chunked(String method, String path, String json) {
+        try (RawHttp.Connection connection = new RawHttp.Connection()) {
+            return connection.exchange(RawHttp.request(method, path, List.of("Host: 127.0.0.1",
+                    "Authorization: Bearer " + DefaultToken.ADMIN, "Content-Type: application/json"),
+                    json.getBytes(StandardCharsets.UTF_8), true), false);
+        }
+    }
+
     /** Bodies of the API are JSON: any other content type, or none, is a 415 before anything is read. */
     @Test
     void aJsonEndpointTakesOnlyJson() {

@@ -96,8 +96,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts the service when it is expected not to come up: returns its exit code. */
     public int startExpectingExit() throws InterruptedException {
         launch();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the service still runs 60 s after its start; see " + logFile);
+        if (!process.waitFor(START_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the service still runs " + START_LIMIT + " after its start; see " + logFile);
         }
         return process.exitValue();
     }
@@ -154,7 +154,10 @@ public final class ServiceProcess implements AutoCloseable {
      * that signals every process it started: the service and whatever shares its group.
      */
     public void terminateGroup() throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-TERM", "--", "-" + process.pid()).inheritIO().start();
+        // the shell's builtin kill: the kill executable (procps) is not on every machine; dash's
+        // builtin takes a negative pid (a group) but not "--"
+        Process kill = new ProcessBuilder("sh", "-c", "kill -TERM -\"$1\"", "sh", Long.toString(process.pid()))
+                .inheritIO().start();
         if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill -TERM -" + process.pid() + " failed");
         }
