@@ -107,7 +107,6 @@ public class JobResource {
             + " the job that request created (header Idempotent-Replayed: true)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
     @APIResponse(responseCode = "409", ref = "Conflict")
-    @APIResponse(responseCode = "503", ref = "ServiceStopping")
     @Parameter(name = IdempotencyKeys.HEADER, description = "1 to 255 printable ASCII characters; a repeat with the"
             + " same key and request returns the first job, the same key with another request is a 409")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -150,7 +149,6 @@ public class JobResource {
             headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING, format = "uri")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
     @APIResponse(responseCode = "409", ref = "Conflict")
-    @APIResponse(responseCode = "503", ref = "ServiceStopping")
     @POST
     @Path("{id}/relaunch")
     @RolesAllowed(Role.OPERATOR_NAME)

@@ -16,7 +16,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * {@code 400} when it takes query or header parameters or a body, {@code 401} and {@code 403} when
  * it needs a token, {@code 404} when its path names something, {@code 406} always (an Accept it
  * cannot answer), {@code 413} and {@code 415} when it takes a body, {@code 500} and {@code 503}
- * (the store is unavailable) always. The responses themselves are components of
+ * (the store is unavailable, or the service stops) always. The responses themselves are components of
  * {@code META-INF/openapi.yaml}. Runs once, at build time.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
@@ -44,7 +44,7 @@ public class ProblemResponses implements OASFilter {
                 describe(operation, "415", "UnsupportedMediaType");
             }
             describe(operation, "500", "InternalError");
-            describe(operation, "503", "StoreUnavailable");
+            describe(operation, "503", "ServiceUnavailable");
         }));
     }
 

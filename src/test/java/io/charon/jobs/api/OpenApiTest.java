@@ -55,7 +55,7 @@ class OpenApiTest {
             assertThat(openapi.getString(operation + ".responses['500']['$ref']"))
                     .isEqualTo("#/components/responses/InternalError");
             assertThat(openapi.getString(operation + ".responses['503']['$ref']"))
-                    .isEqualTo("#/components/responses/StoreUnavailable");
+                    .isEqualTo("#/components/responses/ServiceUnavailable");
         }
     }
 
