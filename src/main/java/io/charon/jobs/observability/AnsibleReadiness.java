@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
  * (its first line, e.g. {@code ansible-playbook [core 2.14.18]}, is reported). The answer is kept
  * for {@link #RECHECK_AFTER}, so probes start at most one process per that period.
  *
- * <p>Only a failing answer makes the service unready. A probe waits {@link #ANSWER_WITHIN} for the
- * process; one that is slower (a loaded machine: Python's start-up alone can take seconds) goes on
- * in the background, up to {@link #GIVE_UP_AFTER}, and until it answers the last answer stands.
- * Before the first answer there is none to keep, and the service is not ready yet.
+ * <p>Only a failing answer makes the service unready. A recheck runs in the background, up to
+ * {@link #GIVE_UP_AFTER} (a loaded machine: Python's start-up alone can take seconds), and until it
+ * answers the last answer stands, so a probe never waits for it. Only the first answer is waited
+ * for, at most {@link #ANSWER_WITHIN}; until it comes the service is not ready yet.
  */
 @Readiness
 @ApplicationScoped
