@@ -1,4 +1,4 @@
-package io.charon.jobs.config;
+package io.charon.jobs.store.sqlite;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.sqlite.JDBC;
