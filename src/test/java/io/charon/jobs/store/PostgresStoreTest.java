@@ -44,9 +44,19 @@ class PostgresStoreTest {
     @Inject
     NoticeLog notices;
 
+    @Inject
+    QueueSql queueSql;
+
+    @Inject
+    ClusterWork clusterWork;
+
     @Test
     void theServiceRunsOnPostgres() {
         assertThat(store.kind()).isEqualTo(Store.Kind.POSTGRESQL);
+        // the store's side of each concern follows: claims of their own, turns between replicas
+        assertThat(queueSql.claimsAlongOtherWrites()).isFalse();
+        assertThat(queueSql.sharedByReplicas()).isTrue();
+        assertThat(clusterWork.movesBetweenReplicas()).isTrue();
         assertThat(store.dataSource().getConfiguration().connectionPoolConfiguration().connectionFactoryConfiguration()
                 .jdbcUrl()).startsWith("jdbc:postgresql:");
     }
