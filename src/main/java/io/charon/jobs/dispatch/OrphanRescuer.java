@@ -4,7 +4,7 @@ import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.job.JobService;
 import io.charon.jobs.queue.JobQueue;
-import io.charon.jobs.store.Store;
+import io.charon.jobs.store.ClusterWork;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.Priority;
@@ -33,15 +33,15 @@ public class OrphanRescuer {
     private final RunningJobs running;
     private final InstanceIdentity instance;
     private final JobsConfig config;
-    private final Store store;
+    private final ClusterWork cluster;
     /** The service's runs have ended and its store is about to close, under a sweep or renewal perhaps. */
     private volatile boolean stopping;
     /** Start-up has stopped the previous life's processes and settled its runs; sweeps wait for it. */
     private volatile boolean startedUp;
 
     public OrphanRescuer(JobQueue queue, JobService jobs, RunningJobs running, InstanceIdentity instance, JobsConfig config,
-                         Store store) {
-        this.store = store;
+                         ClusterWork cluster) {
+        this.cluster = cluster;
         this.queue = queue;
         this.jobs = jobs;
         this.running = running;
@@ -73,7 +73,7 @@ public class OrphanRescuer {
             return;
         }
         try {
-            store.exclusively(SWEEP_LOCK, () -> rescue(false));
+            cluster.exclusively(SWEEP_LOCK, () -> rescue(false));
         } catch (RuntimeException e) {
             warnUnlessStopping("orphan sweep failed, retrying at the next interval: %s", e);
         }

@@ -7,7 +7,7 @@ import io.charon.jobs.events.EventFilter;
 import io.charon.jobs.events.EventHistory;
 import io.charon.jobs.events.FeedEvent;
 import io.charon.jobs.job.RecordedEvent;
-import io.charon.jobs.store.Store;
+import io.charon.jobs.store.ClusterWork;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -61,7 +61,7 @@ public class EventRelay {
     private final EventHistory history;
     private final RelayCursors cursors;
     private final EventsConfig config;
-    private final Store store;
+    private final ClusterWork cluster;
     private final ObjectMapper json;
     private final Emitter<String> channel;
     private final Counter published;
@@ -77,8 +77,8 @@ public class EventRelay {
 
     public EventRelay(EventHistory history, RelayCursors cursors, EventsConfig config, ObjectMapper json,
                       @Channel("job-events") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * BATCH)
-                      Emitter<String> channel, MeterRegistry metrics, Store store) {
-        this.store = store;
+                      Emitter<String> channel, MeterRegistry metrics, ClusterWork cluster) {
+        this.cluster = cluster;
         this.history = history;
         this.cursors = cursors;
         this.config = config;
@@ -128,8 +128,8 @@ public class EventRelay {
     private void relay() {
         wakePending.set(false);
         try {
-            // on PostgreSQL one replica relays at a time, from the cursor the last one saved
-            if (!store.exclusively(RELAY_LOCK, this::relayFromStoredCursor)) {
+            // one replica relays at a time, from the cursor the last one saved
+            if (!cluster.exclusively(RELAY_LOCK, this::relayFromStoredCursor)) {
                 return; // another replica relays now; the next poll looks again
             }
         } catch (RuntimeException e) {
@@ -142,7 +142,7 @@ public class EventRelay {
     }
 
     private void relayFromStoredCursor() {
-        if (store.postgres()) {
+        if (cluster.movesBetweenReplicas()) {
             cursor = cursors.read(CURSOR).orElse(cursor);
             savedCursor = cursor;
         }

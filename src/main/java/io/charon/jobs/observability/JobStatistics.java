@@ -2,6 +2,7 @@ package io.charon.jobs.observability;
 
 import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.JobType;
+import io.charon.jobs.store.StatisticsSql;
 import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,15 +39,15 @@ public class JobStatistics {
     private static final int P95 = 95;
 
     private final DataSource store;
-    private final boolean sqlite;
+    private final StatisticsSql dialect;
 
-    public JobStatistics(Store store) {
+    public JobStatistics(Store store, StatisticsSql dialect) {
         this.store = store.dataSource();
-        this.sqlite = !store.postgres();
+        this.dialect = dialect;
     }
 
     public Statistics compute(StatsFilter filter) {
-        Selection jobs = Selection.of(filter, sqlite);
+        Selection jobs = Selection.of(filter, dialect);
         List<Object> params = new ArrayList<>();
         String sql = sql(jobs, params);
         Map<Optional<JobType>, Tally> tallies = new HashMap<>();
@@ -126,8 +127,8 @@ public class JobStatistics {
      */
     private record Selection(String sql, List<Object> params, boolean byTag) {
 
-        /** @param sqlite whether to name the index (SQLite's planner otherwise picks a listing index) */
-        static Selection of(StatsFilter filter, boolean sqlite) {
+        /** @param dialect what to read the jobs from without a tag (SQLite is told the index) */
+        static Selection of(StatsFilter filter, StatisticsSql dialect) {
             List<Object> params = new ArrayList<>();
             StringBuilder sql;
             String created;
@@ -139,7 +140,7 @@ public class JobStatistics {
             } else {
                 // equality on the index's leading columns: one range per type and status
                 Stream<JobType> types = filter.type() == null ? Arrays.stream(JobType.values()) : Stream.of(filter.type());
-                sql = new StringBuilder(sqlite ? "FROM jobs j INDEXED BY ix_jobs_stats WHERE j.type IN " : "FROM jobs j WHERE j.type IN ")
+                sql = new StringBuilder("FROM ").append(dialect.jobsFrom()).append(" WHERE j.type IN ")
                         .append(list(types.map(JobType::wireName)));
                 created = "j.created_at";
             }

@@ -3,6 +3,7 @@ package io.charon.jobs.queue;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.job.EventRecorder;
 import io.charon.jobs.job.Job;
+import io.charon.jobs.store.QueueSql;
 import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -21,33 +22,22 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Claiming: the one place with store-specific SQL. On SQLite every write transaction holds the
- * database's write lock from its first statement (IMMEDIATE), so selecting the claimable jobs
- * and updating them in the same transaction cannot race with another claimer. On PostgreSQL the
- * selection locks the rows it takes and skips rows another replica's claim holds
- * ({@code FOR UPDATE SKIP LOCKED}); the cluster-wide {@code max-concurrent-jobs} cap is counted
- * inside the claim's transaction, which holds the store's writer lock (see PostgresDriver).
+ * Claiming, promoting scheduled jobs and keeping leases. What the stores differ in (the tables
+ * the selections read, how a claim locks what it takes, what it must guard against) comes from
+ * the active store's {@link QueueSql}.
  */
 @ApplicationScoped
 public class JobQueue {
-
-    /**
-     * Due queued jobs whose dependencies have all completed, in claim order: priority first,
-     * then FIFO, read in that order from the partial index {@code ix_jobs_claim}. SQLite is told
-     * the index: its planner, without statistics, would rather read every queued job through the
-     * status index and sort them all, so each claim cost grew with the queue
-     * (docs/decisions/0006-sqlite-query-plans-pinned.md).
-     */
-    static final String CLAIMABLE = claimable("jobs j INDEXED BY ix_jobs_claim", "");
-
-    /** PostgreSQL: the same selection, locking what it takes and passing over what others hold. */
-    static final String CLAIMABLE_SKIP_LOCKED = claimable("jobs j", " FOR UPDATE OF j SKIP LOCKED");
 
     static final String WORTH_CLAIMING = """
             SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'queued' AND (start_after IS NULL OR start_after <= ?)),
                    (SELECT COUNT(*) FROM jobs WHERE status = 'running')""";
 
-    private static String claimable(String from, String locking) {
+    /**
+     * Due queued jobs whose dependencies have all completed, in claim order (priority first, then
+     * FIFO, as the partial index {@code ix_jobs_claim} reads), locked as the store locks claims.
+     */
+    static String claimable(QueueSql sql) {
         return """
                 SELECT j.* FROM %s
                 WHERE j.status = 'queued'
@@ -55,76 +45,68 @@ public class JobQueue {
                   AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id
                                   WHERE d.job_id = j.id AND p.status <> 'completed')
                 ORDER BY j.priority DESC, j.created_at, j.id
-                LIMIT ?2%s""".formatted(from, locking);
+                LIMIT ?2%s""".formatted(sql.claimFrom(), sql.claimLocking());
     }
 
-    /** Scheduled jobs whose time has come, earliest first, from {@code ix_jobs_scheduled} (told to SQLite, as above). */
-    static final String DUE_SCHEDULED = dueScheduled("jobs j INDEXED BY ix_jobs_scheduled");
-
-    static final String DUE_SCHEDULED_POSTGRES = dueScheduled("jobs j");
-
-    private static String dueScheduled(String from) {
+    /** Scheduled jobs whose time has come, earliest first, as {@code ix_jobs_scheduled} reads. */
+    static String dueScheduled(QueueSql sql) {
         return """
                 SELECT j.* FROM %s
                 WHERE j.status = 'scheduled' AND j.scheduled_at <= ?1
                 ORDER BY j.scheduled_at
-                LIMIT ?2""".formatted(from);
+                LIMIT ?2""".formatted(sql.scheduleFrom());
     }
 
-    /**
-     * The scheduled job due first, from the same index. Without the hint SQLite reads every
-     * scheduled job's row through the status index to find the minimum, once per dispatcher
-     * tick, which holds claims back in a large store (docs/decisions/0006-sqlite-query-plans-pinned.md).
-     */
-    static final String NEXT_SCHEDULED = nextScheduled("jobs j INDEXED BY ix_jobs_scheduled");
-
-    static final String NEXT_SCHEDULED_POSTGRES = nextScheduled("jobs j");
-
-    private static String nextScheduled(String from) {
-        return "SELECT j.* FROM %s WHERE j.status = 'scheduled' ORDER BY j.scheduled_at LIMIT 1".formatted(from);
+    /** The scheduled job due first, from the same index. */
+    static String nextScheduled(QueueSql sql) {
+        return "SELECT j.* FROM %s WHERE j.status = 'scheduled' ORDER BY j.scheduled_at LIMIT 1".formatted(sql.scheduleFrom());
     }
 
     private final EventRecorder events;
     private final JobsConfig config;
     private final Store store;
+    private final QueueSql sql;
+    private final String claimable;
+    private final String dueScheduled;
+    private final String nextScheduled;
 
-    public JobQueue(EventRecorder events, JobsConfig config, Store store) {
+    public JobQueue(EventRecorder events, JobsConfig config, Store store, QueueSql sql) {
         this.events = events;
         this.config = config;
         this.store = store;
+        this.sql = sql;
+        this.claimable = claimable(sql);
+        this.dueScheduled = dueScheduled(sql);
+        this.nextScheduled = nextScheduled(sql);
     }
 
     /** Claims up to {@code max} jobs for {@code owner}, marking them running with a fresh lease. */
     public List<ClaimedJob> claim(int max, String owner) {
-        if (store.postgres() && !worthClaiming()) {
+        if (sql.sharedByReplicas() && !worthClaiming()) {
             return List.of();
         }
         return QuarkusTransaction.requiringNew().call(() -> {
-            int allowed = store.postgres() ? Math.min(max, clusterSlots()) : max;
+            int allowed = sql.sharedByReplicas() ? Math.min(max, clusterSlots()) : max;
             return allowed <= 0 ? List.<ClaimedJob>of() : claimInTransaction(allowed, owner);
         });
     }
 
-    /**
-     * Whether {@link #claimInCurrentTransaction} may be used: on SQLite, where any write
-     * transaction holds the database's write lock from its start, so a claim inside it is as
-     * safe as one of its own.
-     */
+    /** Whether {@link #claimInCurrentTransaction} may be used (see {@link QueueSql#claimsAlongOtherWrites}). */
     public boolean claimsAlongOtherWrites() {
-        return !store.postgres();
+        return sql.claimsAlongOtherWrites();
     }
 
-    /** SQLite: claims up to {@code max} jobs in the caller's write transaction, after its writes. */
+    /** Claims up to {@code max} jobs in the caller's write transaction, after its writes, where the store allows it. */
     public List<ClaimedJob> claimInCurrentTransaction(int max, String owner) {
         if (!claimsAlongOtherWrites()) {
-            throw new IllegalStateException("PostgreSQL claims run in transactions of their own");
+            throw new IllegalStateException("on this store claims run in transactions of their own");
         }
         return claimInTransaction(max, owner);
     }
 
     private List<ClaimedJob> claimInTransaction(int max, String owner) {
         Path logs = config.dataDir().resolve("logs");
-        List<Job> jobs = load(store.postgres() ? CLAIMABLE_SKIP_LOCKED : CLAIMABLE, events.now(), max);
+        List<Job> jobs = load(claimable, events.now(), max);
         // the start time is read once the first statement holds the write lock, which may
         // have been a wait behind other writers: startedAt and job.started tell the truth
         Instant now = events.now();
@@ -136,7 +118,7 @@ public class JobQueue {
     }
 
     /**
-     * PostgreSQL: whether a claim could find anything, read without a transaction. Every replica's
+     * Whether a claim could find anything, read without a transaction. Every replica's
      * dispatcher wakes at every other replica's notice; a claim transaction would take the
      * cluster's writer lock just to find the queue empty or the cap reached.
      */
@@ -162,7 +144,7 @@ public class JobQueue {
     public int promoteDueScheduled(int max) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = events.now();
-            List<Job> due = load(store.postgres() ? DUE_SCHEDULED_POSTGRES : DUE_SCHEDULED, now, max);
+            List<Job> due = load(dueScheduled, now, max);
             due.forEach(job -> events.save(job.promote(now)));
             return due.size();
         });
@@ -172,8 +154,7 @@ public class JobQueue {
     @ActivateRequestContext
     @SuppressWarnings("unchecked")
     public Optional<Instant> nextScheduledTime() {
-        List<Job> next = store.session().createNativeQuery(store.postgres() ? NEXT_SCHEDULED_POSTGRES : NEXT_SCHEDULED,
-                Job.class).getResultList();
+        List<Job> next = store.session().createNativeQuery(nextScheduled, Job.class).getResultList();
         return next.stream().findFirst().map(Job::getScheduledAt);
     }
 

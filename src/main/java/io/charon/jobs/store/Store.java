@@ -12,10 +12,6 @@ import jakarta.inject.Inject;
 import org.flywaydb.core.Flyway;
 import org.hibernate.Session;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -33,7 +29,7 @@ public class Store {
     /** Name of the PostgreSQL datasource, persistence unit and Flyway configuration. */
     public static final String POSTGRESQL = "postgresql";
 
-    public enum Kind { SQLITE, POSTGRESQL }
+    enum Kind { SQLITE, POSTGRESQL }
 
     private final Kind kind;
     private final AgroalDataSource dataSource;
@@ -54,12 +50,9 @@ public class Store {
                 : flyway.select(Default.Literal.INSTANCE);
     }
 
-    public Kind kind() {
+    /** Which store is active: for picking its side of each concern ({@link StoreDialects}), never for branching elsewhere. */
+    Kind kind() {
         return kind;
-    }
-
-    public boolean postgres() {
-        return kind == Kind.POSTGRESQL;
     }
 
     /** The active store's connection pool, for plain JDBC. */
@@ -70,43 +63,6 @@ public class Store {
     /** The active store's migrations. */
     public Flyway flyway() {
         return flyway.get();
-    }
-
-    /**
-     * Runs {@code work} unless another replica runs work under the same key right now: one orphan
-     * sweep, one broker relay at a time across the cluster. On PostgreSQL a session advisory lock
-     * of a pooled connection, released when the work ends (or with the connection, should the
-     * process die); on SQLite there is one process, and {@code work} always runs.
-     *
-     * @return whether {@code work} ran
-     */
-    public boolean exclusively(long key, Runnable work) {
-        if (!postgres()) {
-            work.run();
-            return true;
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            if (!advisoryLock(connection, "SELECT pg_try_advisory_lock(?)", key)) {
-                return false;
-            }
-            try {
-                work.run();
-                return true;
-            } finally {
-                advisoryLock(connection, "SELECT pg_advisory_unlock(?)", key);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot take the store lock " + key + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean advisoryLock(Connection connection, String sql, long key) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, key);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() && row.getBoolean(1);
-            }
-        }
     }
 
     /** The active persistence unit's session of the current transaction or request. */

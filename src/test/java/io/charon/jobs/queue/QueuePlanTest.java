@@ -1,5 +1,7 @@
 package io.charon.jobs.queue;
 
+import io.charon.jobs.store.QueueSql;
+import io.charon.jobs.store.sqlite.SqliteSql;
 import io.charon.jobs.support.QueryPlans;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class QueuePlanTest {
 
+    private static final QueueSql SQLITE = new SqliteSql();
+
     @TempDir
     Path dir;
     private QueryPlans plans;
@@ -28,19 +32,19 @@ class QueuePlanTest {
 
     @Test
     void claimingReadsTheClaimIndexInClaimOrderWithoutSorting() throws SQLException {
-        assertThat(plans.of(JobQueue.CLAIMABLE)).anyMatch(step -> step.contains("USING INDEX ix_jobs_claim"))
+        assertThat(plans.of(JobQueue.claimable(SQLITE))).anyMatch(step -> step.contains("USING INDEX ix_jobs_claim"))
                 .noneMatch(step -> step.contains("TEMP B-TREE"));
     }
 
     @Test
     void promotingReadsTheScheduleIndexWithoutSorting() throws SQLException {
-        assertThat(plans.of(JobQueue.DUE_SCHEDULED)).anyMatch(step -> step.contains("USING INDEX ix_jobs_scheduled"))
+        assertThat(plans.of(JobQueue.dueScheduled(SQLITE))).anyMatch(step -> step.contains("USING INDEX ix_jobs_scheduled"))
                 .noneMatch(step -> step.contains("TEMP B-TREE"));
     }
 
     @Test
     void findingTheNextScheduledTimeReadsOneEntryOfTheScheduleIndex() throws SQLException {
-        assertThat(plans.of(JobQueue.NEXT_SCHEDULED)).anyMatch(step -> step.contains("USING INDEX ix_jobs_scheduled"))
+        assertThat(plans.of(JobQueue.nextScheduled(SQLITE))).anyMatch(step -> step.contains("USING INDEX ix_jobs_scheduled"))
                 .noneMatch(step -> step.contains("TEMP B-TREE"));
     }
 }

@@ -1,5 +1,6 @@
 package io.charon.jobs.store;
 
+import io.charon.jobs.store.postgresql.WriterLock;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.NoticeLog;
 import io.charon.jobs.support.PostgresStoreProfile;
@@ -31,15 +32,31 @@ import static org.awaitility.Awaitility.await;
 @Tag("services")
 class PostgresStoreTest {
 
+    /** Whether this backend holds the writer lock (a bigint key is split into classid and objid, objsubid 1). */
+    private static final String WRITER_LOCK_HELD_HERE = "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory'"
+            + " AND granted AND pid = pg_backend_pid() AND objsubid = 1"
+            + " AND classid::bigint = " + (WriterLock.WRITER_LOCK >>> 32)
+            + " AND objid::bigint = " + (WriterLock.WRITER_LOCK & 0xffffffffL);
+
     @Inject
     Store store;
 
     @Inject
     NoticeLog notices;
 
+    @Inject
+    QueueSql queueSql;
+
+    @Inject
+    ClusterWork clusterWork;
+
     @Test
     void theServiceRunsOnPostgres() {
         assertThat(store.kind()).isEqualTo(Store.Kind.POSTGRESQL);
+        // the store's side of each concern follows: claims of their own, turns between replicas
+        assertThat(queueSql.claimsAlongOtherWrites()).isFalse();
+        assertThat(queueSql.sharedByReplicas()).isTrue();
+        assertThat(clusterWork.movesBetweenReplicas()).isTrue();
         assertThat(store.dataSource().getConfiguration().connectionPoolConfiguration().connectionFactoryConfiguration()
                 .jdbcUrl()).startsWith("jdbc:postgresql:");
     }
@@ -80,6 +97,23 @@ class PostgresStoreTest {
         release.countDown();
         first.get(30, TimeUnit.SECONDS);
         second.get(30, TimeUnit.SECONDS);
+    }
+
+    /** The lock is taken by the pool as it lends a service transaction its connection, before the first statement. */
+    @Test
+    void aServiceTransactionHoldsTheWriterLockFromItsFirstStatementWhileAPlainOneDoesNot() throws SQLException {
+        long heldInServiceTransaction = QuarkusTransaction.requiringNew().call(() -> ((Number) store.session()
+                .createNativeQuery(WRITER_LOCK_HELD_HERE).getSingleResult()).longValue());
+        assertThat(heldInServiceTransaction).isEqualTo(1);
+
+        try (Connection plain = store.dataSource().getConnection()) {
+            plain.setAutoCommit(false);
+            try (Statement statement = plain.createStatement(); ResultSet row = statement.executeQuery(WRITER_LOCK_HELD_HERE)) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getLong(1)).isZero();
+            }
+            plain.commit();
+        }
     }
 
     @Test

@@ -1,6 +1,5 @@
-package io.charon.jobs.config;
+package io.charon.jobs.store.sqlite;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -42,7 +41,6 @@ import java.util.concurrent.TimeUnit;
  * writable again, failing every write it is lent for. Refused, the pool tries again with the
  * next request and gets a read-write connection as soon as the file can be written.
  */
-@RegisterForReflection
 public class SqliteDriver extends JDBC {
 
     /** One queue of writers per database file of this process. */

@@ -1,4 +1,4 @@
-package io.charon.jobs.config;
+package io.charon.jobs.store.sqlite;
 
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.charon.jobs.store.StoreUnavailable;

@@ -1,4 +1,4 @@
-package io.charon.jobs.config;
+package io.charon.jobs.store.sqlite;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
