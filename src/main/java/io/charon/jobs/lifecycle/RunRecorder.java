@@ -33,6 +33,9 @@ import java.util.concurrent.CompletableFuture;
 @ApplicationScoped
 public class RunRecorder {
 
+    /** The message of a job failed by the {@code fail} orphan policy or out of retries. */
+    public static final String ORPHANED = "orphaned: the service stopped while it ran";
+
     private static final Logger LOG = Logger.getLogger(RunRecorder.class);
     /** Most run outcomes recorded in one group commit. */
     static final int OUTCOME_BATCH = 128;
@@ -136,9 +139,6 @@ public class RunRecorder {
         return Requeue.retry(next, outcome.error() + "; retry " + retry + " of " + job.getMaxRetries() + " at " + next,
                 outcome.exitCode(), outcome.outputTail());
     }
-
-    /** The message of a job failed by the {@code fail} orphan policy or out of retries. */
-    public static final String ORPHANED = "orphaned: the service stopped while it ran";
 
     /**
      * Settles a run whose owner is gone: its lease ran out, or this very instance owned it before
