@@ -121,8 +121,9 @@ public class JobSubmitter {
                 throw new JobConflictException("job " + id + " is " + original.getStatus().wireName()
                         + "; only a finished job can be relaunched");
             }
-            GroupCommit.Result<Submitted> stored = store(List.of(new NewJob(original.spec().withoutSchedule(), new Actor(userId, true),
-                    "relaunch of " + id + " by " + userId, null, AuditActions.JOB_RELAUNCH, "relaunch of " + id))).get(0);
+            NewJob again = new NewJob(original.spec().withoutSchedule(), new Actor(userId, true),
+                    "relaunch of " + id + " by " + userId, null, AuditActions.JOB_RELAUNCH, "relaunch of " + id);
+            GroupCommit.Result<Submitted> stored = store(List.of(again)).get(0);
             if (stored.error() != null) {
                 throw stored.error();
             }
