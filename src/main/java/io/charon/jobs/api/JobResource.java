@@ -6,14 +6,16 @@ import io.charon.jobs.dispatch.ServiceLifecycle;
 import io.charon.jobs.events.JobCompletionWaiters;
 import io.charon.jobs.events.LogFollower;
 import io.charon.jobs.execution.LogFiles;
-import io.charon.jobs.job.IdempotencyKeys;
+import io.charon.jobs.submission.IdempotencyKeys;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobFilter;
 import io.charon.jobs.job.JobPage;
-import io.charon.jobs.job.JobService;
 import io.charon.jobs.job.JobStatus;
+import io.charon.jobs.lifecycle.Canceller;
+import io.charon.jobs.query.JobQueries;
+import io.charon.jobs.submission.JobSubmitter;
 import io.charon.jobs.job.Priority;
-import io.charon.jobs.job.SubmissionParser;
+import io.charon.jobs.submission.SubmissionParser;
 import io.charon.jobs.job.Submitted;
 import io.charon.jobs.security.Role;
 import io.smallrye.common.annotation.Blocking;
@@ -55,7 +57,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** The job API: submit, list, read, wait for, cancel and relaunch jobs, and read their events and logs. */
+/**
+ * The job API: submit, list, read, wait for, cancel and relaunch jobs, and read their events and logs.
+ *
+ * <p>Over 300 lines: one endpoint a method, most of the length being their OpenAPI descriptions;
+ * the work is the services'.
+ */
 @Tag(name = "Jobs", description = "Submit, list, follow, cancel and relaunch jobs")
 @Path("/api/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -67,7 +74,9 @@ public class JobResource {
     static final int MAX_PAGE = 500;
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
 
-    private final JobService jobs;
+    private final JobSubmitter submitter;
+    private final Canceller canceller;
+    private final JobQueries jobs;
     private final SubmissionParser parser;
     private final JobCompletionWaiters waiters;
     private final CurrentUser user;
@@ -76,11 +85,13 @@ public class JobResource {
     private final OpenStreams streams;
     private final ServiceLifecycle lifecycle;
 
-    public JobResource(JobService jobs, SubmissionParser parser, JobCompletionWaiters waiters, CurrentUser user,
-                       JobsConfig config, EventsConfig events, OpenStreams streams, ServiceLifecycle lifecycle) {
+    public JobResource(JobSubmitter submitter, Canceller canceller, JobQueries jobs, SubmissionParser parser,
+                       JobCompletionWaiters waiters, CurrentUser user, JobsConfig config, EventsConfig events, OpenStreams streams, ServiceLifecycle lifecycle) {
         this.events = events;
         this.streams = streams;
         this.lifecycle = lifecycle;
+        this.submitter = submitter;
+        this.canceller = canceller;
         this.jobs = jobs;
         this.parser = parser;
         this.waiters = waiters;
@@ -116,7 +127,7 @@ public class JobResource {
                            @Context UriInfo uri) {
         refuseNewWorkWhileStopping();
         String key = IdempotencyKeys.validated(idempotencyKey);
-        Submitted submitted = jobs.submit(parser.parse(body), user.actor(), key);
+        Submitted submitted = submitter.submit(parser.parse(body), user.actor(), key);
         if (submitted.created()) {
             return created(submitted.job(), uri.getBaseUriBuilder());
         }
@@ -138,7 +149,7 @@ public class JobResource {
     @RolesAllowed(Role.OPERATOR_NAME)
     public JobView cancel(@PathParam("id") String id) {
         visible(id);
-        jobs.cancel(id, user.id(), job -> LogFiles.tail(
+        canceller.cancel(id, user.id(), job -> LogFiles.tail(
                 job.getLogPath() == null ? null : java.nio.file.Path.of(job.getLogPath()), config.outputTailBytes()));
         return full(id);
     }
@@ -155,7 +166,7 @@ public class JobResource {
     public Response relaunch(@PathParam("id") String id, @Context UriInfo uri) {
         refuseNewWorkWhileStopping();
         visible(id);
-        return created(jobs.relaunch(id, user.id()), uri.getBaseUriBuilder());
+        return created(submitter.relaunch(id, user.id()), uri.getBaseUriBuilder());
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.charon.jobs.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.charon.jobs.execution.HostStats;
+import io.charon.jobs.job.HostStats;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobAttempt;
 

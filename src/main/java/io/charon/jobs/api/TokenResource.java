@@ -1,6 +1,6 @@
 package io.charon.jobs.api;
 
-import io.charon.jobs.job.SubmissionParser;
+import io.charon.jobs.submission.SubmissionParser;
 import io.charon.jobs.security.ApiTokens;
 import io.charon.jobs.security.Role;
 import io.charon.jobs.security.TokenInfo;

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.charon.jobs.dispatch.Dispatcher;
 import io.charon.jobs.dispatch.WorkerPool;
 import io.charon.jobs.job.InvalidInputException;
-import io.charon.jobs.job.JobService;
+import io.charon.jobs.query.JobQueries;
 import io.charon.jobs.job.JobStatus;
-import io.charon.jobs.job.SubmissionParser;
+import io.charon.jobs.submission.SubmissionParser;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
@@ -48,12 +48,12 @@ public class WorkerResource {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final WorkerPool pool;
-    private final JobService jobs;
+    private final JobQueries jobs;
     private final Dispatcher dispatcher;
     private final AuditTrail audit;
     private final CurrentUser user;
 
-    public WorkerResource(WorkerPool pool, JobService jobs, Dispatcher dispatcher, AuditTrail audit, CurrentUser user) {
+    public WorkerResource(WorkerPool pool, JobQueries jobs, Dispatcher dispatcher, AuditTrail audit, CurrentUser user) {
         this.pool = pool;
         this.audit = audit;
         this.user = user;

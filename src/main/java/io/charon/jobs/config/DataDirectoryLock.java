@@ -1,6 +1,6 @@
 package io.charon.jobs.config;
 
-import io.charon.jobs.security.PrivateFiles;
+import io.charon.jobs.files.PrivateFiles;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;

@@ -9,7 +9,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.charon.jobs.security.PrivateFiles;
+import io.charon.jobs.files.PrivateFiles;
 import java.nio.file.Path;
 
 /**

@@ -1,17 +1,16 @@
 package io.charon.jobs.dispatch;
 
+import io.charon.jobs.commit.ClaimsAlongWrites;
+import io.charon.jobs.commit.ClaimsAlongWrites.Writer;
 import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.execution.ExecutionRequest;
 import io.charon.jobs.execution.PlaybookRunner;
 import io.charon.jobs.execution.RunHandle;
-import io.charon.jobs.job.ClaimsAlongWrites;
-import io.charon.jobs.job.ClaimsAlongWrites.Writer;
 import io.charon.jobs.job.JobEventType;
-import io.charon.jobs.job.JobService;
 import io.charon.jobs.job.RecordedEvent;
-import io.charon.jobs.observability.FailureLog;
+import io.charon.jobs.lifecycle.RunRecorder;
 import io.charon.jobs.queue.ClaimedJob;
 import io.charon.jobs.queue.JobQueue;
 import io.charon.jobs.store.StoreNotices;
@@ -60,7 +59,7 @@ public class Dispatcher implements ClaimsAlongWrites {
     static final Duration FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private final JobQueue queue;
-    private final JobService jobs;
+    private final RunRecorder runs;
     private final WorkerPool pool;
     private final RunningJobs running;
     private final PlaybookRunner runner;
@@ -86,11 +85,11 @@ public class Dispatcher implements ClaimsAlongWrites {
     /** Jobs claimed along another write, by writer. */
     private final Map<Writer, Counter> claimedAlong = new EnumMap<>(Writer.class);
 
-    public Dispatcher(JobQueue queue, JobService jobs, WorkerPool pool, RunningJobs running, PlaybookRunner runner,
+    public Dispatcher(JobQueue queue, RunRecorder runs, WorkerPool pool, RunningJobs running, PlaybookRunner runner,
                       InstanceIdentity instance, JobsConfig config, AnsibleConfig ansible, Clock clock,
                       MeterRegistry metrics) {
         this.queue = queue;
-        this.jobs = jobs;
+        this.runs = runs;
         this.pool = pool;
         this.running = running;
         this.runner = runner;
@@ -339,7 +338,7 @@ public class Dispatcher implements ClaimsAlongWrites {
             running.remove(job.id(), handle);
         }
         ExecutionOutcome.Kind kind = outcome.kind();
-        return jobs.finishRunLater(job.id(), job.token(), outcome).whenComplete((status, error) -> {
+        return runs.finishRunLater(job.id(), job.token(), outcome).whenComplete((status, error) -> {
             if (error != null) {
                 // the lease runs out and the rescuer settles the job by the orphan policy
                 LOG.errorf(error, "job %s: could not record the outcome %s", job.id(), kind);
@@ -349,7 +348,7 @@ public class Dispatcher implements ClaimsAlongWrites {
 
     private void recordProgress(ClaimedJob job, RunHandle handle, String message, String data) {
         try {
-            if (!jobs.recordProgress(job.id(), job.token(), message, data)) {
+            if (!runs.recordProgress(job.id(), job.token(), message, data)) {
                 // the job was cancelled or taken from this run: stop doing its work
                 handle.stop(ExecutionOutcome.Kind.CANCELLED);
             }

@@ -2,7 +2,7 @@ package io.charon.jobs.dispatch;
 
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
-import io.charon.jobs.job.JobService;
+import io.charon.jobs.lifecycle.RunRecorder;
 import io.charon.jobs.queue.JobQueue;
 import io.charon.jobs.store.ClusterWork;
 import io.quarkus.runtime.ShutdownEvent;
@@ -29,7 +29,7 @@ public class OrphanRescuer {
     static final long SWEEP_LOCK = 0x636861726f6e01L;
 
     private final JobQueue queue;
-    private final JobService jobs;
+    private final RunRecorder jobs;
     private final RunningJobs running;
     private final InstanceIdentity instance;
     private final JobsConfig config;
@@ -39,7 +39,7 @@ public class OrphanRescuer {
     /** Start-up has stopped the previous life's processes and settled its runs; sweeps wait for it. */
     private volatile boolean startedUp;
 
-    public OrphanRescuer(JobQueue queue, JobService jobs, RunningJobs running, InstanceIdentity instance, JobsConfig config,
+    public OrphanRescuer(JobQueue queue, RunRecorder jobs, RunningJobs running, InstanceIdentity instance, JobsConfig config,
                          ClusterWork cluster) {
         this.cluster = cluster;
         this.queue = queue;

@@ -1,7 +1,7 @@
 package io.charon.jobs.dispatch;
 
 import io.charon.jobs.config.JobsConfig;
-import io.charon.jobs.job.JobService;
+import io.charon.jobs.lifecycle.Retention;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -22,11 +22,11 @@ public class RetentionCleaner {
     private static final Logger LOG = Logger.getLogger(RetentionCleaner.class);
     static final int BATCH = 500;
 
-    private final JobService jobs;
+    private final Retention jobs;
     private final JobsConfig config;
     private final Clock clock;
 
-    public RetentionCleaner(JobService jobs, JobsConfig config, Clock clock) {
+    public RetentionCleaner(Retention jobs, JobsConfig config, Clock clock) {
         this.jobs = jobs;
         this.config = config;
         this.clock = clock;
@@ -47,7 +47,7 @@ public class RetentionCleaner {
         var cutoff = clock.instant().minus(config.retentionPeriod());
         int deleted = 0;
         while (true) {
-            JobService.Deleted batch = jobs.deleteFinishedBefore(cutoff, BATCH);
+            Retention.Deleted batch = jobs.deleteFinishedBefore(cutoff, BATCH);
             batch.logFiles().forEach(RetentionCleaner::deleteQuietly);
             deleted += batch.jobs();
             if (batch.jobs() < BATCH) {

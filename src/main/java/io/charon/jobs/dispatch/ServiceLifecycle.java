@@ -4,7 +4,7 @@ import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.execution.PlaybookRunner;
-import io.charon.jobs.security.PrivateFiles;
+import io.charon.jobs.files.PrivateFiles;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -1,5 +1,6 @@
 package io.charon.jobs.execution;
 
+import io.charon.jobs.job.HostStats;
 import java.util.SortedMap;
 
 /**

@@ -1,6 +1,6 @@
 package io.charon.jobs.execution;
 
-import io.charon.jobs.security.SealedSecrets;
+import io.charon.jobs.job.SealedSecrets;
 
 import java.nio.file.Path;
 import java.time.Duration;

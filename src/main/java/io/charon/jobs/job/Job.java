@@ -1,9 +1,9 @@
 package io.charon.jobs.job;
 
-import io.charon.jobs.execution.HostStats;
-import io.charon.jobs.security.SealedSecrets;
+import io.charon.jobs.persistence.JsonColumns;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -18,8 +18,12 @@ import java.util.SortedMap;
 
 /**
  * A stored job. Fields change only through the transition methods below, each of which checks
- * the state machine ({@link JobStatus}) and returns the event that reports the change; the
- * caller persists that event in the same transaction.
+ * the state machine ({@link JobStatus}) and the status it applies to, and returns the event that
+ * reports the change; the caller persists that event in the same transaction. What the job is
+ * asked to do is one value, its {@link JobSpec}.
+ *
+ * <p>Longer than most classes here: twenty columns with their getters; the logic is the dozen
+ * transition methods.
  *
  * <p>Updates name only the changed columns ({@link DynamicUpdate}): a claim or an outcome
  * changes a dozen of them, and writing the whole row serialized every JSON column and made
@@ -33,64 +37,22 @@ public class Job {
     @Id
     private String id;
 
-    @Column(nullable = false)
-    private String name;
+    /** What the job is asked to do; never changes once the job exists. */
+    @Embedded
+    private JobSpec spec;
 
-    @Convert(converter = JsonColumns.Type.class)
-    @Column(nullable = false)
-    private JobType type;
-
-    @Convert(converter = JsonColumns.PriorityValue.class)
-    @Column(nullable = false)
-    private Priority priority;
-
-    @Convert(converter = JsonColumns.Status.class)
+    @Convert(converter = JobColumns.Status.class)
     @Column(nullable = false)
     private JobStatus status;
-
-    @Column(nullable = false)
-    private String playbook;
-
-    @Convert(converter = JsonColumns.StringList.class)
-    @Column(nullable = false)
-    private List<String> inventory;
-
-    @Convert(converter = JsonColumns.StringMap.class)
-    @Column(nullable = false)
-    private Map<String, String> variables;
-
-    @Convert(converter = JsonColumns.StringList.class)
-    @Column(nullable = false)
-    private List<String> tags;
-
-    @Convert(converter = JsonColumns.StringList.class)
-    @Column(name = "depends_on", nullable = false)
-    private List<String> dependsOn;
-
-    private String description;
 
     @Column(name = "user_id", nullable = false)
     private String userId;
 
-    @Column(name = "scheduled_at")
-    private Instant scheduledAt;
-
     @Column(name = "start_after")
     private Instant startAfter;
 
-    @Convert(converter = JsonColumns.Millis.class)
-    @Column(name = "timeout_ms", nullable = false)
-    private Duration timeout;
-
-    @Column(name = "max_retries", nullable = false)
-    private int maxRetries;
-
     @Column(name = "retry_count", nullable = false)
     private int retryCount;
-
-    @Convert(converter = JsonColumns.Millis.class)
-    @Column(name = "retry_delay_ms", nullable = false)
-    private Duration retryDelay;
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
@@ -116,7 +78,7 @@ public class Job {
     @Column(name = "log_path")
     private String logPath;
 
-    @Convert(converter = JsonColumns.HostStatsMap.class)
+    @Convert(converter = JobColumns.HostStatsMap.class)
     @Column(name = "host_stats")
     private SortedMap<String, HostStats> hostStats;
 
@@ -132,10 +94,6 @@ public class Job {
     @Column(name = "event_seq", nullable = false)
     private long eventSeq;
 
-    @Convert(converter = JsonColumns.Secrets.class)
-    @Column(name = "secret_variables")
-    private SealedSecrets secretVariables;
-
     protected Job() {
     }
 
@@ -143,21 +101,8 @@ public class Job {
     public static Job create(String id, JobSpec spec, String userId, Instant createdAt) {
         Job job = new Job();
         job.id = id;
-        job.name = spec.name();
-        job.type = spec.type();
-        job.priority = spec.priority();
-        job.playbook = spec.playbook();
-        job.inventory = spec.inventory();
-        job.variables = spec.variables();
-        job.tags = spec.tags();
-        job.dependsOn = spec.dependsOn();
-        job.description = spec.description();
+        job.spec = spec;
         job.userId = userId;
-        job.scheduledAt = spec.scheduledAt();
-        job.timeout = spec.timeout();
-        job.maxRetries = spec.maxRetries();
-        job.retryDelay = spec.retryDelay();
-        job.secretVariables = spec.secretVariables();
         job.createdAt = createdAt;
         boolean later = spec.scheduledAt() != null && spec.scheduledAt().isAfter(createdAt);
         job.status = later ? JobStatus.SCHEDULED : JobStatus.QUEUED;
@@ -166,8 +111,7 @@ public class Job {
     }
 
     public JobSpec spec() {
-        return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description,
-                scheduledAt, timeout, dependsOn, maxRetries, retryDelay, secretVariables);
+        return spec;
     }
 
     /** An event about this job that does not change its status (creation, progress). */
@@ -185,11 +129,12 @@ public class Job {
     /** The first event of a new job: the one announcing its initial status. */
     public JobEvent announceInitialStatus(Instant now) {
         return record(JobEventType.reporting(status),
-                status == JobStatus.SCHEDULED ? "scheduled for " + scheduledAt : "waiting for a worker", null, now);
+                status == JobStatus.SCHEDULED ? "scheduled for " + spec.scheduledAt() : "waiting for a worker", null, now);
     }
 
     /** A scheduled job whose time has come joins the queue. */
     public JobEvent promote(Instant now) {
+        requireStatus(JobStatus.QUEUED, JobStatus.SCHEDULED);
         return moveTo(JobStatus.QUEUED, "scheduled time reached", null, now);
     }
 
@@ -214,56 +159,69 @@ public class Job {
         return status == JobStatus.RUNNING && leaseToken == token;
     }
 
-    /**
-     * The run ended for good: completed, failed, timeout or cancelled.
-     *
-     * @param attemptOutcome what the attempt record says: the status, or {@code orphaned}
-     */
-    public RunEnd finish(JobStatus outcome, String attemptOutcome, Integer exit, String error, String outputTail,
-                         SortedMap<String, HostStats> stats, Instant now) {
-        status.checkTransitionTo(outcome);
-        JobAttempt attempt = closeRun(attemptOutcome, exit, error, now);
-        JobEvent event = moveTo(outcome, error == null ? outcome.wireName() : error, null, now);
-        exitCode = exit;
-        errorMessage = error;
-        output = outputTail;
-        hostStats = stats;
+    /** The run ended for good: completed, failed, timeout or cancelled. Only a running job has a run to end. */
+    public RunEnd finish(RunResult result, Instant now) {
+        requireStatus(result.outcome(), JobStatus.RUNNING);
+        status.checkTransitionTo(result.outcome());
+        JobAttempt attempt = closeRun(result.attemptOutcome(), result.exitCode(), result.error(), now);
+        JobEvent event = moveTo(result.outcome(), result.error() == null ? result.outcome().wireName() : result.error(),
+                null, now);
+        exitCode = result.exitCode();
+        errorMessage = result.error();
+        output = result.outputTail();
+        hostStats = result.hostStats();
         completedAt = now;
         startAfter = null;
         return new RunEnd(event, attempt);
     }
 
-    /**
-     * The run ended but the job must run again: a retry after backoff, a rescued orphan, or a
-     * run handed back at shutdown. Only the first two use up a retry.
-     *
-     * @param notBefore the earliest next start, or null for "as soon as a worker is free"
-     */
-    public RunEnd requeue(String attemptOutcome, boolean countsAsRetry, Instant notBefore, String reason,
-                          Integer exit, String outputTail, Instant now) {
+    /** The run ended but the job must run again ({@link Requeue}). Only a running job has a run to end. */
+    public RunEnd requeue(Requeue again, Instant now) {
+        requireStatus(JobStatus.QUEUED, JobStatus.RUNNING);
         status.checkTransitionTo(JobStatus.QUEUED);
-        JobAttempt attempt = closeRun(attemptOutcome, exit, reason, now);
-        if (countsAsRetry) {
+        JobAttempt attempt = closeRun(again.attemptOutcome(), again.exitCode(), again.reason(), now);
+        if (again.countsAsRetry()) {
             retryCount++;
         }
-        exitCode = exit;
-        errorMessage = reason;
-        output = outputTail;
-        startAfter = notBefore;
+        exitCode = again.exitCode();
+        errorMessage = again.reason();
+        output = again.outputTail();
+        startAfter = again.notBefore();
         status = JobStatus.QUEUED;
-        String data = countsAsRetry ? JsonColumns.write(Map.of("attempt", leaseToken + 1, "retry", retryCount,
-                "nextStart", String.valueOf(notBefore), "reason", String.valueOf(reason))) : null;
-        JobEvent event = record(countsAsRetry ? JobEventType.RETRIED : JobEventType.QUEUED, reason, data, now);
+        String data = again.countsAsRetry() ? JsonColumns.write(Map.of("attempt", leaseToken + 1, "retry", retryCount,
+                "nextStart", String.valueOf(again.notBefore()), "reason", String.valueOf(again.reason()))) : null;
+        JobEvent event = record(again.countsAsRetry() ? JobEventType.RETRIED : JobEventType.QUEUED, again.reason(),
+                data, now);
         return new RunEnd(event, attempt);
+    }
+
+    /** A job waiting on {@code dependency} fails with it: it could never run. */
+    public JobEvent failBecauseOf(Job dependency, Instant now) {
+        return endWithoutRunning(JobStatus.FAILED, "dependency " + dependency.getId() + " ended "
+                + dependency.getStatus().wireName(), now);
     }
 
     /** A job that never ran ends here: cancelled before it started, or failed because a dependency did. */
     public JobEvent endWithoutRunning(JobStatus outcome, String reason, Instant now) {
+        requireStatus(outcome, JobStatus.SCHEDULED, JobStatus.QUEUED);
         JobEvent event = moveTo(outcome, reason, null, now);
         errorMessage = outcome == JobStatus.FAILED ? reason : null;
         completedAt = now;
         startAfter = null;
         return event;
+    }
+
+    /**
+     * Refuses a transition the job's status table allows but the method does not apply to, such
+     * as finishing a run of a job that never started.
+     */
+    private void requireStatus(JobStatus next, JobStatus... from) {
+        for (JobStatus allowed : from) {
+            if (status == allowed) {
+                return;
+            }
+        }
+        throw new IllegalTransitionException(status, next);
     }
 
     /** Closes the current run: its attempt record, and the lease is released. */
@@ -280,7 +238,7 @@ public class Job {
     }
 
     public boolean hasRetriesLeft() {
-        return retryCount < maxRetries;
+        return retryCount < spec.maxRetries();
     }
 
     public String getId() {
@@ -288,15 +246,15 @@ public class Job {
     }
 
     public String getName() {
-        return name;
+        return spec.name();
     }
 
     public JobType getType() {
-        return type;
+        return spec.type();
     }
 
     public Priority getPriority() {
-        return priority;
+        return spec.priority();
     }
 
     public JobStatus getStatus() {
@@ -304,27 +262,27 @@ public class Job {
     }
 
     public String getPlaybook() {
-        return playbook;
+        return spec.playbook();
     }
 
     public List<String> getInventory() {
-        return inventory;
+        return spec.inventory();
     }
 
     public Map<String, String> getVariables() {
-        return variables;
+        return spec.variables();
     }
 
     public List<String> getTags() {
-        return tags;
+        return spec.tags();
     }
 
     public List<String> getDependsOn() {
-        return dependsOn;
+        return spec.dependsOn();
     }
 
     public String getDescription() {
-        return description;
+        return spec.description();
     }
 
     public String getUserId() {
@@ -332,7 +290,7 @@ public class Job {
     }
 
     public Instant getScheduledAt() {
-        return scheduledAt;
+        return spec.scheduledAt();
     }
 
     public Instant getStartAfter() {
@@ -340,11 +298,11 @@ public class Job {
     }
 
     public Duration getTimeout() {
-        return timeout;
+        return spec.timeout();
     }
 
     public int getMaxRetries() {
-        return maxRetries;
+        return spec.maxRetries();
     }
 
     public int getRetryCount() {
@@ -352,7 +310,7 @@ public class Job {
     }
 
     public Duration getRetryDelay() {
-        return retryDelay;
+        return spec.retryDelay();
     }
 
     public Instant getCreatedAt() {
@@ -405,6 +363,6 @@ public class Job {
 
     /** Sealed; null when the job has none. */
     public SealedSecrets getSecretVariables() {
-        return secretVariables;
+        return spec.secretVariables();
     }
 }

@@ -1,6 +1,5 @@
 package io.charon.jobs.job;
 
-import io.charon.jobs.store.InsertsAtCommit;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -8,11 +7,9 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 
-/** How one run of a job ended; written by {@link Job#endRun} when the run closes. */
+/** How one run of a job ended; made by {@link Job} when the run closes, written by the commit package's {@code JobRows}. */
 @Entity
 @Table(name = "job_attempts")
 public class JobAttempt {
@@ -20,22 +17,6 @@ public class JobAttempt {
     /** Outcomes besides the terminal statuses. */
     public static final String ORPHANED = "orphaned";
     public static final String INTERRUPTED = "interrupted";
-
-    /** Written as a batch at commit (see {@link InsertsAtCommit}), numbered by the store. */
-    static final InsertsAtCommit.Insert<JobAttempt> INSERT = new InsertsAtCommit.Insert<>("""
-            INSERT INTO job_attempts (job_id, number, owner, started_at, ended_at, outcome, exit_code, error_message,
-                                      log_path)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", (insert, attempt) -> {
-        insert.setString(1, attempt.jobId);
-        insert.setLong(2, attempt.number);
-        insert.setString(3, attempt.owner);
-        insert.setTimestamp(4, Timestamp.from(attempt.startedAt));
-        insert.setTimestamp(5, Timestamp.from(attempt.endedAt));
-        insert.setString(6, attempt.outcome);
-        insert.setObject(7, attempt.exitCode, Types.INTEGER);
-        insert.setString(8, attempt.errorMessage);
-        insert.setString(9, attempt.logPath);
-    });
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

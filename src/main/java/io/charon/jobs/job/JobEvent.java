@@ -1,6 +1,5 @@
 package io.charon.jobs.job;
 
-import io.charon.jobs.store.InsertsAtCommit;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -8,7 +7,6 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 
 /**
@@ -18,19 +16,6 @@ import java.time.Instant;
 @Entity
 @Table(name = "job_events")
 public class JobEvent {
-
-    /** Written by {@link EventRecorder} as a batch at commit, numbered by the store. */
-    static final InsertsAtCommit.Insert<JobEvent> INSERT = new InsertsAtCommit.Insert<>("""
-            INSERT INTO job_events (job_id, seq, type, status, message, data, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)""", (insert, event) -> {
-        insert.setString(1, event.getJobId());
-        insert.setLong(2, event.getSeq());
-        insert.setString(3, event.getType());
-        insert.setString(4, event.getStatus());
-        insert.setString(5, event.getMessage());
-        insert.setString(6, event.getData());
-        insert.setTimestamp(7, Timestamp.from(event.getCreatedAt()));
-    });
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

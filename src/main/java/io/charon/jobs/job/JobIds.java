@@ -10,14 +10,14 @@ import java.util.UUID;
  * events, attempts, tags) grows at its right edge: a group commit of many jobs writes a few
  * pages instead of one random page per job and index.
  */
-final class JobIds {
+public final class JobIds {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private JobIds() {
     }
 
-    static String next(Instant createdAt) {
+    public static String next(Instant createdAt) {
         long millis = createdAt.toEpochMilli();
         long mostSignificant = (millis << 16) | 0x7000L | (RANDOM.nextInt() & 0x0FFFL);
         long leastSignificant = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;

@@ -1,6 +1,9 @@
 package io.charon.jobs.job;
 
-import io.charon.jobs.security.SealedSecrets;
+import io.charon.jobs.persistence.JsonColumns;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Embeddable;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,21 +14,28 @@ import java.util.Map;
  * A validated submission with every default applied: what a job is asked to do. A relaunch
  * reuses the spec of the job it repeats. {@code secretVariables} is null when there are none, and
  * sealed otherwise: a spec never holds a secret in plain text.
+ *
+ * <p>Stored whole in the job's row ({@link Job} embeds it), in the columns of the {@code jobs}
+ * table. The components' order is that of the request fingerprint's JSON: keep it.
  */
+@Embeddable
 public record JobSpec(
-        String name,
-        JobType type,
-        Priority priority,
-        String playbook,
-        List<String> inventory,
-        Map<String, String> variables,
-        List<String> tags,
+        @Column(nullable = false) String name,
+        @Convert(converter = JobColumns.Type.class) @Column(nullable = false) JobType type,
+        @Convert(converter = JobColumns.PriorityValue.class) @Column(nullable = false) Priority priority,
+        @Column(nullable = false) String playbook,
+        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> inventory,
+        @Convert(converter = JsonColumns.StringMap.class) @Column(nullable = false) Map<String, String> variables,
+        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> tags,
         String description,
-        Instant scheduledAt,
-        Duration timeout,
+        @Column(name = "scheduled_at") Instant scheduledAt,
+        @Convert(converter = JsonColumns.Millis.class) @Column(name = "timeout_ms", nullable = false) Duration timeout,
+        @Convert(converter = JsonColumns.StringList.class) @Column(name = "depends_on", nullable = false)
         List<String> dependsOn,
-        int maxRetries,
+        @Column(name = "max_retries", nullable = false) int maxRetries,
+        @Convert(converter = JsonColumns.Millis.class) @Column(name = "retry_delay_ms", nullable = false)
         Duration retryDelay,
+        @Convert(converter = JobColumns.Secrets.class) @Column(name = "secret_variables")
         SealedSecrets secretVariables) {
 
     public JobSpec {
@@ -33,5 +43,11 @@ public record JobSpec(
         variables = Map.copyOf(variables);
         tags = List.copyOf(tags);
         dependsOn = List.copyOf(dependsOn);
+    }
+
+    /** The same job without its schedule: what a relaunch runs, as soon as a worker is free. */
+    public JobSpec withoutSchedule() {
+        return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, null, timeout,
+                dependsOn, maxRetries, retryDelay, secretVariables);
     }
 }

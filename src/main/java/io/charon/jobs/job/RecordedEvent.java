@@ -15,7 +15,7 @@ public record RecordedEvent(String jobId, long seq, String type, String status, 
     private static final Set<JobEventType> TERMINAL = EnumSet.of(
             JobEventType.COMPLETED, JobEventType.FAILED, JobEventType.CANCELLED, JobEventType.TIMEOUT);
 
-    static RecordedEvent of(JobEvent event) {
+    public static RecordedEvent of(JobEvent event) {
         return new RecordedEvent(event.getJobId(), event.getSeq(), event.getType(),
                 event.getStatus(), event.getMessage(), event.getData(), event.getCreatedAt());
     }

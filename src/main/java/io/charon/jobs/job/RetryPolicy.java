@@ -1,8 +1,5 @@
 package io.charon.jobs.job;
 
-import io.charon.jobs.config.JobsConfig;
-import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -11,21 +8,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * spread by up to ±10% jitter so that jobs failing together do not retry together, and capped
  * by {@code charon.jobs.max-retry-delay}.
  */
-@ApplicationScoped
 public class RetryPolicy {
 
     static final double JITTER = 0.10;
 
-    private final JobsConfig config;
+    private final Duration maxDelay;
 
-    public RetryPolicy(JobsConfig config) {
-        this.config = config;
+    /** @param maxDelay the cap on any delay ({@code charon.jobs.max-retry-delay}) */
+    public RetryPolicy(Duration maxDelay) {
+        this.maxDelay = maxDelay;
     }
 
     /** Delay before retry number {@code retry} (1 for the first retry). */
     public Duration delayBeforeRetry(int retry, Duration baseDelay) {
         long base = baseDelay.toMillis();
-        long cap = config.maxRetryDelay().toMillis();
+        long cap = maxDelay.toMillis();
         int doublings = retry - 1;
         // a shift that reaches the sign bit overflows: base << doublings is then past any cap
         long doubled = base == 0 ? 0 : doublings >= Long.numberOfLeadingZeros(base) - 1

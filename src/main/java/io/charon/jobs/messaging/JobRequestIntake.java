@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.charon.jobs.config.EventsConfig;
 import io.charon.jobs.job.FieldError;
 import io.charon.jobs.job.IdempotencyConflictException;
-import io.charon.jobs.job.IdempotencyKeys;
+import io.charon.jobs.submission.IdempotencyKeys;
 import io.charon.jobs.job.InvalidInputException;
-import io.charon.jobs.job.JobService;
-import io.charon.jobs.job.SubmissionParser;
+import io.charon.jobs.submission.JobSubmitter;
+import io.charon.jobs.submission.SubmissionParser;
 import io.charon.jobs.job.Submitted;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
@@ -45,13 +45,13 @@ public class JobRequestIntake {
     public static final String REASON_HEADER = "x-charon-reason";
     public static final String ERRORS_HEADER = "x-charon-errors";
 
-    private final JobService jobs;
+    private final JobSubmitter jobs;
     private final SubmissionParser parser;
     private final EventsConfig config;
     private final ObjectMapper json;
     private final Emitter<byte[]> rejects;
 
-    public JobRequestIntake(JobService jobs, SubmissionParser parser, EventsConfig config, ObjectMapper json,
+    public JobRequestIntake(JobSubmitter jobs, SubmissionParser parser, EventsConfig config, ObjectMapper json,
                             @Channel("job-request-rejects") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
                             Emitter<byte[]> rejects) {
         this.jobs = jobs;

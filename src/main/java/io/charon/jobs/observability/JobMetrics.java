@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.charon.jobs.dispatch.WorkerPool;
 import io.charon.jobs.job.JobEventType;
-import io.charon.jobs.job.JobService;
+import io.charon.jobs.lifecycle.RunRecorder;
 import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.JobType;
 import io.charon.jobs.job.Priority;
@@ -126,7 +126,7 @@ public class JobMetrics {
             retries.increment();
         }
         if ((retried || JobEventType.FAILED.wireName().equals(event.type())) && event.message() != null
-                && event.message().startsWith(JobService.ORPHANED)) {
+                && event.message().startsWith(RunRecorder.ORPHANED)) {
             orphansRescued.increment();
         }
         boolean needsJob = JobEventType.CREATED.wireName().equals(event.type())

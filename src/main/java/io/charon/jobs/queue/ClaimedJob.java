@@ -1,7 +1,7 @@
 package io.charon.jobs.queue;
 
 import io.charon.jobs.job.Job;
-import io.charon.jobs.security.SealedSecrets;
+import io.charon.jobs.job.SealedSecrets;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.charon.jobs.queue;
 
 import io.charon.jobs.config.JobsConfig;
-import io.charon.jobs.job.EventRecorder;
+import io.charon.jobs.commit.EventRecorder;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.store.QueueSql;
 import io.charon.jobs.store.Store;

@@ -1,6 +1,6 @@
 package io.charon.jobs.security;
 
-import io.charon.jobs.job.GroupCommit;
+import io.charon.jobs.commit.GroupCommit;
 import io.charon.jobs.store.InsertsAtCommit.Insert;
 import io.charon.jobs.store.Store;
 import io.micrometer.core.instrument.Counter;

@@ -1,5 +1,6 @@
 package io.charon.jobs.security;
 
+import io.charon.jobs.files.PrivateFiles;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.config.SecurityConfig;
 import io.quarkus.runtime.StartupEvent;

@@ -1,5 +1,6 @@
 package io.charon.jobs.security;
 
+import io.charon.jobs.job.SealedSecrets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,7 +1,7 @@
 package io.charon.jobs.dispatch;
 
 import io.charon.jobs.config.JobsConfig;
-import io.charon.jobs.job.JobService;
+import io.charon.jobs.lifecycle.RunRecorder;
 import io.charon.jobs.queue.ClaimedJob;
 import io.charon.jobs.queue.JobQueue;
 import io.charon.jobs.support.Api;
@@ -35,7 +35,7 @@ class OrphanRescueTest {
     JobQueue queue;
 
     @Inject
-    JobService jobs;
+    RunRecorder jobs;
 
     @Inject
     OrphanRescuer rescuer;
@@ -68,7 +68,7 @@ class OrphanRescueTest {
 
         JsonPath job = Api.get(id);
         assertThat(job.getString("status")).isEqualTo("failed");
-        assertThat(job.getString("errorMessage")).isEqualTo(JobService.ORPHANED);
+        assertThat(job.getString("errorMessage")).isEqualTo(RunRecorder.ORPHANED);
         assertThat(job.getList("attempts.outcome")).containsExactly("orphaned");
         assertThat(Api.awaitTerminal(dependent).getString("errorMessage")).isEqualTo("dependency " + id + " ended failed");
     }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -48,7 +47,7 @@ class JobTransitionsTest {
             case RUNNING -> job.start("node-a", CREATED.plusSeconds(30), LOGS, CREATED.plusSeconds(1));
             case COMPLETED, FAILED, TIMEOUT -> {
                 job.start("node-a", CREATED.plusSeconds(30), LOGS, CREATED.plusSeconds(1));
-                job.finish(status, status.wireName(), 0, null, null, null, CREATED.plusSeconds(2));
+                job.finish(RunResult.of(status, 0, null, null, null), CREATED.plusSeconds(2));
             }
             case CANCELLED -> job.endWithoutRunning(CANCELLED, "cancelled by alice", CREATED.plusSeconds(1));
         }
@@ -72,13 +71,13 @@ class JobTransitionsTest {
     private static final Move PROMOTE = new Move("promote", QUEUED, job -> job.promote(NOW));
     private static final Move START = new Move("start", RUNNING, job -> job.start("node-b", NOW.plusSeconds(30), LOGS, NOW));
     private static final Move REQUEUE_RETRY = new Move("requeue as a retry", QUEUED,
-            job -> job.requeue(FAILED.wireName(), true, NOW.plusSeconds(10), "exit 2", 2, "tail", NOW).event());
+            job -> job.requeue(Requeue.retry(NOW.plusSeconds(10), "exit 2", 2, "tail"), NOW).event());
     private static final Move REQUEUE_HAND_BACK = new Move("requeue handed back", QUEUED,
-            job -> job.requeue(JobAttempt.INTERRUPTED, false, null, "shutdown", null, null, NOW).event());
+            job -> job.requeue(Requeue.handBack("shutdown", null, null), NOW).event());
 
     private static Move finish(JobStatus outcome) {
         return new Move("finish " + outcome.wireName(), outcome,
-                job -> job.finish(outcome, outcome.wireName(), 1, null, "tail", null, NOW).event());
+                job -> job.finish(RunResult.of(outcome, 1, null, "tail", null), NOW).event());
     }
 
     private static Move endWithoutRunning(JobStatus outcome) {
@@ -87,25 +86,10 @@ class JobTransitionsTest {
     }
 
     /**
-     * Pairs the status table allows although the method does not apply: promoting a running job,
-     * finishing or requeueing a run of a job that never started, ending a running job as if it had
-     * never run. {@link Job} checks only the table, so these are not refused as they should be
-     * (the first and the last succeed, the others end in a NullPointerException).
-     */
-    private static final Map<String, Set<JobStatus>> NOT_REFUSED = Map.of(
-            "promote", Set.of(RUNNING),
-            "finish failed", Set.of(SCHEDULED, QUEUED),
-            "finish cancelled", Set.of(SCHEDULED, QUEUED),
-            "requeue as a retry", Set.of(SCHEDULED),
-            "requeue handed back", Set.of(SCHEDULED),
-            "endWithoutRunning cancelled", Set.of(RUNNING),
-            "endWithoutRunning failed", Set.of(RUNNING));
-
-    /**
      * For each named transition, the statuses it applies to, the status it leads to and the event
-     * it reports. Every other status must refuse it.
-     *
-     * <p>Left out: {@link #NOT_REFUSED}.
+     * it reports. Every other status must refuse it, including those the status table allows but
+     * the method does not apply to: promoting a running job, finishing or requeueing a run of a
+     * job that never started, ending a running job as if it had never run.
      */
     static Stream<Arguments> everyTransitionFromEveryStatus() {
         Map<Move, Map<JobStatus, JobEventType>> table = new LinkedHashMap<>();
@@ -122,9 +106,6 @@ class JobTransitionsTest {
         List<Arguments> cases = new ArrayList<>();
         table.forEach((move, allowed) -> {
             for (JobStatus from : JobStatus.values()) {
-                if (NOT_REFUSED.getOrDefault(move.name(), Set.of()).contains(from)) {
-                    continue;
-                }
                 cases.add(Arguments.of(move, from, allowed.get(from)));
             }
         });
@@ -180,7 +161,7 @@ class JobTransitionsTest {
         assertThat(job.isHeldBy(1)).isTrue();
         String firstLog = job.getLogPath();
 
-        job.requeue(FAILED.wireName(), true, NOW.plusSeconds(10), "exit 2", 2, null, NOW.plusSeconds(5));
+        job.requeue(Requeue.retry(NOW.plusSeconds(10), "exit 2", 2, null), NOW.plusSeconds(5));
         assertThat(job.isHeldBy(1)).isFalse();
         job.start("node-b", NOW.plusSeconds(60), LOGS, NOW.plusSeconds(20));
         assertThat(job.getLeaseToken()).isEqualTo(2);
@@ -194,7 +175,7 @@ class JobTransitionsTest {
     @Test
     void finishClosesTheRunWithItsAttemptRecord() {
         Job job = job(RUNNING);
-        Job.RunEnd end = job.finish(FAILED, FAILED.wireName(), 3, "exit 3", "tail", null, NOW);
+        Job.RunEnd end = job.finish(RunResult.of(FAILED, 3, "exit 3", "tail", null), NOW);
         JobAttempt attempt = end.attempt();
         assertThat(attempt.getJobId()).isEqualTo(job.getId());
         assertThat(attempt.getNumber()).isEqualTo(1);
@@ -214,19 +195,19 @@ class JobTransitionsTest {
     void onlyARetryUsesUpARetry() {
         Job job = job(RUNNING);
         assertThat(job.hasRetriesLeft()).isTrue();
-        job.requeue(JobAttempt.INTERRUPTED, false, null, "shutdown", null, null, NOW);
+        job.requeue(Requeue.handBack("shutdown", null, null), NOW);
         assertThat(job.getRetryCount()).isZero();
         assertThat(job.getStartAfter()).isNull();
 
         job.start("node-a", NOW.plusSeconds(30), LOGS, NOW);
-        Job.RunEnd first = job.requeue(FAILED.wireName(), true, NOW.plusSeconds(10), "exit 2", 2, null, NOW);
+        Job.RunEnd first = job.requeue(Requeue.retry(NOW.plusSeconds(10), "exit 2", 2, null), NOW);
         assertThat(job.getRetryCount()).isEqualTo(1);
         assertThat(job.getStartAfter()).isEqualTo(NOW.plusSeconds(10));
         assertThat(first.attempt().getNumber()).isEqualTo(2);
         assertThat(first.event().getData()).contains("\"retry\":1").contains("\"attempt\":3");
 
         job.start("node-a", NOW.plusSeconds(30), LOGS, NOW);
-        job.requeue(FAILED.wireName(), true, NOW.plusSeconds(10), "exit 2", 2, null, NOW);
+        job.requeue(Requeue.retry(NOW.plusSeconds(10), "exit 2", 2, null), NOW);
         assertThat(job.getRetryCount()).isEqualTo(2);
         assertThat(job.hasRetriesLeft()).isFalse();
     }
@@ -253,7 +234,7 @@ class JobTransitionsTest {
         seqs.add(job.announceInitialStatus(CREATED).getSeq());
         seqs.add(job.record(JobEventType.PROGRESS, "note", null, CREATED).getSeq());
         seqs.add(job.start("node-a", NOW, LOGS, NOW).getSeq());
-        seqs.add(job.finish(COMPLETED, "completed", 0, null, null, null, NOW).event().getSeq());
+        seqs.add(job.finish(RunResult.of(COMPLETED, 0, null, null, null), NOW).event().getSeq());
         assertThat(seqs).containsExactly(1L, 2L, 3L, 4L);
     }
 

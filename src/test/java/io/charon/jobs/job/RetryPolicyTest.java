@@ -1,16 +1,14 @@
 package io.charon.jobs.job;
 
-import io.charon.jobs.config.JobsConfig;
 import org.junit.jupiter.api.RepeatedTest;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryPolicyTest {
 
-    private final RetryPolicy policy = new RetryPolicy(config(Duration.ofMinutes(5)));
+    private final RetryPolicy policy = new RetryPolicy(Duration.ofMinutes(5));
 
     @RepeatedTest(20)
     void delaysDoublePerRetryWithinTheJitterAndStopAtTheCap() {
@@ -37,16 +35,5 @@ class RetryPolicyTest {
             }
         }
         assertThat(policy.delayBeforeRetry(62, Duration.ofMillis(4))).isGreaterThanOrEqualTo(Duration.ofSeconds(270));
-    }
-
-    /** Only max-retry-delay matters to the policy. */
-    private static JobsConfig config(Duration cap) {
-        return (JobsConfig) Proxy.newProxyInstance(JobsConfig.class.getClassLoader(), new Class<?>[]{JobsConfig.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("maxRetryDelay")) {
-                        return cap;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
     }
 }

@@ -1,7 +1,7 @@
 package io.charon.jobs.observability;
 
 import io.charon.jobs.config.JobsConfig;
-import io.charon.jobs.job.JobService;
+import io.charon.jobs.lifecycle.RunRecorder;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,7 +39,7 @@ class MetricsTest {
     private static final Duration SOON = Duration.ofSeconds(30);
 
     @Inject
-    JobService jobs;
+    RunRecorder jobs;
 
     private final Gate gate = new Gate();
     private int workersBefore;
@@ -115,7 +115,7 @@ class MetricsTest {
         assertThat(jobs.rescueOrphan(id, 1, JobsConfig.OrphanPolicy.FAIL, true)).isTrue();
 
         await().atMost(SOON).until(() -> value("charon_orphans_rescued_total") == orphansBefore + 1);
-        assertThat(Api.get(id).getString("errorMessage")).isEqualTo(JobService.ORPHANED);
+        assertThat(Api.get(id).getString("errorMessage")).isEqualTo(RunRecorder.ORPHANED);
     }
 
     @Test

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.charon.jobs.security.PrivateFiles;
+import io.charon.jobs.files.PrivateFiles;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

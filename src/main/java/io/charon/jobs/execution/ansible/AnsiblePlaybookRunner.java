@@ -48,6 +48,9 @@ import java.util.function.Consumer;
  * Each playbook leads a session (and process group) of its own, started through {@code setsid}:
  * a signal to the service's process group (Ctrl-C in a terminal, a service manager stopping the
  * service) reaches the service only, which decides when its runs stop.
+ * <p>
+ * Over 300 lines: the life of one process (start, poll, stop, clean up) kept in one place; the
+ * files, callback events and log tails are classes of their own.
  */
 @ApplicationScoped
 @Typed(AnsiblePlaybookRunner.class) // injected as a PlaybookRunner through RunnerSelection

@@ -2,7 +2,7 @@ package io.charon.jobs.execution.ansible;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.charon.jobs.execution.HostStats;
+import io.charon.jobs.job.HostStats;
 import io.charon.jobs.execution.ProgressListener;
 
 import java.util.Iterator;

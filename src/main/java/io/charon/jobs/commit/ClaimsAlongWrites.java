@@ -1,4 +1,4 @@
-package io.charon.jobs.job;
+package io.charon.jobs.commit;
 
 /**
  * Claims made inside the job service's own write transactions (a group commit of submissions, or

@@ -1,5 +1,8 @@
-package io.charon.jobs.job;
+package io.charon.jobs.submission;
 
+import io.charon.jobs.job.FieldError;
+import io.charon.jobs.job.InvalidInputException;
+import io.charon.jobs.job.JobSubmission;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,5 +1,9 @@
-package io.charon.jobs.job;
+package io.charon.jobs.commit;
 
+import io.charon.jobs.job.Job;
+import io.charon.jobs.job.JobEvent;
+import io.charon.jobs.job.JobEventType;
+import io.charon.jobs.job.RecordedEvent;
 import io.charon.jobs.store.InsertsAtCommit;
 import io.charon.jobs.store.StoreNotices;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +36,7 @@ public class EventRecorder {
     }
 
     public void save(JobEvent event) {
-        rows.add(JobEvent.INSERT, event);
+        rows.add(JobRows.EVENT, event);
         RecordedEvent committed = RecordedEvent.of(event);
         announceToOtherReplicas(committed);
         recorded.fire(committed);
@@ -47,6 +51,12 @@ public class EventRecorder {
         if (event.madeClaimable() || event.isTerminal() || JobEventType.SCHEDULED.wireName().equals(event.type())) {
             notices.send(new StoreNotices.Notice(StoreNotices.Kind.CLAIMABLE, null));
         }
+    }
+
+    /** Stores the attempt record and the event of a run that closed, as {@link #save(JobEvent)} does. */
+    public void save(Job.RunEnd end) {
+        rows.add(JobRows.ATTEMPT, end.attempt());
+        save(end.event());
     }
 
     /** The current time at the store's precision (milliseconds). */

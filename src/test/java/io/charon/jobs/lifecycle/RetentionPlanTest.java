@@ -1,4 +1,4 @@
-package io.charon.jobs.job;
+package io.charon.jobs.lifecycle;
 
 import io.charon.jobs.support.QueryPlans;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class RetentionPlanTest {
 
     @Test
     void expiredJobsAreFoundInCompletionOrderWithoutReadingEveryFinishedJob() throws SQLException {
-        assertThat(QueryPlans.migratedStoreIn(dir).of(JobService.EXPIRED))
+        assertThat(QueryPlans.migratedStoreIn(dir).of(Retention.EXPIRED))
                 .anyMatch(step -> step.startsWith("SEARCH j USING INDEX ix_jobs_completed"))
                 .noneMatch(step -> step.contains("ix_jobs_status"))
                 .noneMatch(step -> step.contains("TEMP B-TREE"));

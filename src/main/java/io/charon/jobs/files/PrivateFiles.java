@@ -1,4 +1,4 @@
-package io.charon.jobs.security;
+package io.charon.jobs.files;
 
 import java.io.IOException;
 import java.nio.file.Files;

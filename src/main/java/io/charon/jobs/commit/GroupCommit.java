@@ -1,4 +1,4 @@
-package io.charon.jobs.job;
+package io.charon.jobs.commit;
 
 import org.jboss.logging.Logger;
 

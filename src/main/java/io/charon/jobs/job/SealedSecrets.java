@@ -1,6 +1,7 @@
-package io.charon.jobs.security;
+package io.charon.jobs.job;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.charon.jobs.security.SecretBox;
 
 import java.util.List;
 

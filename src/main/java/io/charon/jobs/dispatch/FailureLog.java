@@ -1,4 +1,4 @@
-package io.charon.jobs.observability;
+package io.charon.jobs.dispatch;
 
 import io.charon.jobs.store.StoreUnavailable;
 import org.jboss.logging.Logger;

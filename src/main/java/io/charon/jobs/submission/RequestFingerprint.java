@@ -1,8 +1,9 @@
-package io.charon.jobs.job;
+package io.charon.jobs.submission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.charon.jobs.job.JobSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.security.MessageDigest;

@@ -1,10 +1,15 @@
-package io.charon.jobs.job;
+package io.charon.jobs.submission;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.config.SecurityConfig;
 import io.charon.jobs.execution.PlaybookLocator;
+import io.charon.jobs.job.FieldError;
+import io.charon.jobs.job.InvalidInputException;
+import io.charon.jobs.job.JobSpec;
+import io.charon.jobs.job.JobType;
+import io.charon.jobs.job.Priority;
 import io.charon.jobs.security.SecretBox;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

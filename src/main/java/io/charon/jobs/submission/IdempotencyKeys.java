@@ -1,5 +1,6 @@
-package io.charon.jobs.job;
+package io.charon.jobs.submission;
 
+import io.charon.jobs.job.InvalidInputException;
 /** The rules for an idempotency key, the same for the REST header and intake messages. */
 public final class IdempotencyKeys {
 

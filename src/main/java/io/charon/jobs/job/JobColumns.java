@@ -1,0 +1,102 @@
+package io.charon.jobs.job;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.charon.jobs.persistence.JsonColumns;
+import jakarta.persistence.AttributeConverter;
+import jakarta.persistence.Converter;
+import org.hibernate.annotations.Immutable;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * The columns of the domain's own types: statuses, types and priorities by their wire names and
+ * values, host statistics and sealed secrets as JSON ({@link JsonColumns}).
+ */
+public final class JobColumns {
+
+    private JobColumns() {
+    }
+
+    @Converter
+    @Immutable
+    public static class HostStatsMap implements AttributeConverter<SortedMap<String, HostStats>, String> {
+        private static final TypeReference<SortedMap<String, HostStats>> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(SortedMap<String, HostStats> value) {
+            return value == null ? null : JsonColumns.write(value);
+        }
+
+        @Override
+        public SortedMap<String, HostStats> convertToEntityAttribute(String json) {
+            return json == null ? null : JsonColumns.read(json, TYPE);
+        }
+    }
+
+    /** Sealed secret variables: names, digest and ciphertext, never plain text. */
+    @Converter
+    @Immutable
+    public static class Secrets implements AttributeConverter<SealedSecrets, String> {
+        private static final TypeReference<Map<String, Object>> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(SealedSecrets value) {
+            return value == null ? null : JsonColumns.write(Map.of("names", value.names(), "digest", value.digest(),
+                    "sealed", value.ciphertext()));
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public SealedSecrets convertToEntityAttribute(String json) {
+            if (json == null) {
+                return null;
+            }
+            Map<String, Object> fields = JsonColumns.read(json, TYPE);
+            return new SealedSecrets((List<String>) fields.get("names"), (String) fields.get("digest"),
+                    (String) fields.get("sealed"));
+        }
+    }
+
+    @Converter
+    public static class Status implements AttributeConverter<JobStatus, String> {
+        @Override
+        public String convertToDatabaseColumn(JobStatus value) {
+            return value.wireName();
+        }
+
+        @Override
+        public JobStatus convertToEntityAttribute(String text) {
+            return JobStatus.fromWireName(text).orElseThrow();
+        }
+    }
+
+    @Converter
+    public static class Type implements AttributeConverter<JobType, String> {
+        @Override
+        public String convertToDatabaseColumn(JobType value) {
+            return value.wireName();
+        }
+
+        @Override
+        public JobType convertToEntityAttribute(String text) {
+            return JobType.fromWireName(text).orElseThrow();
+        }
+    }
+
+    @Converter
+    public static class PriorityValue implements AttributeConverter<Priority, Integer> {
+        @Override
+        public Integer convertToDatabaseColumn(Priority value) {
+            return value.value();
+        }
+
+        @Override
+        public Priority convertToEntityAttribute(Integer value) {
+            return Priority.ofValue(value);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.charon.jobs.lifecycle;
+
+import io.charon.jobs.commit.EventRecorder;
+import io.charon.jobs.job.Job;
+import io.charon.jobs.job.JobConflictException;
+import io.charon.jobs.job.JobStatus;
+import io.charon.jobs.job.RunResult;
+import io.charon.jobs.query.JobQueries;
+import io.charon.jobs.security.AuditActions;
+import io.charon.jobs.security.AuditEntry;
+import io.charon.jobs.security.AuditTrail;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+/** Cancels jobs on a user's request; the jobs waiting on one fail with it. */
+@ApplicationScoped
+public class Canceller {
+
+    private final JobQueries queries;
+    private final EventRecorder events;
+    private final DependentFailures dependents;
+    private final AuditTrail audit;
+
+    public Canceller(JobQueries queries, EventRecorder events, DependentFailures dependents, AuditTrail audit) {
+        this.queries = queries;
+        this.events = events;
+        this.dependents = dependents;
+        this.audit = audit;
+    }
+
+    /**
+     * Cancels a job that has not ended. A waiting job ends at once; a running one ends now in the
+     * store, which fences its run out, and its process tree is stopped once this commits (see
+     * {@code Dispatcher}). Dependents fail as for any job that did not complete.
+     *
+     * @param outputTail the log tail of a running job at this moment, kept as its output
+     */
+    public Job cancel(String id, String userId, Function<Job, String> outputTail) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Job job = queries.stored(id);
+            Instant now = events.now();
+            String reason = "cancelled by " + userId;
+            switch (job.getStatus()) {
+                case RUNNING -> events.save(job.finish(RunResult.cancelled(reason, outputTail.apply(job)), now));
+                case QUEUED, SCHEDULED -> events.save(job.endWithoutRunning(JobStatus.CANCELLED, reason, now));
+                default -> throw new JobConflictException("job " + id + " already ended " + job.getStatus().wireName());
+            }
+            audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.JOB_CANCEL, id, null)));
+            dependents.failDependentsOf(job, now);
+            return job;
+        });
+    }
+}

@@ -1,0 +1,168 @@
+package io.charon.jobs.lifecycle;
+
+import io.charon.jobs.commit.ClaimingCommit;
+import io.charon.jobs.commit.ClaimsAlongWrites;
+import io.charon.jobs.commit.EventRecorder;
+import io.charon.jobs.commit.GroupCommit;
+import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.execution.ExecutionOutcome;
+import io.charon.jobs.job.IllegalTransitionException;
+import io.charon.jobs.job.Job;
+import io.charon.jobs.job.JobEventType;
+import io.charon.jobs.job.JobStatus;
+import io.charon.jobs.job.Requeue;
+import io.charon.jobs.job.RetryPolicy;
+import io.charon.jobs.job.RunResult;
+import io.charon.jobs.store.Store;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Records what runs report: their progress, how they ended (through a group commit, so that
+ * outcomes of runs ending together share one transaction), and how a run whose owner is gone is
+ * settled. Every record is fenced by the run's claim token.
+ */
+@ApplicationScoped
+public class RunRecorder {
+
+    /** The message of a job failed by the {@code fail} orphan policy or out of retries. */
+    public static final String ORPHANED = "orphaned: the service stopped while it ran";
+
+    private static final Logger LOG = Logger.getLogger(RunRecorder.class);
+    /** Most run outcomes recorded in one group commit. */
+    static final int OUTCOME_BATCH = 128;
+
+    private final Store store;
+    private final EventRecorder events;
+    private final DependentFailures dependents;
+    private final RetryPolicy retryPolicy;
+    private final GroupCommit<RunOutcome, Optional<JobStatus>> outcomes;
+
+    public RunRecorder(Store store, EventRecorder events, DependentFailures dependents, JobsConfig config,
+                       ClaimingCommit commits) {
+        this.store = store;
+        this.events = events;
+        this.dependents = dependents;
+        this.retryPolicy = new RetryPolicy(config.maxRetryDelay());
+        // each outcome frees its run's worker slot: the jobs claimed along may take it
+        this.outcomes = new GroupCommit<>("charon-outcomes", OUTCOME_BATCH,
+                batch -> commits.write(ClaimsAlongWrites.Writer.OUTCOMES, batch.size(), () -> recordOutcomes(batch)));
+    }
+
+    @PreDestroy
+    void stopGroupCommit() {
+        outcomes.close();
+    }
+
+    /**
+     * Stores a progress event of a running job, if the run holding {@code token} still owns it.
+     *
+     * @return false when the run no longer owns the job (cancelled, rescued, claimed again)
+     */
+    public boolean recordProgress(String jobId, long token, String message, String data) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Job job = store.session().find(Job.class, jobId);
+            if (job == null || !job.isHeldBy(token)) {
+                return false;
+            }
+            events.save(job.record(JobEventType.PROGRESS, message, data, events.now()));
+            return true;
+        });
+    }
+
+    /**
+     * Records how a run ended, without making the worker wait: the outcome joins the next group
+     * commit. Fenced by the claim token: the result of a run that no longer owns the job (it was
+     * cancelled, rescued or claimed again) changes nothing. Until the commit the job stays running
+     * in the store; if it cannot be recorded, the lease runs out and the rescue rules settle it.
+     *
+     * @return completes with the job's status afterwards, or empty when the result was stale
+     */
+    public CompletableFuture<Optional<JobStatus>> finishRunLater(String jobId, long token, ExecutionOutcome outcome) {
+        return outcomes.submit(new RunOutcome(jobId, token, outcome));
+    }
+
+    private record RunOutcome(String jobId, long token, ExecutionOutcome outcome) {
+    }
+
+    /** Records, in the caller's transaction, the outcomes of runs that ended at about the same time. */
+    private List<GroupCommit.Result<Optional<JobStatus>>> recordOutcomes(List<RunOutcome> batch) {
+        List<GroupCommit.Result<Optional<JobStatus>>> results = new ArrayList<>(batch.size());
+        // one query for the batch's jobs; recordOutcome then finds each in the session
+        store.findAll(Job.class, batch.stream().map(RunOutcome::jobId).toList());
+        for (RunOutcome run : batch) {
+            try {
+                results.add(GroupCommit.Result.of(recordOutcome(run.jobId(), run.token(), run.outcome())));
+            } catch (IllegalTransitionException e) {
+                results.add(GroupCommit.Result.failed(e));
+            }
+        }
+        return results;
+    }
+
+    private Optional<JobStatus> recordOutcome(String jobId, long token, ExecutionOutcome outcome) {
+        Job job = store.session().find(Job.class, jobId);
+        if (job == null || !job.isHeldBy(token)) {
+            LOG.infof("ignoring the result of a stale run of job %s (token %d)", jobId, token);
+            return Optional.empty();
+        }
+        Instant now = events.now();
+        events.save(switch (outcome.kind()) {
+            case SUCCEEDED -> job.finish(ended(JobStatus.COMPLETED, null, outcome), now);
+            case FAILED -> job.hasRetriesLeft() ? job.requeue(retry(job, outcome, now), now)
+                    : job.finish(ended(JobStatus.FAILED, outcome.error(), outcome), now);
+            case TIMED_OUT -> job.finish(ended(JobStatus.TIMEOUT, outcome.error(), outcome), now);
+            case CANCELLED -> job.finish(ended(JobStatus.CANCELLED, outcome.error(), outcome), now);
+            case INTERRUPTED -> job.requeue(Requeue.handBack("handed back: the service stopped while it ran",
+                    outcome.exitCode(), outcome.outputTail()), now);
+        });
+        dependents.failDependentsOf(job, now);
+        return Optional.of(job.getStatus());
+    }
+
+    private static RunResult ended(JobStatus status, String error, ExecutionOutcome outcome) {
+        return RunResult.of(status, outcome.exitCode(), error, outcome.outputTail(), outcome.hostStats());
+    }
+
+    /** A failed run with retries left runs again after the policy's backoff. */
+    private Requeue retry(Job job, ExecutionOutcome outcome, Instant now) {
+        int retry = job.getRetryCount() + 1;
+        Instant next = now.plus(retryPolicy.delayBeforeRetry(retry, job.getRetryDelay()));
+        return Requeue.retry(next, outcome.error() + "; retry " + retry + " of " + job.getMaxRetries() + " at " + next,
+                outcome.exitCode(), outcome.outputTail());
+    }
+
+    /**
+     * Settles a run whose owner is gone: its lease ran out, or this very instance owned it before
+     * a restart. {@code requeue} runs it again as a new attempt while retries are left;
+     * {@code fail} ends it at once. Fenced by the token like any outcome.
+     *
+     * @param ownedByMe true for this instance's own orphans, found at start-up: no lease check
+     */
+    public boolean rescueOrphan(String jobId, long token, JobsConfig.OrphanPolicy policy, boolean ownedByMe) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Job job = store.session().find(Job.class, jobId);
+            Instant now = events.now();
+            if (job == null || !job.isHeldBy(token)
+                    || (!ownedByMe && job.getLeaseExpiresAt() != null && job.getLeaseExpiresAt().isAfter(now))) {
+                return false;
+            }
+            if (policy == JobsConfig.OrphanPolicy.REQUEUE && job.hasRetriesLeft()) {
+                events.save(job.requeue(Requeue.orphan(now, ORPHANED + " (run " + job.getLeaseToken() + " on "
+                        + job.getLeaseOwner() + ")"), now));
+            } else {
+                events.save(job.finish(RunResult.orphaned(ORPHANED), now));
+                dependents.failDependentsOf(job, now);
+            }
+            return true;
+        });
+    }
+}
