@@ -10,8 +10,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The package rules of the production code: the top-level packages form no cycle, and the domain
- * ({@code job}) depends on none of the packages that use it.
+ * The package rules of the production code: the top-level packages form no cycle, the domain
+ * ({@code job}) depends on none of the packages that use it, and only the store knows which
+ * database it runs on.
  */
 class PackageStructureTest {
 
@@ -35,9 +36,17 @@ class PackageStructureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "io.charon.jobs.api..", "io.charon.jobs.commit..", "io.charon.jobs.config..",
                         "io.charon.jobs.dispatch..", "io.charon.jobs.events..", "io.charon.jobs.execution..",
-                        "io.charon.jobs.messaging..", "io.charon.jobs.observability..", "io.charon.jobs.query..",
-                        "io.charon.jobs.queue..", "io.charon.jobs.run..", "io.charon.jobs.security..",
-                        "io.charon.jobs.store..", "io.charon.jobs.submission..")
+                        "io.charon.jobs.files..", "io.charon.jobs.lifecycle..", "io.charon.jobs.messaging..",
+                        "io.charon.jobs.observability..", "io.charon.jobs.query..", "io.charon.jobs.queue..",
+                        "io.charon.jobs.security..", "io.charon.jobs.store..", "io.charon.jobs.submission..")
+                .check(classes);
+    }
+
+    @Test
+    void storeSpecificsStayBehindTheStoreBoundary() {
+        noClasses().that().resideOutsideOfPackage("io.charon.jobs.store..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.charon.jobs.store.sqlite..", "io.charon.jobs.store.postgresql..")
                 .check(classes);
     }
 }
