@@ -2,15 +2,9 @@ package io.charon.jobs.dispatch;
 
 import io.charon.jobs.commit.ClaimsAlongWrites;
 import io.charon.jobs.commit.ClaimsAlongWrites.Writer;
-import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.config.JobsConfig;
-import io.charon.jobs.execution.ExecutionOutcome;
-import io.charon.jobs.execution.ExecutionRequest;
-import io.charon.jobs.execution.PlaybookRunner;
-import io.charon.jobs.execution.RunHandle;
 import io.charon.jobs.job.JobEventType;
 import io.charon.jobs.job.RecordedEvent;
-import io.charon.jobs.lifecycle.RunRecorder;
 import io.charon.jobs.queue.ClaimedJob;
 import io.charon.jobs.queue.JobQueue;
 import io.charon.jobs.store.StoreNotices;
@@ -29,7 +23,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -45,7 +38,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * store submissions and run outcomes ({@link ClaimsAlongWrites}): a submission to an idle
  * service is claimed in its own commit, and a finished run's slot goes to the next job in the
  * commit that records its outcome. The passes take what those leave (promoted scheduled jobs,
- * retries whose delay ran out, freed dependencies, a resized pool).
+ * retries whose delay ran out, freed dependencies, a resized pool). Running what is claimed is
+ * the {@link RunLauncher}'s.
+ *
+ * <p>Over 300 lines: the passes, what wakes them and the timer for the next scheduled job share
+ * one thread and its state, and are kept together so that their ordering reads in one place.
  */
 @ApplicationScoped
 public class Dispatcher implements ClaimsAlongWrites {
@@ -53,19 +50,14 @@ public class Dispatcher implements ClaimsAlongWrites {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     private static final int PROMOTE_BATCH = 500;
     private static final long CLOSE_WAIT_SECONDS = 10;
-    /** Beyond a run's timeout and kill grace, how long storing its outcome may take before its worker counts as wedged. */
-    private static final Duration OUTCOME_ALLOWANCE = Duration.ofMinutes(1);
     /** While passes keep failing (a store that cannot be written), how often that is logged. */
     static final Duration FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private final JobQueue queue;
-    private final RunRecorder runs;
     private final WorkerPool pool;
-    private final RunningJobs running;
-    private final PlaybookRunner runner;
+    private final RunLauncher launcher;
     private final InstanceIdentity instance;
     private final JobsConfig config;
-    private final AnsibleConfig ansible;
     private final Clock clock;
     private final ScheduledThreadPoolExecutor loop;
     private final FailureLog passFailures;
@@ -85,17 +77,13 @@ public class Dispatcher implements ClaimsAlongWrites {
     /** Jobs claimed along another write, by writer. */
     private final Map<Writer, Counter> claimedAlong = new EnumMap<>(Writer.class);
 
-    public Dispatcher(JobQueue queue, RunRecorder runs, WorkerPool pool, RunningJobs running, PlaybookRunner runner,
-                      InstanceIdentity instance, JobsConfig config, AnsibleConfig ansible, Clock clock,
-                      MeterRegistry metrics) {
+    public Dispatcher(JobQueue queue, WorkerPool pool, RunLauncher launcher, InstanceIdentity instance, JobsConfig config,
+                      Clock clock, MeterRegistry metrics) {
         this.queue = queue;
-        this.runs = runs;
         this.pool = pool;
-        this.running = running;
-        this.runner = runner;
+        this.launcher = launcher;
         this.instance = instance;
         this.config = config;
-        this.ansible = ansible;
         this.clock = clock;
         this.passFailures = new FailureLog(LOG, clock, FAILURE_LOG_INTERVAL, "a dispatch pass");
         ScheduledThreadPoolExecutor dispatchThread = new ScheduledThreadPoolExecutor(1, task -> {
@@ -152,7 +140,7 @@ public class Dispatcher implements ClaimsAlongWrites {
     void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) RecordedEvent event) {
         if (JobEventType.CANCELLED.wireName().equals(event.type())) {
             // the store already says cancelled, which fenced the run out: now stop its processes
-            running.stop(event.jobId(), ExecutionOutcome.Kind.CANCELLED);
+            launcher.stopCancelled(event.jobId());
         }
         if (JobEventType.SCHEDULED.wireName().equals(event.type())) {
             // a new scheduled time to set the timer for
@@ -167,7 +155,7 @@ public class Dispatcher implements ClaimsAlongWrites {
     /** What another replica committed (PostgreSQL): a job to claim, or one of ours cancelled. */
     void onStoreNotice(@Observes StoreNotices.Notice notice) {
         switch (notice.kind()) {
-            case CANCELLED -> running.stop(notice.jobId(), ExecutionOutcome.Kind.CANCELLED);
+            case CANCELLED -> launcher.stopCancelled(notice.jobId());
             case CLAIMABLE -> {
                 scheduleChanged = true;
                 if (pool.freeSlots() > 0) {
@@ -312,50 +300,8 @@ public class Dispatcher implements ClaimsAlongWrites {
 
     /** Starts claimed jobs; the caller holds a reservation for them, to give back afterwards. */
     private void startClaimed(List<ClaimedJob> claimed, Counter claims) {
-        claimed.forEach(this::start);
+        claimed.forEach(job -> launcher.launch(job, this::wake));
         claims.increment(claimed.size());
-    }
-
-    private void start(ClaimedJob job) {
-        RunHandle handle = new RunHandle(ansible.killGrace());
-        running.add(job.id(), job.token(), handle);
-        Instant mustEndBy = clock.instant().plus(job.timeout()).plus(ansible.killGrace()).plus(OUTCOME_ALLOWANCE);
-        pool.start(mustEndBy, () -> run(job, handle), this::wake);
-    }
-
-    /** Runs the job's playbook; the returned stage completes once its outcome is stored (or could not be). */
-    private CompletionStage<?> run(ClaimedJob job, RunHandle handle) {
-        ExecutionRequest request = new ExecutionRequest(job.id(), job.id() + "-" + job.token(), instance.id(), job.playbook(),
-                job.inventory(), job.variables(), job.secretVariables(), job.timeout(), job.logFile());
-        ExecutionOutcome outcome;
-        try {
-            outcome = runner.run(request, (message, data) -> recordProgress(job, handle, message, data), handle);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "job %s: the runner failed", job.id());
-            outcome = ExecutionOutcome.launchFailed("internal error while running the playbook: " + e.getMessage());
-        } finally {
-            // its processes are gone: nothing left to stop or to renew a lease for
-            running.remove(job.id(), handle);
-        }
-        ExecutionOutcome.Kind kind = outcome.kind();
-        return runs.finishRunLater(job.id(), job.token(), outcome).whenComplete((status, error) -> {
-            if (error != null) {
-                // the lease runs out and the rescuer settles the job by the orphan policy
-                LOG.errorf(error, "job %s: could not record the outcome %s", job.id(), kind);
-            }
-        });
-    }
-
-    private void recordProgress(ClaimedJob job, RunHandle handle, String message, String data) {
-        try {
-            if (!runs.recordProgress(job.id(), job.token(), message, data)) {
-                // the job was cancelled or taken from this run: stop doing its work
-                handle.stop(ExecutionOutcome.Kind.CANCELLED);
-            }
-        } catch (RuntimeException e) {
-            // progress is informative: a store hiccup must not abandon a running playbook
-            LOG.warnf("job %s: could not store a progress event: %s", job.id(), e.getMessage());
-        }
     }
 
     /**
