@@ -40,6 +40,18 @@ public final class StoreUnderTest implements QuarkusTestBeforeEachCallback {
         return expected().equals("postgresql");
     }
 
+    /**
+     * The config profile of a test profile that needs {@code more} on top of the test profile:
+     * {@code test}, {@code postgresql} on PostgreSQL, then {@code more}.
+     */
+    public static String configProfile(String... more) {
+        StringBuilder profile = new StringBuilder(postgres() ? "test,postgresql" : "test");
+        for (String name : more) {
+            profile.append(',').append(name);
+        }
+        return profile.toString();
+    }
+
     @Override
     public void beforeEach(QuarkusTestMethodContext context) {
         String running = Arc.container().instance(Store.class).get().kind().name().toLowerCase(Locale.ROOT);
