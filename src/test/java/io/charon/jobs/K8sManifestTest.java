@@ -14,6 +14,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.config.ConfigMappings;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -49,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against {@code kubectl kustomize}.
  */
 @QuarkusTest
+@Tag("store-independent") // reads the manifests and the configuration, never the store
 class K8sManifestTest {
 
     private static final Path K8S = Path.of("k8s");

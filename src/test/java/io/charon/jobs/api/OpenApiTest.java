@@ -11,6 +11,7 @@ import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * are found by reflection, so endpoints added later are checked too, each with its error shape.
  */
 @QuarkusTest
+@Tag("store-independent") // reads the API description, never the store
 class OpenApiTest {
 
     /** An endpoint as JAX-RS declares it: method and full path template. */

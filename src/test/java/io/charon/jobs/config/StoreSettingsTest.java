@@ -6,6 +6,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The store runs with the settings its durability and concurrency rules rely on. */
 @QuarkusTest
+@Tag("sqlite-only") // SQLite's pragmas and write lock; PostgreSQL's writer lock is in PostgresStoreTest
 class StoreSettingsTest {
 
     @Inject

@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @TestProfile(ClaimsAlongWritesTest.OneSlot.class)
+@Tag("sqlite-only") // claims along writes are SQLite's; PostgreSQL's claims take a lock of their own (JobQueue)
 class ClaimsAlongWritesTest {
 
     public static class OneSlot implements QuarkusTestProfile {

@@ -2,8 +2,8 @@ package io.charon.jobs.dispatch;
 
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
+import io.charon.jobs.support.TunedServiceProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
@@ -12,22 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** With more workers than the cap, the cap wins. */
 @QuarkusTest
-@TestProfile(ConcurrencyCapTest.CapOfTwo.class)
+@TestProfile(TunedServiceProfile.class) // four workers, a cap of two
 class ConcurrencyCapTest {
-
-    public static class CapOfTwo implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("charon.jobs.worker-count", "4", "charon.jobs.max-concurrent-jobs", "2");
-        }
-    }
 
     @Test
     void runningJobsNeverExceedTheCap() {

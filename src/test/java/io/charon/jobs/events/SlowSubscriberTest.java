@@ -4,9 +4,9 @@ import io.charon.jobs.support.Api;
 import io.charon.jobs.support.DefaultToken;
 import io.charon.jobs.support.SseClient;
 import io.charon.jobs.support.SseClient.Message;
+import io.charon.jobs.support.TunedServiceProfile;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -34,15 +33,8 @@ import static org.awaitility.Awaitility.await;
  * one is cut off once its small buffer is full, then resumes from the store missing nothing.
  */
 @QuarkusTest
-@TestProfile(SlowSubscriberTest.SmallBuffers.class)
+@TestProfile(TunedServiceProfile.class) // subscriber buffers of 8 events
 class SlowSubscriberTest {
-
-    public static class SmallBuffers implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("charon.events.subscriber-buffer", "8");
-        }
-    }
 
     @Inject
     EventFeed feed;

@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.charon.jobs.support.Api;
+import io.charon.jobs.support.StoreUnderTest;
 import io.charon.jobs.support.TcpProxy;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,11 +48,11 @@ class RabbitBridgeTest {
     static final String DEAD_LETTERS = "charon.job-requests.dlq";
     private static final Duration LONG = Duration.ofSeconds(90);
 
-    /** The "rabbitmq" profile on top of the test profile, with the broker behind the proxy. */
+    /** The "rabbitmq" profile on top of the test profile (on either store), with the broker behind the proxy. */
     public static class Bridge implements QuarkusTestProfile {
         @Override
         public String getConfigProfile() {
-            return "test,rabbitmq";
+            return StoreUnderTest.configProfile("rabbitmq");
         }
 
         @Override

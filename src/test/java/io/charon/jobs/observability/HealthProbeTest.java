@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -45,6 +46,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @TestProfile(HealthProbeTest.ProbeProfile.class)
+@Tag("sqlite-only") // the store's file, disk and write lock; PostgreSQL's outage is StoreOutageOnPostgresTest
 class HealthProbeTest {
 
     /** MutableClock, a lease that outlives the clock jumps, and ansible-playbook behind a link the test can remove. */

@@ -30,7 +30,7 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @TestProfile(StoreOutageOnPostgresTest.ProxiedPostgres.class)
-@Tag("services")
+@Tag("postgresql-only") // its own datasource, behind a proxy the test cuts
 class StoreOutageOnPostgresTest {
 
     /** PostgreSQL, reached through a proxy the test can cut. */

@@ -6,7 +6,6 @@ import io.charon.jobs.support.NoticeLog;
 import io.charon.jobs.support.PostgresStoreProfile;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,8 +27,7 @@ import static org.awaitility.Awaitility.await;
 
 /** What only the PostgreSQL store has: the writer lock across connections, and notices through the database. */
 @QuarkusTest
-@TestProfile(PostgresStoreProfile.class)
-@Tag("services")
+@Tag("postgresql-only") // runs in the PostgreSQL execution, as every @QuarkusTest there, without a profile
 class PostgresStoreTest {
 
     /** Whether this backend holds the writer lock (a bigint key is split into classid and objid, objsubid 1). */

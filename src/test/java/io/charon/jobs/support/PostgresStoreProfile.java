@@ -9,8 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs the service on the machine's PostgreSQL (the {@code postgresql} profile), each profile in a
- * schema of its own, as each SQLite test run has a database file of its own. Tests using it are
- * tagged {@code services}: they run with {@code -Pservices} and fail, never skip, without PostgreSQL.
+ * schema of its own, as each SQLite test run has a database file of its own. Most tests need no
+ * such profile: the "postgresql" surefire execution of {@code -Pservices} runs every
+ * {@code @QuarkusTest} on PostgreSQL ({@link StoreUnderTest}); this is for the packaged processes
+ * of the integration tests and for tests that need a datasource setting of their own.
  * The server is {@code charon.test.postgresql.url} (default 127.0.0.1:5432/test, user postgres).
  */
 public class PostgresStoreProfile implements QuarkusTestProfile {
@@ -58,18 +60,5 @@ public class PostgresStoreProfile implements QuarkusTestProfile {
         Map<String, String> settings = new HashMap<>(inSchema(schema));
         settings.put("quarkus.profile", "prod,postgresql");
         return settings;
-    }
-
-    /** The settable clock with a short lease ({@link SettableClockProfile}), on PostgreSQL. */
-    public static class WithSettableClock extends SettableClockProfile {
-        @Override
-        public String getConfigProfile() {
-            return "test,postgresql";
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return on(super.getConfigOverrides(), getClass());
-        }
     }
 }
