@@ -182,6 +182,16 @@ public final class ServiceProcess implements AutoCloseable {
             Path archive = Path.of("target/it-class-data/service-" + built + ".jsa").toAbsolutePath();
             if (!Files.exists(archive)) {
                 Files.createDirectories(archive.getParent());
+                // those of earlier builds (70 MB each) and their data directories
+                try (var earlier = Files.list(archive.getParent())) {
+                    for (Path old : earlier.toList()) {
+                        try (var tree = Files.walk(old)) {
+                            for (Path file : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                                Files.delete(file);
+                            }
+                        }
+                    }
+                }
                 Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
                 Files.deleteIfExists(partial);
                 Path dataDir = archive.resolveSibling("data-" + built);
