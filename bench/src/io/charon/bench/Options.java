@@ -36,15 +36,15 @@ final class Options {
             new Option("dispatch-warmup", "5000", "5", "dispatch-latency: jobs at 200/s first, unmeasured (JIT warm-up)"),
             new Option("dispatch-seconds", "30", "3", "dispatch-latency: measured duration"),
             new Option("ansible-runs", "10", "1", "ansible-overhead: pairs of bare and service runs"),
-            new Option("sizes", "1000,1000000", "1000,20000", "scale: stored jobs, small and large"),
+            new Option("sizes", "1000,1000000", "1000,5000", "scale: stored jobs, small and large"),
             new Option("probes", "30", "5", "scale: requests per measured figure"),
             new Option("scale-warmup", "1000", "5",
                     "scale: unmeasured requests of each kind first (claims at 200/s), so the JIT has compiled their paths"),
-            new Option("stored", "1000000", "20000", "memory: stored (finished) jobs"),
-            new Option("queued", "100000", "2000", "memory: queued jobs"),
-            new Option("minutes", "10", "0.25", "memory: length of the steady run"),
+            new Option("stored", "1000000", "5000", "memory: stored (finished) jobs"),
+            new Option("queued", "100000", "500", "memory: queued jobs"),
+            new Option("minutes", "10", "0.1", "memory: length of the steady run"),
             new Option("steady-rate", "500", "50", "memory: jobs per second in the steady run"),
-            new Option("sample-seconds", "10", "5", "memory: resident-memory sampling interval"),
+            new Option("sample-seconds", "10", "2", "memory: resident-memory sampling interval"),
             new Option("subscribers", "10", "3", "sse-fanout: SSE subscribers on /api/v1/events"),
             new Option("sse-rate", "1000", "50", "sse-fanout: jobs per second submitted (noop runner)"),
             new Option("sse-seconds", "20", "2", "sse-fanout: duration of the load"),
@@ -53,7 +53,9 @@ final class Options {
                     "where the service makes its run directories: memory (/dev/shm, as docs/operations.md describes) or disk (the data directory, the service's default)"),
             new Option("fake", DEFAULT_FAKE, DEFAULT_FAKE,
                     "drain-process, dispatch-latency, scale, memory: the stand-in for ansible-playbook: compiled (bench/fake-ansible-playbook.c, built by bench/run with cc; the default where it could) or script (/bin/sh)"),
-            new Option("jvm-opts", "-Xmx256m -XX:+UseSerialGC", "-Xmx256m -XX:+UseSerialGC",
+            // a smoke run's services live seconds: C1 alone starts them two to three times faster on
+            // two cores, and C2 would not pay off before they stop
+            new Option("jvm-opts", "-Xmx256m -XX:+UseSerialGC", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
                     "JVM options of the service process (all scenarios)"));
 
     private final boolean smoke;

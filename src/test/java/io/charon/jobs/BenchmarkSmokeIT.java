@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The benchmark suite (bench/, see bench/README.md) at smoke size against the packaged service:
  * every scenario's mechanics work (jobs submitted, drained, dispatched, seeded and read back),
- * in about three minutes. Speed targets are not judged at these sizes; a scenario that breaks
+ * in about two minutes. Speed targets are not judged at these sizes; a scenario that breaks
  * fails {@code bench/run}, and so this test. Uses the jar that {@code ./mvnw verify} just packaged
  * ({@code --no-build}). Run alone with
  * {@code ./mvnw verify -Dit.test=BenchmarkSmokeIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.

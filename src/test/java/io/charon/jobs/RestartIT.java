@@ -121,7 +121,8 @@ class RestartIT {
         Path hold = holdDir.resolve("release");
         Map<String, String> settings = Map.of(
                 "charon.ansible.command", ChaosIT.FAKE_ANSIBLE.toString(),
-                "charon.ansible.kill-grace", "PT6S",
+                // twice the lease: the sweeps, every 200 ms, would have settled the run long before
+                "charon.ansible.kill-grace", "PT4S",
                 "charon.jobs.lease-duration", "PT2S",
                 "charon.jobs.lease-renew-interval", "500ms",
                 "charon.jobs.rescue-interval", "200ms",
