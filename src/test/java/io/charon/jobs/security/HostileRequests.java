@@ -1,6 +1,9 @@
 package io.charon.jobs.security;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -569,6 +572,12 @@ final class HostileRequests {
 
     /** Changes that keep a body as valid (or invalid) as it was: unicode, escapes, spacing, a BOM, chunks. */
     private void neutralBody(Draft draft) {
+        if (!isUtf8(draft.body)) {
+            // decoding would turn the invalid bytes into U+FFFD, a valid body: only chunks keep it as it is
+            draft.chunked = true;
+            draft.changes.add("neutral body change");
+            return;
+        }
         String text = new String(draft.body, StandardCharsets.UTF_8);
         switch (random.nextInt(6)) {
             case 0 -> text = text.replace("\"d\"", "\"\u202e\u00e9t\u00e9 \ud83d\ude00 \u4e2d\u6587\"");
@@ -580,6 +589,16 @@ final class HostileRequests {
         }
         draft.body = text.getBytes(StandardCharsets.UTF_8);
         draft.changes.add("neutral body change");
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** A body that no operation of the API takes. */
