@@ -14,8 +14,7 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * Picks, once, the active store's side of each concern the stores differ in; the rest of the
- * service sees only the interfaces. (The PostgreSQL pool's writer lock is its own bean, bound to
- * that pool: {@link io.charon.jobs.store.postgresql.WriterLock}.)
+ * service sees only the interfaces.
  */
 @Singleton
 public class StoreDialects {

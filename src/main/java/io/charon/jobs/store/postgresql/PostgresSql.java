@@ -7,7 +7,7 @@ import io.charon.jobs.store.StatisticsSql;
  * PostgreSQL's statements: its planner has statistics and needs no index named. A claim's
  * selection locks the rows it takes and passes over rows another replica's claim holds
  * ({@code FOR UPDATE SKIP LOCKED}); the cluster-wide {@code max-concurrent-jobs} cap is counted
- * inside the claim's transaction, which holds the store's writer lock (see {@link WriterLock}),
+ * inside the claim's transaction, which holds the store's writer lock (see the writer lock),
  * so claims never ride along other writes.
  */
 public class PostgresSql implements QueueSql, StatisticsSql {

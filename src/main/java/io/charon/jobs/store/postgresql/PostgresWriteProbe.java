@@ -10,7 +10,7 @@ import java.sql.Timestamp;
 /**
  * Waits for the probe row's lock, not the cluster's writer lock: a busy writer lock would take
  * every replica out of the Service at once, while a stuck writer shows in the dispatcher's
- * liveness. A plain statement transaction, so the writer lock is not taken (see {@link WriterLock}).
+ * liveness. A plain statement transaction, so the writer lock is not taken (see the writer lock).
  */
 public class PostgresWriteProbe implements WriteProbe {
 
