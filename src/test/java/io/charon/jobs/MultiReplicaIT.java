@@ -3,10 +3,12 @@ package io.charon.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.charon.jobs.support.PostgresStoreProfile;
 import io.charon.jobs.support.ServiceProcess;
+import io.charon.jobs.support.SseClient;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,10 +30,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -76,6 +80,8 @@ class MultiReplicaIT {
     static final Duration LEASE = Duration.ofSeconds(5);
     static final Path FAKE_ANSIBLE = Path.of("src/test/resources/fake-ansible/ansible-playbook").toAbsolutePath();
     static final Path REPORT = Path.of("target/multi-replica.txt");
+    /** One reader of the event log hangs up after this many messages and resumes where it was. */
+    static final int RECONNECT_EVERY = 211;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -121,6 +127,12 @@ class MultiReplicaIT {
                 assertThat(ids).as("instance ids").doesNotHaveDuplicates();
                 ServiceProcess victim = replicas.get(VICTIM);
                 String victimId = ids.get(VICTIM);
+
+                // ---- two readers of the event log on two survivors, one of them reconnecting ------------
+                CompletableFuture<List<String>> reconnecting = CompletableFuture.supplyAsync(
+                        () -> completions(replicas.get(0), RECONNECT_EVERY));
+                CompletableFuture<List<String>> steady = CompletableFuture.supplyAsync(
+                        () -> completions(replicas.get(2), Integer.MAX_VALUE));
 
                 // ---- submit, round-robin, from several client threads -------------------------------
                 long firstSubmit = System.nanoTime();
@@ -169,6 +181,14 @@ class MultiReplicaIT {
                         row -> completions.put(row.getString(1), row.getLong(2)));
                 assertThat(completions.keySet()).containsExactlyInAnyOrderElementsOf(submitted);
                 assertThat(completions).as("job.completed events per job").allSatisfy((job, n) -> assertThat(n).isOne());
+
+                // ---- the event log read through two replicas while all three wrote: no hole, no repeat, one order
+                List<String> readReconnecting = reconnecting.get(2, TimeUnit.MINUTES);
+                List<String> readSteady = steady.get(2, TimeUnit.MINUTES);
+                assertThat(readSteady).as("job.completed events followed on replica-2")
+                        .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(submitted);
+                assertThat(readReconnecting).as("the same, followed on replica-0 with a reconnect every %d",
+                        RECONNECT_EVERY).isEqualTo(readSteady);
 
                 // ---- attempts: only the dead replica's runs were orphaned and ran again ---------------
                 Map<String, List<Attempt>> attempts = new HashMap<>();
@@ -275,6 +295,35 @@ class MultiReplicaIT {
     }
 
     private record Attempt(long number, String owner, String outcome) {
+    }
+
+    /**
+     * The jobs of the job.completed events a replica streams, in the order it sends them, until
+     * {@link #JOBS} have come; the client hangs up every {@code reconnectEvery} messages and
+     * resumes with {@code Last-Event-ID}.
+     */
+    private List<String> completions(ServiceProcess replica, int reconnectEvery) {
+        List<String> jobs = new ArrayList<>();
+        String last = "0";
+        while (jobs.size() < JOBS) {
+            try (SseClient client = SseClient.resumeAt(replica.port(), ServiceProcess.ADMIN_TOKEN,
+                    "/api/v1/events?type=job.completed&tag=multi-replica", last)) {
+                for (int i = 0; i < reconnectEvery && jobs.size() < JOBS; i++) {
+                    SseClient.Message message = client.next(Duration.ofMinutes(5));
+                    jobs.add(readJobId(message.data()));
+                    last = message.id();
+                }
+            }
+        }
+        return jobs;
+    }
+
+    private String readJobId(String data) {
+        try {
+            return json.readTree(data).get("jobId").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts the replicas at the same time and waits until each is up. */

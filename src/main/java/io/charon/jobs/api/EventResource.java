@@ -2,6 +2,7 @@ package io.charon.jobs.api;
 
 import io.charon.jobs.events.EventFeed;
 import io.charon.jobs.events.EventFilter;
+import io.charon.jobs.events.EventPosition;
 import io.charon.jobs.events.FeedEvent;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobEventType;
@@ -31,7 +32,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -63,21 +64,23 @@ public class EventResource {
     }
 
     /**
-     * Each message: {@code id} (the event's position, to resume from), {@code event} (its type)
-     * and the event as JSON. With {@code Last-Event-ID} (or {@code after}) the stored events after
-     * that id come first, then live ones. A client too slow to keep up is disconnected once it has
-     * read its buffer and reconnects with its last id. A non-admin receives only the events of
-     * their own jobs; an admin may restrict the stream to one user's jobs with {@code userId}.
+     * Each message: {@code id} (the event's position, an opaque cursor to resume from),
+     * {@code event} (its type) and the event as JSON. With {@code Last-Event-ID} (or {@code after})
+     * the stored events after that position come first, then live ones. A client too slow to keep
+     * up is disconnected once it has read its buffer and reconnects with its last id. A non-admin
+     * receives only the events of their own jobs; an admin may restrict the stream to one user's
+     * jobs with {@code userId}.
      * When the service stops, the stream ends with a {@value OpenStreams#STOPPING_EVENT} message.
      */
     @Operation(operationId = "followEvents", summary = "Follow lifecycle events live (Server-Sent Events)", description = "Each message: id (the"
-            + " event's position in the store), event (its type) and the event as JSON data. With Last-Event-ID (or"
-            + " after) the stored events after that id come first, then live ones: no gap, no repeat.")
+            + " event's position in the store, an opaque cursor), event (its type) and the event as JSON data. With"
+            + " Last-Event-ID (or after) the stored events after that position come first, then live ones: no gap,"
+            + " no repeat.")
     @Parameter(name = "type", description = "Repeatable or comma-separated event types, e.g. job.completed")
     @Parameter(name = "jobId", description = "Only this job's events")
     @Parameter(name = "tag", description = "Only events of jobs with this tag")
-    @Parameter(name = "after", description = "Start after this event id (as Last-Event-ID)")
-    @Parameter(name = "Last-Event-ID", description = "The id of the last event received")
+    @Parameter(name = "after", description = "Start after the message with this id (as Last-Event-ID)")
+    @Parameter(name = "Last-Event-ID", description = "The id of the last message received")
     @APIResponse(responseCode = "200", description = "An event stream: one message per lifecycle event, named by its type"
             + " (e.g. job.completed), with the event's position as id and the event as JSON data",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
@@ -93,7 +96,7 @@ public class EventResource {
                                           @Context Sse sse) {
         EventFilter filter = new EventFilter(types(types), QueryParameters.optional(jobId), QueryParameters.optional(tag),
                 user.ownerFilter(QueryParameters.optional(userId)));
-        OptionalLong from = lastEventId != null && !lastEventId.isBlank()
+        Optional<EventPosition> from = lastEventId != null && !lastEventId.isBlank()
                 ? position("Last-Event-ID", lastEventId) : position("after", after);
         Multi<OutboundSseEvent> messages = feed.subscribe(filter, from)
                 .map(event -> message(sse, event))
@@ -103,7 +106,7 @@ public class EventResource {
 
     private OutboundSseEvent message(Sse sse, FeedEvent event) {
         return sse.newEventBuilder()
-                .id(Long.toString(event.id()))
+                .id(event.position().cursor())
                 .name(event.type())
                 .mediaType(MediaType.APPLICATION_JSON_TYPE)
                 .data(String.class, json.of(event))
@@ -124,18 +127,11 @@ public class EventResource {
         return types;
     }
 
-    private static OptionalLong position(String name, String value) {
+    private static Optional<EventPosition> position(String name, String value) {
         if (value == null || value.isBlank()) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
-        try {
-            long id = Long.parseLong(value.trim());
-            if (id >= 0) {
-                return OptionalLong.of(id);
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new InvalidInputException(name, "must be the id of an event sent by this stream");
+        return Optional.of(EventPosition.parse(value).orElseThrow(
+                () -> new InvalidInputException(name, "must be the id of a message sent by this stream")));
     }
 }

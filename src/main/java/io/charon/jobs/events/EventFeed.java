@@ -19,14 +19,14 @@ import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;
 
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.charon.jobs.dispatch.ServiceLifecycle.AFTER_SERVICE_LIFECYCLE;
 
@@ -38,17 +38,22 @@ import static io.charon.jobs.dispatch.ServiceLifecycle.AFTER_SERVICE_LIFECYCLE;
  * event and at least every {@code charon.events.poll-interval}. Workers never wait for it, and it
  * never waits for a subscriber: each has a bounded buffer, and one that falls more than
  * {@code charon.events.subscriber-buffer} events behind is cut off once it has read what its
- * buffer holds. It then resumes from its last event id, from the store, missing nothing.
+ * buffer holds. It then resumes from the position of its last event, from the store, missing
+ * nothing.
  * <p>
- * A subscription that names a starting id first replays the stored events after it, then goes
- * on live; it is registered for live events before the replay reads the store, and events are
- * passed on only past the last id delivered, so the switch neither skips nor repeats one.
+ * A subscription that names a starting position first replays the stored events after it, then
+ * goes on live; it is registered for live events before the replay reads the store, and events
+ * are passed on only past the last position delivered, so the switch neither skips nor repeats
+ * one. Both read the same order, and what either reads is a prefix of it that can no longer grow
+ * in the middle ({@link EventHistory}), so past the last position delivered nothing was missed.
  */
 @ApplicationScoped
 public class EventFeed {
 
     private static final Logger LOG = Logger.getLogger(EventFeed.class);
     static final int PAGE = 500;
+    /** How soon the feed looks again when stored events wait behind a transaction still running. */
+    private static final long HELD_BACK_PAUSE_MILLIS = 5;
 
     private final EventHistory history;
     private final EventsConfig config;
@@ -57,7 +62,7 @@ public class EventFeed {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Counter cutOff;
     /** The last event handed to subscribers; only the feed thread writes it. */
-    private volatile long position;
+    private volatile EventPosition position = EventPosition.START;
 
     public EventFeed(EventHistory history, EventsConfig config, MeterRegistry metrics) {
         this.history = history;
@@ -75,7 +80,7 @@ public class EventFeed {
     }
 
     void start(@Observes StartupEvent event) {
-        position = history.lastId();
+        position = history.newest();
         long every = config.pollInterval().toMillis();
         feedThread.scheduleWithFixedDelay(this::wake, every, every, TimeUnit.MILLISECONDS);
     }
@@ -93,7 +98,7 @@ public class EventFeed {
 
     /** Every event from now on that passes {@code filter}. */
     public Multi<FeedEvent> subscribe(EventFilter filter) {
-        return subscribe(filter, OptionalLong.empty());
+        return subscribe(filter, Optional.empty());
     }
 
     /** Every event of the given types from now on (all types when empty). */
@@ -102,37 +107,37 @@ public class EventFeed {
     }
 
     /**
-     * Events that pass {@code filter}: the stored ones after {@code afterId}, then live ones; from
-     * now on when {@code afterId} is empty. The stream fails with a
+     * Events that pass {@code filter}: the stored ones after {@code after}, then live ones; from
+     * now on when {@code after} is empty. The stream fails with a
      * {@link io.smallrye.mutiny.subscription.BackPressureFailure} if its subscriber falls too far
-     * behind; subscribe again with the id of the last event received to resume.
+     * behind; subscribe again with the position of the last event received to resume.
      */
-    public Multi<FeedEvent> subscribe(EventFilter filter, OptionalLong afterId) {
+    public Multi<FeedEvent> subscribe(EventFilter filter, Optional<EventPosition> after) {
         return Multi.createFrom().deferred(() -> {
             Subscription subscription = new Subscription(filter);
             subscriptions.add(subscription);
             // read after registering: whatever commits later reaches the subscription live
-            return Uni.createFrom().item(() -> afterId.isPresent() ? afterId.getAsLong() : history.lastId())
+            return Uni.createFrom().item(() -> after.orElseGet(history::newest))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                     .onItem().transformToMulti(start -> {
-                        AtomicLong delivered = new AtomicLong(start);
-                        Multi<FeedEvent> replay = afterId.isPresent() ? replay(filter, start) : Multi.createFrom().empty();
+                        AtomicReference<EventPosition> delivered = new AtomicReference<>(start);
+                        Multi<FeedEvent> replay = after.isPresent() ? replay(filter, start) : Multi.createFrom().empty();
                         return Multi.createBy().concatenating().streams(replay, subscription.live)
-                                .select().where(event -> event.id() > delivered.get())
-                                .onItem().invoke(event -> delivered.set(event.id()));
+                                .select().where(event -> event.position().isAfter(delivered.get()))
+                                .onItem().invoke(event -> delivered.set(event.position()));
                     })
                     .onTermination().invoke(() -> subscriptions.remove(subscription));
         });
     }
 
-    /** The stored events after {@code afterId} that pass {@code filter}, read page by page on demand. */
-    private Multi<FeedEvent> replay(EventFilter filter, long afterId) {
-        AtomicLong cursor = new AtomicLong(afterId);
+    /** The stored events after {@code after} that pass {@code filter}, read page by page on demand. */
+    private Multi<FeedEvent> replay(EventFilter filter, EventPosition after) {
+        AtomicReference<EventPosition> cursor = new AtomicReference<>(after);
         return Multi.createBy().repeating()
                 .uni(() -> Uni.createFrom().item(() -> {
                     List<FeedEvent> page = history.after(cursor.get(), filter, PAGE);
                     if (!page.isEmpty()) {
-                        cursor.set(page.get(page.size() - 1).id());
+                        cursor.set(page.get(page.size() - 1).position());
                     }
                     return page;
                 }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
@@ -159,10 +164,12 @@ public class EventFeed {
         wakePending.set(false);
         try {
             // read before looking at the subscriptions: one that registers meanwhile starts at or
-            // after this id, so moving the position here cannot skip an event it is owed
-            long newest = history.lastId();
+            // after this position, so moving the position here cannot skip an event it is owed
+            EventPosition newest = history.newest();
             if (subscriptions.isEmpty()) {
-                position = newest;
+                if (newest.isAfter(position)) {
+                    position = newest;
+                }
                 return;
             }
             List<FeedEvent> batch;
@@ -172,9 +179,13 @@ public class EventFeed {
                     subscriptions.forEach(subscription -> subscription.offer(event));
                 }
                 if (!batch.isEmpty()) {
-                    position = batch.get(batch.size() - 1).id();
+                    position = batch.get(batch.size() - 1).position();
                 }
             } while (batch.size() == PAGE);
+            if (history.heldBack()) {
+                // the transaction holding them back may end without a notice: do not wait for the poll
+                feedThread.schedule(this::wake, HELD_BACK_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+            }
         } catch (RuntimeException e) {
             // the next wake-up reads from the same position again
             LOG.warnf("reading new events failed, retrying: %s", e.getMessage());

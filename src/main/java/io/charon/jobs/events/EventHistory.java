@@ -3,6 +3,7 @@ package io.charon.jobs.events;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.charon.jobs.store.EventLogSql;
 import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,10 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads stored events in store order, outside any transaction (plain reads never take SQLite's
- * write lock). On SQLite, event ids are handed out by the single writer in commit order, so
- * "every event after id N" read at any moment is exactly what committed after N: no gap can
- * open behind a reader's cursor.
+ * Reads stored events in the event log's order (see {@link EventLogSql}), outside any transaction
+ * (plain reads never take SQLite's write lock). What a read returns is a prefix of that order that
+ * can no longer grow in the middle: every event after a returned position that will ever be
+ * readable sorts after it, so "every event after position P" read at any moment leaves no gap
+ * behind a reader's cursor.
  */
 @ApplicationScoped
 public class EventHistory {
@@ -26,21 +28,21 @@ public class EventHistory {
     };
 
     private final AgroalDataSource dataSource;
+    private final EventLogSql log;
     private final ObjectMapper json;
 
-    public EventHistory(Store store, ObjectMapper json) {
+    public EventHistory(Store store, EventLogSql log, ObjectMapper json) {
         this.dataSource = store.dataSource();
+        this.log = log;
         this.json = json;
     }
 
-    /** Up to {@code limit} events after {@code afterId} that pass {@code filter}, oldest first. */
-    public List<FeedEvent> after(long afterId, EventFilter filter, int limit) {
-        StringBuilder sql = new StringBuilder("""
-                SELECT e.id, e.job_id, e.seq, e.type, e.status, e.message, e.data, e.created_at, j.tags, j.user_id
-                FROM job_events e JOIN jobs j ON j.id = e.job_id
-                WHERE e.id > ?""");
-        List<Object> params = new ArrayList<>();
-        params.add(afterId);
+    /** Up to {@code limit} events after {@code after} that pass {@code filter}, in order. */
+    public List<FeedEvent> after(EventPosition after, EventFilter filter, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT e.id, e.job_id, e.seq, e.type, e.status, e.message, e.data,"
+                + " e.created_at, j.tags, j.user_id, " + log.transactionOf()
+                + " FROM job_events e JOIN jobs j ON j.id = e.job_id WHERE " + log.after());
+        List<Object> params = new ArrayList<>(log.afterParameters(after.transaction(), after.id()));
         if (filter.jobId() != null) {
             sql.append(" AND e.job_id = ?");
             params.add(filter.jobId());
@@ -57,29 +59,47 @@ public class EventHistory {
             sql.append(" AND EXISTS (SELECT 1 FROM job_tags t WHERE t.job_id = e.job_id AND t.tag = ?)");
             params.add(filter.tag());
         }
-        sql.append(" ORDER BY e.id LIMIT ?");
+        sql.append(" ORDER BY ").append(log.order()).append(" LIMIT ?");
         params.add(limit);
         List<FeedEvent> events = new ArrayList<>();
         try {
             StoreReads.forEachRow(dataSource, sql.toString(), params, rows -> events.add(new FeedEvent(rows.getLong(1),
                     rows.getString(2), rows.getLong(3), rows.getString(4), rows.getString(5), rows.getString(6),
-                    rows.getString(7), rows.getTimestamp(8).toInstant(), tags(rows.getString(9)), rows.getString(10))));
+                    rows.getString(7), rows.getTimestamp(8).toInstant(), tags(rows.getString(9)), rows.getString(10),
+                    rows.getLong(11))));
         } catch (SQLException e) {
             throw new IllegalStateException("reading events failed: " + e.getMessage(), e);
         }
         return events;
     }
 
-    /** The id of the newest stored event, 0 when there is none. */
-    public long lastId() {
-        long[] last = {0};
+    /** The position of the newest readable event, {@link EventPosition#START} when there is none. */
+    public EventPosition newest() {
+        EventPosition[] newest = {EventPosition.START};
         try {
-            StoreReads.forEachRow(dataSource, "SELECT COALESCE(MAX(id), 0) FROM job_events", List.of(),
-                    rows -> last[0] = rows.getLong(1));
+            StoreReads.forEachRow(dataSource, log.newest(), List.of(),
+                    rows -> newest[0] = new EventPosition(rows.getLong(1), rows.getLong(2)));
         } catch (SQLException e) {
             throw new IllegalStateException("reading events failed: " + e.getMessage(), e);
         }
-        return last[0];
+        return newest[0];
+    }
+
+    /**
+     * Whether stored events wait behind a transaction that has not ended (PostgreSQL): a reader
+     * should look again shortly, since that transaction may end without announcing it.
+     */
+    public boolean heldBack() {
+        if (log.heldBack().isEmpty()) {
+            return false;
+        }
+        boolean[] held = {false};
+        try {
+            StoreReads.forEachRow(dataSource, log.heldBack().get(), List.of(), rows -> held[0] = rows.getBoolean(1));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading events failed: " + e.getMessage(), e);
+        }
+        return held[0];
     }
 
     private List<String> tags(String text) {

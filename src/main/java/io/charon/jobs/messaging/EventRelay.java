@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.charon.jobs.config.EventsConfig;
 import io.charon.jobs.events.EventFilter;
 import io.charon.jobs.events.EventHistory;
+import io.charon.jobs.events.EventPosition;
 import io.charon.jobs.events.FeedEvent;
 import io.charon.jobs.job.RecordedEvent;
 import io.charon.jobs.store.ClusterWork;
@@ -55,6 +56,8 @@ public class EventRelay {
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(15);
     /** The cursor is written at most this often: a crash repeats at most this much, never loses. */
     private static final long SAVE_EVERY_MILLIS = 200;
+    /** How soon the relay looks again when stored events wait behind a transaction still running. */
+    private static final long HELD_BACK_PAUSE_MILLIS = 5;
     /** Advisory lock key: one relaying replica at a time. */
     static final long RELAY_LOCK = 0x636861726f6e02L;
 
@@ -68,8 +71,8 @@ public class EventRelay {
     private final ScheduledThreadPoolExecutor relayThread;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     /** Only the relay thread touches these. */
-    private long cursor;
-    private long savedCursor;
+    private EventPosition cursor = EventPosition.START;
+    private EventPosition savedCursor = EventPosition.START;
     private long savedAt;
     private Duration pause = FIRST_PAUSE;
     private boolean failing;
@@ -99,7 +102,7 @@ public class EventRelay {
         relayThread.execute(() -> {
             // the first start with a bridge publishes from now on, not the whole history
             cursor = cursors.read(CURSOR).orElseGet(() -> {
-                long now = history.lastId();
+                EventPosition now = history.newest();
                 cursors.save(CURSOR, now);
                 return now;
             });
@@ -154,13 +157,17 @@ public class EventRelay {
                     break;
                 }
                 send(batch);
-                cursor = batch.get(batch.size() - 1).id();
+                cursor = batch.get(batch.size() - 1).position();
                 published.increment(batch.size());
                 saveCursor(false);
             } while (batch.size() == BATCH);
             saveCursor(true);
+            if (history.heldBack()) {
+                // the transaction holding them back may end without a commit here: do not wait for the poll
+                relayThread.schedule(this::wake, HELD_BACK_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+            }
             if (failing) {
-                LOG.infof("the job-events channel takes events again; relayed up to event %d", cursor);
+                LOG.infof("the job-events channel takes events again; relayed up to event %s", cursor.cursor());
                 failing = false;
                 pause = FIRST_PAUSE;
             }
@@ -168,7 +175,7 @@ public class EventRelay {
             if (relayThread.isShutdown()) {
                 // the service is stopping and the store may be closing under this batch; the cursor
                 // has not moved past it (stop() saves it), so it is sent again at the next start
-                LOG.debugf("relay stopped by shutdown at event %d: %s", cursor, e.getMessage());
+                LOG.debugf("relay stopped by shutdown at event %s: %s", cursor.cursor(), e.getMessage());
                 return;
             }
             if (!failing) {
@@ -210,7 +217,7 @@ public class EventRelay {
 
     private void saveCursor(boolean now) {
         long time = System.currentTimeMillis();
-        if (cursor != savedCursor && (now || time - savedAt >= SAVE_EVERY_MILLIS)) {
+        if (!cursor.equals(savedCursor) && (now || time - savedAt >= SAVE_EVERY_MILLIS)) {
             cursors.save(CURSOR, cursor);
             savedCursor = cursor;
             savedAt = time;
@@ -233,7 +240,7 @@ public class EventRelay {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (started && cursor != savedCursor) {
+        if (started && !cursor.equals(savedCursor)) {
             try {
                 cursors.save(CURSOR, cursor);
             } catch (RuntimeException e) {

@@ -1,10 +1,12 @@
 package io.charon.jobs.store;
 
 import io.charon.jobs.store.postgresql.AdvisoryLocks;
+import io.charon.jobs.store.postgresql.PostgresEventLog;
 import io.charon.jobs.store.postgresql.PostgresNotices;
 import io.charon.jobs.store.postgresql.PostgresSql;
 import io.charon.jobs.store.postgresql.PostgresWriteProbe;
 import io.charon.jobs.store.sqlite.OneProcess;
+import io.charon.jobs.store.sqlite.SqliteEventLog;
 import io.charon.jobs.store.sqlite.SqliteSql;
 import io.charon.jobs.store.sqlite.SqliteWriteProbe;
 import jakarta.enterprise.inject.Produces;
@@ -37,6 +39,12 @@ public class StoreDialects {
     @Singleton
     StatisticsSql statisticsSql() {
         return postgres ? new PostgresSql() : new SqliteSql();
+    }
+
+    @Produces
+    @Singleton
+    EventLogSql eventLogSql() {
+        return postgres ? new PostgresEventLog() : new SqliteEventLog();
     }
 
     @Produces

@@ -2,6 +2,7 @@ package io.charon.jobs.events;
 
 import io.charon.jobs.api.OpenStreams;
 import io.charon.jobs.support.Api;
+import io.charon.jobs.support.EventLog;
 import io.charon.jobs.support.Gate;
 import io.charon.jobs.support.LogCapture;
 import io.charon.jobs.support.SseClient;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +33,9 @@ class EventStreamTest {
 
     private static final Duration LONG = Duration.ofSeconds(90);
     private static final List<String> TERMINAL_TYPES = List.of("job.completed", "job.failed", "job.cancelled", "job.timeout");
+
+    @Inject
+    EventHistory history;
 
     @Inject
     EventFeed feed;
@@ -72,9 +75,9 @@ class EventStreamTest {
             });
             assertThat(bodies).extracting(body -> body.getInt("seq"))
                     .isEqualTo(IntStream.rangeClosed(1, seen.size()).boxed().toList());
-            assertThat(seen).extracting(m -> Long.parseLong(m.id())).isSorted().doesNotHaveDuplicates();
+            assertThat(seen).extracting(m -> EventLog.position(m.id())).isSorted().doesNotHaveDuplicates();
             assertThat(seen).extracting(m -> JsonPath.from(m.data()).getLong("id"))
-                    .isEqualTo(seen.stream().map(m -> Long.parseLong(m.id())).toList());
+                    .isEqualTo(seen.stream().map(m -> EventLog.position(m.id()).id()).toList());
             // the same events, in the same order, as the store keeps them
             assertThat(bodies).extracting(body -> body.getString("type"))
                     .isEqualTo(Api.events(id).stream().map(e -> e.get("type")).toList());
@@ -102,9 +105,9 @@ class EventStreamTest {
             received.addAll(again.until(m -> TERMINAL_TYPES.contains(m.event()) && ++terminal[0] == ids.size(), LONG));
         }
 
-        List<Long> stored = ids.stream().flatMap(id -> Api.events(id).stream())
-                .map(e -> ((Number) e.get("id")).longValue()).sorted(Comparator.naturalOrder()).toList();
-        assertThat(received).extracting(m -> Long.parseLong(m.id())).isEqualTo(stored);
+        List<Long> stored = EventLog.idsInLogOrder(history, ids);
+        assertThat(stored).hasSize(ids.stream().mapToInt(id -> Api.events(id).size()).sum());
+        assertThat(received).extracting(m -> EventLog.position(m.id()).id()).isEqualTo(stored);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.charon.jobs.events;
 
 import io.charon.jobs.support.Api;
+import io.charon.jobs.support.EventLog;
 import io.charon.jobs.support.DefaultToken;
 import io.charon.jobs.support.SseClient;
 import io.charon.jobs.support.SseClient.Message;
@@ -21,7 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -35,6 +36,9 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @TestProfile(TunedServiceProfile.class) // subscriber buffers of 8 events
 class SlowSubscriberTest {
+
+    @Inject
+    EventHistory history;
 
     @Inject
     EventFeed feed;
@@ -60,7 +64,7 @@ class SlowSubscriberTest {
             List<Message> received = reader.until(m -> m.event().equals("job.completed") && ++ended[0] == jobs,
                     Duration.ofSeconds(60));
             List<Long> stored = storedIds(ids);
-            assertThat(received).extracting(m -> Long.parseLong(m.id())).isEqualTo(stored);
+            assertThat(received).extracting(m -> EventLog.position(m.id()).id()).isEqualTo(stored);
 
             // the stalled subscriber holds what its buffer kept, then learns it was cut off
             stalled.request(Long.MAX_VALUE);
@@ -70,7 +74,7 @@ class SlowSubscriberTest {
             assertThat(kept).extracting(FeedEvent::id).isEqualTo(stored.subList(0, 8));
 
             // and resumes from the last event it received, missing nothing, repeating nothing
-            AssertSubscriber<FeedEvent> resumed = feed.subscribe(mine, OptionalLong.of(kept.get(7).id()))
+            AssertSubscriber<FeedEvent> resumed = feed.subscribe(mine, Optional.of(kept.get(7).position()))
                     .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
             await().atMost(Duration.ofSeconds(60)).until(() -> resumed.getItems().size() == stored.size() - 8);
             resumed.cancel();
@@ -114,8 +118,7 @@ class SlowSubscriberTest {
         return socket;
     }
 
-    private static List<Long> storedIds(List<String> jobIds) {
-        return jobIds.stream().flatMap(id -> Api.events(id).stream())
-                .map(e -> ((Number) e.get("id")).longValue()).sorted().toList();
+    private List<Long> storedIds(List<String> jobIds) {
+        return EventLog.idsInLogOrder(history, jobIds);
     }
 }

@@ -1,8 +1,12 @@
 package io.charon.jobs.store;
 
+import io.charon.jobs.events.EventFilter;
+import io.charon.jobs.events.EventHistory;
+import io.charon.jobs.events.EventPosition;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.NoticeLog;
 import io.charon.jobs.support.PostgresStoreProfile;
+import io.charon.jobs.support.SseClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Tag;
@@ -12,13 +16,17 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.awaitility.Awaitility.await;
 
-/** What only the PostgreSQL store has: notices through the database. */
+/** What only the PostgreSQL store has: writers that do not wait for each other, and notices through the database. */
 @QuarkusTest
 @Tag("postgresql-only") // runs in the PostgreSQL execution, as every @QuarkusTest there, without a profile
 class PostgresStoreTest {
@@ -31,6 +39,9 @@ class PostgresStoreTest {
 
     @Inject
     QueueSql queueSql;
+
+    @Inject
+    EventHistory history;
 
     @Inject
     ClusterWork clusterWork;
@@ -51,6 +62,39 @@ class PostgresStoreTest {
     void theServiceIsReadyOnPostgres() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'migrations' }.status", equalTo("UP"));
+    }
+
+    /**
+     * No store-wide lock: while another replica's write transaction is open (it changed a job and
+     * recorded an event), a job is submitted, claimed, run and its outcome recorded. Readers of
+     * the event log only wait for that transaction: nothing it might still commit can sort before
+     * what they pass, so they hold back the new job's events until it ends, then get all of them.
+     */
+    @Test
+    void anOpenWriteTransactionOfAnotherReplicaHoldsUpNoWriterAndOnlyHoldsBackEventReaders() throws Exception {
+        String tag = "unlocked-" + UUID.randomUUID();
+        String held = Api.submit(Api.with(Api.job("held", "hello.yml"), "scheduledAt",
+                Instant.now().plus(Duration.ofDays(1)).toString()));
+        try (SseClient events = SseClient.open("/api/v1/events?after=0&tag=" + tag);
+             Connection otherReplica = store.dataSource().getConnection()) {
+            otherReplica.setAutoCommit(false);
+            try (Statement write = otherReplica.createStatement()) {
+                write.executeUpdate("UPDATE jobs SET name = name WHERE id = '" + held + "'");
+                write.executeUpdate("INSERT INTO job_events (job_id, seq, type, status, message, created_at)"
+                        + " VALUES ('" + held + "', 1000, 'job.progress', 'scheduled', 'open', now())");
+            }
+
+            String id = Api.submit(Api.with(Api.job("unlocked", "hello.yml"), "tags", List.of(tag)));
+            await().atMost(Duration.ofSeconds(90)).until(() -> "completed".equals(Api.status(id)));
+            assertThat(Api.events(id)).extracting(e -> e.get("type"))
+                    .contains("job.created", "job.started", "job.completed");
+            // the transaction is still open: readers have not passed it
+            assertThat(history.after(EventPosition.START, new EventFilter(Set.of(), id, null), 100)).isEmpty();
+
+            otherReplica.rollback();
+            List<SseClient.Message> seen = events.until(m -> m.event().equals("job.completed"), Duration.ofSeconds(60));
+            assertThat(seen).extracting(SseClient.Message::event).startsWith("job.created").endsWith("job.completed");
+        }
     }
 
     @Test

@@ -74,6 +74,11 @@ public final class SseClient implements AutoCloseable {
         return new SseClient(port, pathAndQuery, null, token, HttpClient.Version.HTTP_1_1);
     }
 
+    /** A stream from a service on {@code port}, resumed after the message with id {@code lastEventId}. */
+    public static SseClient resumeAt(int port, String token, String pathAndQuery, String lastEventId) {
+        return new SseClient(port, pathAndQuery, lastEventId, token, HttpClient.Version.HTTP_1_1);
+    }
+
     /** The HTTP status of the answer, once it has come. */
     public int status() {
         return response.join().statusCode();

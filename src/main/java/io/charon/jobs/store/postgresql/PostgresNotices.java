@@ -4,6 +4,8 @@ import io.charon.jobs.store.ReplicaNotices;
 import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreNotices.Kind;
 import io.charon.jobs.store.StoreNotices.Notice;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -15,15 +17,23 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * Notices through PostgreSQL: {@code NOTIFY} inside the writing transaction (PostgreSQL delivers
- * it with the commit, never for a rollback), and one listening connection per replica that hands
- * each notice on. While that connection is down, polling covers.
+ * Notices through PostgreSQL: {@code NOTIFY} right after the writing transaction commits (never
+ * for a rollback), and one listening connection per replica that hands each notice on. While that
+ * connection is down, or should a process die between a commit and its notice, polling covers.
+ *
+ * <p>The notices are not sent inside the writing transaction: PostgreSQL queues a transaction's
+ * notifications at its commit under one lock for the whole cluster, so every write transaction of
+ * every replica that notified would commit one at a time. A notifier thread per replica sends them
+ * instead, each distinct notice once per turn, in a short transaction of its own: several commits'
+ * notices share one.
  */
 public class PostgresNotices implements ReplicaNotices {
 
@@ -36,6 +46,8 @@ public class PostgresNotices implements ReplicaNotices {
     private final Config config;
     private volatile boolean running;
     private volatile Connection listening;
+    private final BlockingQueue<String> committed = new LinkedBlockingQueue<>();
+    private final Thread notifier = new Thread(this::notifyWhileRunning, "charon-store-notifier");
 
     public PostgresNotices(Store store, TransactionSynchronizationRegistry transactions, Config config) {
         this.store = store;
@@ -46,26 +58,32 @@ public class PostgresNotices implements ReplicaNotices {
     @Override
     public void send(Notice notice) {
         @SuppressWarnings("unchecked")
-        Set<String> sent = (Set<String>) transactions.getResource(PostgresNotices.class);
-        if (sent == null) {
-            sent = new HashSet<>();
-            transactions.putResource(PostgresNotices.class, sent);
-        }
-        String text = text(notice);
-        if (sent.add(text)) {
-            store.session().doWork(connection -> {
-                try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-                    notify.setString(1, CHANNEL);
-                    notify.setString(2, text);
-                    notify.execute();
+        Set<String> pending = (Set<String>) transactions.getResource(PostgresNotices.class);
+        if (pending == null) {
+            Set<String> fresh = new LinkedHashSet<>();
+            transactions.putResource(PostgresNotices.class, fresh);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        committed.addAll(fresh);
+                    }
                 }
             });
+            pending = fresh;
         }
+        pending.add(text(notice));
     }
 
     @Override
     public void listen(Consumer<Notice> heard) {
         running = true;
+        notifier.setDaemon(true);
+        notifier.start();
         Thread listener = new Thread(() -> listenWhileRunning(heard), "charon-store-notices");
         listener.setDaemon(true);
         listener.start();
@@ -74,6 +92,7 @@ public class PostgresNotices implements ReplicaNotices {
     @Override
     public void stop() {
         running = false;
+        notifier.interrupt();
         Connection connection = listening;
         if (connection != null) {
             try {
@@ -92,6 +111,30 @@ public class PostgresNotices implements ReplicaNotices {
         int colon = text.indexOf(':');
         Kind kind = Kind.valueOf(colon < 0 ? text : text.substring(0, colon));
         return new Notice(kind, colon < 0 ? null : text.substring(colon + 1));
+    }
+
+    /** Sends what commits announced, each distinct notice once per turn, until the service stops. */
+    private void notifyWhileRunning() {
+        Set<String> turn = new LinkedHashSet<>();
+        while (running) {
+            try {
+                turn.add(committed.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            committed.drainTo(turn);
+            try (Connection connection = store.dataSource().getConnection();
+                 PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, text) FROM unnest(?) AS text")) {
+                notify.setString(1, CHANNEL);
+                notify.setArray(2, connection.createArrayOf("text", turn.toArray()));
+                notify.execute();
+            } catch (SQLException | RuntimeException e) {
+                if (running) {
+                    LOG.debugf("store notices not sent (%s); polling covers", e.getMessage());
+                }
+            }
+            turn.clear();
+        }
     }
 
     /** Holds a LISTEN connection of its own (not a pooled one), reconnecting while the service runs. */
