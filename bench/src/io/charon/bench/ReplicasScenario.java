@@ -104,7 +104,7 @@ final class ReplicasScenario extends Scenario {
         Options options = run.options();
         int jobs = options.integer("jobs");
         int workers = options.integer("workers");
-        StoreLocation store = run.sharedStore();
+        StoreLocation store = run.freshSchema();
         Bench.note(String.format("%d replica(s) on schema %s", replicas, PostgresServer.schemaOf(store)));
         List<ServiceUnderTest.Builder> builders = new ArrayList<>();
         for (int i = 1; i <= replicas; i++) {

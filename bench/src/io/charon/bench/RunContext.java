@@ -84,19 +84,19 @@ final class RunContext implements AutoCloseable {
     }
 
     /**
-     * A fresh PostgreSQL schema that several services share (replicas), dropped when the run ends
-     * unless {@code --keep-data}.
+     * A fresh PostgreSQL schema for one service or several that share it (replicas), dropped when
+     * the run ends unless {@code --keep-data}.
      */
-    synchronized StoreLocation sharedStore() {
+    synchronized StoreLocation freshSchema() {
         if (postgres == null) {
-            throw new ScenarioFailure("several services share a store only on --store postgresql");
+            throw new ScenarioFailure("a schema needs --store postgresql");
         }
         StoreLocation store = postgres.createSchema();
         schemas.add(store);
         return store;
     }
 
-    /** As {@link #service(String)}, on {@code store} when it is not null (one made by {@link #sharedStore()}). */
+    /** As {@link #service(String)}, on {@code store} when it is not null (one made by {@link #freshSchema()}). */
     ServiceUnderTest.Builder service(String label, StoreLocation store) {
         Path dataDir = directory(label);
         Path log = layout.logRoot().resolve(scenario + "-run" + run + "-" + label + ".log");
@@ -123,7 +123,7 @@ final class RunContext implements AutoCloseable {
         if (store != null) {
             builder.store(store);
         } else if (postgres != null) {
-            builder.store(sharedStore());
+            builder.store(freshSchema());
         } else {
             builder.store(StoreLocation.sqlite(dataDir));
         }
