@@ -36,6 +36,9 @@ final class SseFanoutScenario extends Scenario {
     static final Figure EVENTS = Figure.info("events per subscriber", "", 0);
     static final Figure DELIVERED = Figure.info("messages delivered while measured, all subscribers", "msg/s", 0);
     static final Figure RATE = Figure.info("achieved job rate", "jobs/s", 0);
+    /** How long delivery may stand still, with every job final, before the events not received count as lost. */
+    static final Duration DELIVERY_STALL = Duration.ofSeconds(10);
+    static final long POLL_MILLIS = 100;
     static final Figure RECONNECTS = Figure.info("reconnections after a cut-off, all subscribers", "", 0);
 
     @Override
@@ -68,19 +71,20 @@ final class SseFanoutScenario extends Scenario {
         // one job seen by all: every subscriber is connected and registered before the load; its
         // events are left out of the comparison (a stream that starts live may have missed some)
         String probe = (String) client.submit("sse-probe", null).get("id");
-        awaitCompleted(subscribers, 1, Duration.ofSeconds(30), service);
+        awaitFirstMessage(subscribers, Duration.ofSeconds(30), service);
 
         double rate = options.decimal("sse-rate");
         double warmupSeconds = options.decimal("sse-warmup-seconds");
         long warmed = 1 + (warmupSeconds > 0 ? load(client, rate, warmupSeconds, "sse-warmup-").ok() : 0);
-        awaitCompleted(subscribers, warmed, Duration.ofSeconds(120), service);
+        client.awaitIdle(Duration.ofMinutes(2), POLL_MILLIS);
+        awaitDelivered(subscribers, StoredEvents.read(service.store(), probe).total(), service);
         subscribers.forEach(Subscriber::startMeasuring);
         LoadGenerator.Outcome load = load(client, rate, options.decimal("sse-seconds"), "sse-");
-        awaitCompleted(subscribers, warmed + load.ok(), Duration.ofSeconds(120), service);
 
-        // what the store holds: every event of the load's jobs (warm-up included), once all are final
+        // what the store holds once every job is final: every event of the load's jobs, warm-up included
+        client.awaitIdle(Duration.ofMinutes(2), POLL_MILLIS);
         StoredEvents stored = StoredEvents.read(service.store(), probe);
-        awaitReceived(subscribers, stored.total(), Duration.ofSeconds(30), service);
+        awaitDelivered(subscribers, stored.total(), service);
         subscribers.forEach(Subscriber::close);
 
         long lost = 0;
@@ -128,12 +132,13 @@ final class SseFanoutScenario extends Scenario {
         return load;
     }
 
-    private static void awaitCompleted(List<Subscriber> subscribers, long jobs, Duration atMost, ServiceUnderTest service) {
+    /** Until every subscriber has received a message: its stream is open and registered. */
+    private static void awaitFirstMessage(List<Subscriber> subscribers, Duration atMost, ServiceUnderTest service) {
         long deadline = System.nanoTime() + atMost.toNanos();
-        while (subscribers.stream().anyMatch(s -> s.completed.get() < jobs)) {
+        while (subscribers.stream().anyMatch(s -> s.received == 0)) {
             if (System.nanoTime() > deadline) {
-                throw new ScenarioFailure("subscribers saw " + subscribers.stream().map(s -> s.completed.get()).toList()
-                        + " job.completed events, expected " + jobs);
+                throw new ScenarioFailure("subscribers received " + subscribers.stream().map(s -> s.received).toList()
+                        + " messages " + atMost + " after a job was submitted");
             }
             service.assertAlive();
             subscribers.forEach(Subscriber::assertOpen);
@@ -141,10 +146,24 @@ final class SseFanoutScenario extends Scenario {
         }
     }
 
-    /** Until every subscriber has received at least {@code events} messages; the comparison then says what is missing. */
-    private static void awaitReceived(List<Subscriber> subscribers, long events, Duration atMost, ServiceUnderTest service) {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (subscribers.stream().anyMatch(s -> s.received < events) && System.nanoTime() < deadline) {
+    /**
+     * Until every subscriber has received at least {@code events} messages, or none received
+     * anything for {@link #DELIVERY_STALL}: an event not delivered by then, with every job final,
+     * is lost, and the comparison with the store counts it (a figure, not a broken run).
+     */
+    private static void awaitDelivered(List<Subscriber> subscribers, long events, ServiceUnderTest service) {
+        long delivered = -1;
+        long lastProgress = System.nanoTime();
+        while (subscribers.stream().anyMatch(s -> s.received < events)) {
+            long now = subscribers.stream().mapToLong(s -> s.received).sum();
+            if (now != delivered) {
+                delivered = now;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > DELIVERY_STALL.toNanos()) {
+                Bench.note("subscribers received " + subscribers.stream().map(s -> s.received).toList() + " of " + events
+                        + " stored events, nothing more for " + DELIVERY_STALL + " with every job final");
+                return;
+            }
             service.assertAlive();
             subscribers.forEach(Subscriber::assertOpen);
             Pause.millis(20);
@@ -162,7 +181,6 @@ final class SseFanoutScenario extends Scenario {
         private static final String ID_FIRST = "{\"id\":";
 
         private final ServiceClient client;
-        private final AtomicLong completed = new AtomicLong();
         private final AtomicLong reconnects = new AtomicLong();
         private final Samples lag = new Samples();
         /** The {@code id} of each event's JSON, in the order received; one reader thread at a time appends. */
@@ -202,16 +220,13 @@ final class SseFanoutScenario extends Scenario {
 
         private void read(Stream<String> lines) {
             String id = null;
-            String event = null;
             try (lines) {
                 for (String line : (Iterable<String>) lines::iterator) {
                     if (line.startsWith("id:")) {
                         id = value(line, 3);
-                    } else if (line.startsWith("event:")) {
-                        event = value(line, 6);
                     } else if (line.startsWith("data:")) {
                         long now = WallClock.epochNanos();
-                        accept(id, event, value(line, 5), now);
+                        accept(id, value(line, 5), now);
                     }
                 }
             } catch (RuntimeException e) {
@@ -233,7 +248,7 @@ final class SseFanoutScenario extends Scenario {
             return line.startsWith(" ", colon) ? line.substring(colon + 1) : line.substring(colon);
         }
 
-        private void accept(String sseId, String event, String data, long receivedNanos) {
+        private void accept(String sseId, String data, long receivedNanos) {
             if (sseId != null) {
                 lastEventId = sseId;
             }
@@ -245,9 +260,6 @@ final class SseFanoutScenario extends Scenario {
             if (at >= 0 && measuring) {
                 Instant stamp = Instant.parse(data.substring(at + 13, data.indexOf('"', at + 13)));
                 lag.add(Math.max(0, receivedNanos - WallClock.epochNanos(stamp)));
-            }
-            if ("job.completed".equals(event)) {
-                completed.incrementAndGet();
             }
         }
 
