@@ -49,10 +49,12 @@ public final class Bench {
         SeededStores stores = new SeededStores(layout, options);
         List<Scenario> all = List.of(new FloorsScenario(), new SubmitScenario(), new DrainProcessScenario(), new DrainNoopScenario(),
                 new DispatchLatencyScenario(), new AnsibleOverheadScenario(), new ScaleScenario(stores),
-                new MemoryScenario(stores), new SseFanoutScenario());
+                new MemoryScenario(stores), new SseFanoutScenario(), new ReplicasScenario());
         List<Scenario> selected;
+        String store;
         try {
-            selected = select(all, options.scenarios());
+            store = options.store();
+            selected = select(all, options.scenarios(), store);
             options.runs();
             options.jvmOptions();
         } catch (IllegalArgumentException e) {
@@ -65,8 +67,23 @@ public final class Bench {
 
         print("charon-jobs bench " + Instant.now() + (options.smoke() ? " SMOKE (tiny sizes, 1 run, targets not judged)" : "")
                 + ", service revision " + System.getProperty("bench.revision", "unknown")
-                + ", built " + System.getProperty("bench.built", "unknown"));
+                + ", built " + System.getProperty("bench.built", "unknown") + ", store " + store);
         print("command: bench/run " + String.join(" ", args));
+        PostgresServer postgres = null;
+        String storeLine = "sqlite: a file " + StoreLocation.SQLITE_FILE + " in each service's fresh data directory"
+                + " (WAL, synchronous=FULL)";
+        if (store.equals(StoreLocation.POSTGRESQL)) {
+            postgres = PostgresServer.of(options);
+            try {
+                storeLine = "postgresql: " + postgres.describe() + "; a fresh schema bench_<random> per service (per set"
+                        + " of replicas)" + (options.keepData() ? ", kept (--keep-data)" : ", dropped after its run");
+            } catch (ScenarioFailure e) {
+                print("bench: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+        }
+        print("store: " + storeLine);
         if (!options.smoke() && options.runs() < 3) {
             print("warning: fewer than 3 runs per scenario: min and max say little about the spread");
         }
@@ -74,7 +91,7 @@ public final class Bench {
         Set<Verdict> verdicts = new LinkedHashSet<>();
         try {
             for (Scenario scenario : selected) {
-                Outcome outcome = run(scenario, options, layout);
+                Outcome outcome = run(scenario, options, layout, postgres, storeLine);
                 results.put(scenario.name(), outcome.line());
                 verdicts.add(outcome.verdict());
             }
@@ -82,21 +99,30 @@ public final class Bench {
             stores.close();
         }
         print("");
-        print("=== summary (" + String.format(Locale.ROOT, "%.0f s", elapsedSeconds()) + ") ===");
+        print("=== summary (" + String.format(Locale.ROOT, "%.0f s", elapsedSeconds()) + ", store " + store + ") ===");
         results.values().forEach(Bench::print);
         System.exit(verdicts.contains(Verdict.FAILED) ? 1
                 : options.failOnMiss() && verdicts.contains(Verdict.MISS) ? 2 : 0);
     }
 
-    private static List<Scenario> select(List<Scenario> all, List<String> names) {
+    /**
+     * The scenarios named, in that order, or all. One named that cannot run on {@code store} is a
+     * usage error; under {@code all} it is reported as not available.
+     */
+    private static List<Scenario> select(List<Scenario> all, List<String> names, String store) {
         if (names.contains("all")) {
             return all;
         }
         List<Scenario> selected = new ArrayList<>();
         for (String name : names) {
-            selected.add(all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() ->
+            Scenario scenario = all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() ->
                     new IllegalArgumentException("unknown scenario " + name + "; known: all, "
-                            + all.stream().map(Scenario::name).collect(Collectors.joining(", ")))));
+                            + all.stream().map(Scenario::name).collect(Collectors.joining(", "))));
+            String refusal = scenario.storeRefusal(store);
+            if (refusal != null) {
+                throw new IllegalArgumentException("usage: " + refusal + " (--store " + store + " given)");
+            }
+            selected.add(scenario);
         }
         return selected;
     }
@@ -104,13 +130,18 @@ public final class Bench {
     private record Outcome(Verdict verdict, String line) {
     }
 
-    private static Outcome run(Scenario scenario, Options options, Layout layout) {
+    private static Outcome run(Scenario scenario, Options options, Layout layout, PostgresServer postgres, String storeLine) {
         String name = scenario.name();
         print("");
         print("=== " + name + ": " + scenario.summary() + " ===");
         print("machine: " + Machine.describe(layout.dataRoot()));
-        print("settings: runs=" + options.runs() + settingsText(scenario.settings(options)));
-        String unavailable = scenario.unavailable(options);
+        print("store: " + (scenario.usesStore() ? storeLine : "none (no service is started)"));
+        print("settings: runs=" + options.runs() + (scenario.usesStore() ? " store=" + options.store() : "")
+                + settingsText(scenario.settings(options)));
+        String unavailable = scenario.storeRefusal(options.store());
+        if (unavailable == null) {
+            unavailable = scenario.unavailable(options);
+        }
         if (unavailable != null) {
             return result(name, Verdict.NOT_AVAILABLE, "not available: " + unavailable);
         }
@@ -119,7 +150,7 @@ public final class Bench {
         try {
             for (int run = 1; run <= options.runs(); run++) {
                 note("run " + run + " of " + options.runs());
-                try (RunContext context = new RunContext(options, layout, name, run, services)) {
+                try (RunContext context = new RunContext(options, layout, name, run, services, postgres)) {
                     RunFigures figures = scenario.runOnce(context);
                     runs.add(figures);
                     print("run " + run + ": " + figures.oneLine());

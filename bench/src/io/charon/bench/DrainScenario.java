@@ -1,9 +1,7 @@
 package io.charon.bench;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Scenarios 2 and 3, drain: {@code --jobs} jobs are submitted to a paused service
@@ -70,24 +68,7 @@ abstract class DrainScenario extends Scenario {
         double clientSeconds = (System.nanoTime() - resumed) / 1e9;
 
         // the service's own account of the drain: all completed, from the first start to the last end
-        AtomicLong completed = new AtomicLong();
-        AtomicLong firstStart = new AtomicLong(Long.MAX_VALUE);
-        AtomicLong lastEnd = new AtomicLong(Long.MIN_VALUE);
-        client.forEachJob("status=completed", job -> {
-            if (!((String) job.get("name")).startsWith(MEASURED)) {
-                return;
-            }
-            completed.incrementAndGet();
-            firstStart.accumulateAndGet(Instant.parse((String) job.get("startedAt")).toEpochMilli(), Math::min);
-            lastEnd.accumulateAndGet(Instant.parse((String) job.get("completedAt")).toEpochMilli(), Math::max);
-        });
-        if (completed.get() != jobs) {
-            Map<String, Object> others = client.get("/api/v1/jobs?status=failed&status=cancelled&status=timeout"
-                    + "&status=queued&status=running&limit=1").json();
-            throw new ScenarioFailure(jobs + " jobs were drained but " + completed.get() + " completed; another: " + others);
-        }
-        // millisecond timestamps: a tiny smoke drain can fit in one millisecond
-        double serviceSeconds = Math.max(1, lastEnd.get() - firstStart.get()) / 1000.0;
+        double serviceSeconds = DrainedJobs.read(client, MEASURED).requireAllCompleted(client, jobs).seconds();
         Bench.note(String.format("drained %,d jobs: %.2f s from the first start to the last completion, %.2f s seen by the client",
                 jobs, serviceSeconds, clientSeconds));
         return new RunFigures()
@@ -98,7 +79,7 @@ abstract class DrainScenario extends Scenario {
                         + " the client view = jobs / (PUT workers -> first idle poll, polled every " + POLL_MILLIS + " ms)");
     }
 
-    private static LoadGenerator.Outcome fill(ServiceUnderTest service, Options options, int jobs, String prefix) {
+    static LoadGenerator.Outcome fill(ServiceUnderTest service, Options options, int jobs, String prefix) {
         return LoadGenerator.closedLoop(service.port(), options.integer("clients"), jobs, Duration.ofHours(2), 201,
                 i -> ServiceClient.rawSubmitRequest(prefix + i, null), null).requireNoErrors("filling the queue");
     }

@@ -67,6 +67,12 @@ final class FloorsScenario extends Scenario {
         return "floors";
     }
 
+    /** It measures the machine without the service: the commit floor is a SQLite file whatever --store says. */
+    @Override
+    boolean usesStore() {
+        return false;
+    }
+
     @Override
     String summary() {
         return "what the machine allows without the service: durable commit, process start, loopback HTTP";

@@ -46,6 +46,16 @@ final class MemoryScenario extends Scenario {
     }
 
     @Override
+    String onlyStore() {
+        return StoreLocation.SQLITE;
+    }
+
+    @Override
+    String whyOnlyStore() {
+        return "its store of a million jobs is seeded by writing a SQLite file directly";
+    }
+
+    @Override
     String summary() {
         return "resident memory with a big store and backlog, then during a steady run";
     }

@@ -24,14 +24,21 @@ final class Options {
             Files.isExecutable(Layout.fromSystemProperties().compiledFake()) ? "compiled" : "script";
 
     private static final List<Option> KNOWN = List.of(
+            new Option("store", "sqlite", "sqlite",
+                    "where the services keep their jobs: sqlite (a file in each data directory) or postgresql (a fresh schema per service, or per set of replicas, on --pg-url)"),
+            new Option("pg-url", "jdbc:postgresql://127.0.0.1:5432/test", "jdbc:postgresql://127.0.0.1:5432/test",
+                    "--store postgresql: the database the schemas are made in"),
+            new Option("pg-user", "postgres", "postgres", "--store postgresql: its user (no password: a trusted server)"),
             new Option("runs", "3", "1", "measured runs per scenario; the median, min and max are reported"),
             new Option("floor-samples", "2000", "100", "floors: durable commits and loopback POSTs measured (a quarter as many single process starts)"),
             new Option("clients", "32", "32", "submit, drain fill: concurrent HTTP clients (keep-alive connections)"),
             new Option("warmup-seconds", "40", "1", "submit: warm-up before measuring (C2 needs ~30 s on 2 cores)"),
             new Option("submit-seconds", "15", "2", "submit: measured duration"),
-            new Option("jobs", "100000", "300", "drain-process, drain-noop: queued jobs to drain"),
-            new Option("drain-warmup", "10000", "30", "drain-process, drain-noop: jobs drained first, unmeasured (JIT warm-up)"),
-            new Option("workers", "32", "32", "drain, dispatch-latency, scale, memory: worker count and max-concurrent-jobs"),
+            new Option("jobs", "100000", "300", "drain-process, drain-noop, replicas: queued jobs to drain"),
+            new Option("drain-warmup", "10000", "30", "drain-process, drain-noop, replicas: jobs drained first, unmeasured (JIT warm-up)"),
+            new Option("replicas", "1,2", "1,2", "replicas: how many service processes share the store, one drain per count"),
+            new Option("runner", "noop", "noop", "replicas: what runs a job: noop (no process) or process (the fake ansible-playbook)"),
+            new Option("workers", "32", "32", "drain, dispatch-latency, scale, memory: worker count and max-concurrent-jobs; replicas: worker count of each replica"),
             new Option("rate", "10", "10", "dispatch-latency: jobs per second"),
             new Option("dispatch-warmup", "5000", "5", "dispatch-latency: jobs at 200/s first, unmeasured (JIT warm-up)"),
             new Option("dispatch-seconds", "30", "3", "dispatch-latency: measured duration"),
@@ -52,7 +59,7 @@ final class Options {
             new Option("run-dirs", "memory", "memory",
                     "where the service makes its run directories: memory (/dev/shm, as docs/operations.md describes) or disk (the data directory, the service's default)"),
             new Option("fake", DEFAULT_FAKE, DEFAULT_FAKE,
-                    "drain-process, dispatch-latency, scale, memory: the stand-in for ansible-playbook: compiled (bench/fake-ansible-playbook.c, built by bench/run with cc; the default where it could) or script (/bin/sh)"),
+                    "drain-process, dispatch-latency, scale, memory, replicas --runner process: the stand-in for ansible-playbook: compiled (bench/fake-ansible-playbook.c, built by bench/run with cc; the default where it could) or script (/bin/sh)"),
             // a smoke run's services live seconds: C1 alone starts them two to three times faster on
             // two cores, and C2 would not pay off before they stop
             new Option("jvm-opts", "-Xmx256m -XX:+UseSerialGC", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
@@ -165,6 +172,15 @@ final class Options {
 
     double decimal(String name) {
         return Double.parseDouble(text(name));
+    }
+
+    /** sqlite or postgresql. */
+    String store() {
+        String store = text("store");
+        if (!store.equals(StoreLocation.SQLITE) && !store.equals(StoreLocation.POSTGRESQL)) {
+            throw new IllegalArgumentException("--store is sqlite or postgresql, not " + store);
+        }
+        return store;
     }
 
     int runs() {

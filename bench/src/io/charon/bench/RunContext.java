@@ -9,12 +9,15 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 /**
- * One run of one scenario: hands out fresh data directories and services, remembers how the
- * services were started (for the report), and afterwards stops them, collects the ERROR lines
- * they logged, and deletes their data (it can be gigabytes) unless {@code --keep-data}.
+ * One run of one scenario: hands out fresh data directories, stores and services, remembers how
+ * the services were started (for the report), and afterwards stops them, collects the ERROR lines
+ * they logged, and deletes their data (it can be gigabytes) and their PostgreSQL schemas unless
+ * {@code --keep-data}.
  */
 final class RunContext implements AutoCloseable {
 
@@ -28,9 +31,13 @@ final class RunContext implements AutoCloseable {
     private final List<ServiceUnderTest> services = new ArrayList<>();
     private final List<Path> dataDirs = new ArrayList<>();
     private final Set<String> serviceSettings;
+    /** The server of {@code --store postgresql}, null on SQLite. */
+    private final PostgresServer postgres;
+    private final List<StoreLocation> schemas = new ArrayList<>();
 
-    RunContext(Options options, Layout layout, String scenario, int run, Set<String> serviceSettings) {
+    RunContext(Options options, Layout layout, String scenario, int run, Set<String> serviceSettings, PostgresServer postgres) {
         this.options = options;
+        this.postgres = postgres;
         this.layout = layout;
         this.scenario = scenario;
         this.run = run;
@@ -49,6 +56,11 @@ final class RunContext implements AutoCloseable {
         return options.smoke();
     }
 
+    /** {@code --store}: sqlite or postgresql. */
+    String store() {
+        return postgres == null ? StoreLocation.SQLITE : StoreLocation.POSTGRESQL;
+    }
+
     /** A new, empty directory for this run, e.g. for the fake's record file. */
     Path directory(String label) {
         Path dir = layout.dataRoot().resolve(scenario).resolve("run" + run + "-" + label);
@@ -63,10 +75,29 @@ final class RunContext implements AutoCloseable {
     }
 
     /**
-     * A service on a fresh data directory named {@code label}, with the scenario's JVM options and
-     * its run directories where {@code --run-dirs} says.
+     * A service on a fresh data directory named {@code label} and a fresh store of its own (the
+     * SQLite file in that directory, or a new PostgreSQL schema), with the scenario's JVM options
+     * and its run directories where {@code --run-dirs} says.
      */
     ServiceUnderTest.Builder service(String label) {
+        return service(label, null);
+    }
+
+    /**
+     * A fresh PostgreSQL schema for one service or several that share it (replicas), dropped when
+     * the run ends unless {@code --keep-data}.
+     */
+    synchronized StoreLocation freshSchema() {
+        if (postgres == null) {
+            throw new ScenarioFailure("a schema needs --store postgresql");
+        }
+        StoreLocation store = postgres.createSchema();
+        schemas.add(store);
+        return store;
+    }
+
+    /** As {@link #service(String)}, on {@code store} when it is not null (one made by {@link #freshSchema()}). */
+    ServiceUnderTest.Builder service(String label, StoreLocation store) {
         Path dataDir = directory(label);
         Path log = layout.logRoot().resolve(scenario + "-run" + run + "-" + label + ".log");
         try {
@@ -89,15 +120,45 @@ final class RunContext implements AutoCloseable {
             }
             default -> throw new ScenarioFailure("--run-dirs is memory or disk, not " + runDirs);
         }
+        if (store != null) {
+            builder.store(store);
+        } else if (postgres != null) {
+            builder.store(freshSchema());
+        } else {
+            builder.store(StoreLocation.sqlite(dataDir));
+        }
         return builder;
     }
 
     /** Starts the service and keeps it to be stopped when the run ends. */
     ServiceUnderTest start(ServiceUnderTest.Builder builder) {
         ServiceUnderTest service = builder.start();
-        services.add(service);
-        serviceSettings.add(service.commandLine() + settingsText(builder));
+        synchronized (this) {
+            services.add(service);
+            serviceSettings.add(service.commandLine() + settingsText(builder));
+        }
         return service;
+    }
+
+    /** Starts the services at once, each in a thread of its own, and returns them in order once all are up. */
+    List<ServiceUnderTest> startTogether(List<ServiceUnderTest.Builder> builders) {
+        List<CompletableFuture<ServiceUnderTest>> starting = builders.stream()
+                .map(builder -> CompletableFuture.supplyAsync(() -> start(builder), runnable -> {
+                    Thread thread = new Thread(runnable, "service-start");
+                    thread.setDaemon(true);
+                    thread.start();
+                })).toList();
+        List<ServiceUnderTest> started = new ArrayList<>();
+        for (CompletableFuture<ServiceUnderTest> service : starting) {
+            try {
+                started.add(service.join());
+            } catch (CompletionException e) {
+                // the others are still awaited, so that all of them are known to close()
+                starting.forEach(s -> s.handle((ok, error) -> null).join());
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        return started;
     }
 
     private static String settingsText(ServiceUnderTest.Builder builder) {
@@ -126,6 +187,15 @@ final class RunContext implements AutoCloseable {
         }
         if (!options.keepData()) {
             dataDirs.forEach(RunContext::deleteRecursively);
+            for (StoreLocation schema : schemas) {
+                try {
+                    postgres.dropSchema(schema);
+                } catch (RuntimeException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
+        } else if (!schemas.isEmpty()) {
+            Bench.note("kept PostgreSQL schemas " + String.join(", ", schemas.stream().map(PostgresServer::schemaOf).toList()));
         }
         if (failure != null) {
             throw failure;

@@ -35,7 +35,7 @@ final class RunFigures {
     }
 
     String oneLine() {
-        return values.entrySet().stream().map(e -> e.getKey().label() + " " + e.getKey().format(e.getValue()))
+        return values.entrySet().stream().map(e -> e.getKey().label().strip() + " " + e.getKey().format(e.getValue()))
                 .collect(Collectors.joining(", "));
     }
 }

@@ -47,6 +47,16 @@ final class ScaleScenario extends Scenario {
     }
 
     @Override
+    String onlyStore() {
+        return StoreLocation.SQLITE;
+    }
+
+    @Override
+    String whyOnlyStore() {
+        return "its stores of up to a million jobs are seeded by writing SQLite files directly";
+    }
+
+    @Override
     String summary() {
         return "claim, filtered listing, one job and stats with a small and a large store: large/small <= 1.5";
     }

@@ -21,6 +21,28 @@ abstract class Scenario {
     /** One measured run; everything it starts goes through {@code run} so it is stopped afterwards. */
     abstract RunFigures runOnce(RunContext run) throws Exception;
 
+    /** The one store ({@code --store}) it runs on, or null when it runs on either. */
+    String onlyStore() {
+        return null;
+    }
+
+    /** Why it runs on {@link #onlyStore()} alone. */
+    String whyOnlyStore() {
+        return "";
+    }
+
+    /** Whether it starts the service at all (and so uses {@code --store}). */
+    boolean usesStore() {
+        return true;
+    }
+
+    /** Why it cannot run on {@code store}, or null when it can. */
+    final String storeRefusal(String store) {
+        String only = onlyStore();
+        return only == null || only.equals(store) ? null
+                : name() + " runs on --store " + only + " only: " + whyOnlyStore();
+    }
+
     /** Why it cannot run here (missing endpoint or tool), or null when it can. */
     String unavailable(Options options) {
         return null;

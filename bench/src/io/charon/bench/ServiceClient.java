@@ -135,13 +135,16 @@ final class ServiceClient {
     }
 
     /**
-     * Polls the worker pool until nothing is queued or running. Fails only when nothing moved for
-     * {@code stall}: a slow service is a figure to report, a stuck one a broken scenario.
+     * Polls the worker pool until nothing is queued or running, and the listing agrees that no job
+     * is queued or running: the pool's count leaves out jobs already claimed (running in the store)
+     * whose runs have not started yet, so a poll can find it at 0 with the last claimed batch
+     * unfinished. Fails only when nothing moved for {@code stall}: a slow service is a figure to
+     * report, a stuck one a broken scenario.
      */
     void awaitIdle(Duration stall, long pollMillis) {
         Workers last = workers();
         long lastChange = System.nanoTime();
-        while (!last.idle()) {
+        while (!last.idle() || anyUnfinished()) {
             Pause.millis(pollMillis);
             Workers now = workers();
             if (now.queueSize() != last.queueSize() || now.activeJobs() != last.activeJobs()) {
@@ -151,6 +154,13 @@ final class ServiceClient {
             }
             last = now;
         }
+    }
+
+    /** Whether the listing shows a job queued or running. */
+    @SuppressWarnings("unchecked")
+    boolean anyUnfinished() {
+        Map<String, Object> page = expect(get("/api/v1/jobs?status=queued&status=running&limit=1"), 200).json();
+        return !((List<Map<String, Object>>) page.get("items")).isEmpty();
     }
 
     /** Every job the listing {@code query} (e.g. {@code status=completed}) returns, page by page. */

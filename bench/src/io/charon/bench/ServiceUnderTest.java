@@ -30,6 +30,7 @@ final class ServiceUnderTest implements AutoCloseable {
     private final List<String> jvmOptions;
     private final Map<String, String> settings;
     private final Map<String, String> environment;
+    private final StoreLocation store;
     private Process process;
     private int port;
     private ServiceClient client;
@@ -41,6 +42,7 @@ final class ServiceUnderTest implements AutoCloseable {
         this.jvmOptions = List.copyOf(builder.jvmOptions);
         this.settings = new LinkedHashMap<>(builder.settings);
         this.environment = Map.copyOf(builder.environment);
+        this.store = builder.store;
     }
 
     static Builder builder(Layout layout, Path dataDir, Path logFile, List<String> jvmOptions) {
@@ -56,6 +58,7 @@ final class ServiceUnderTest implements AutoCloseable {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Supplier<Path> fakeAnsible;
+        private StoreLocation store;
 
         private Builder(Layout layout, Path dataDir, Path logFile, List<String> jvmOptions) {
             this.layout = layout;
@@ -77,6 +80,13 @@ final class ServiceUnderTest implements AutoCloseable {
 
         Builder set(String key, Object value) {
             settings.put(key, String.valueOf(value));
+            return this;
+        }
+
+        /** Keeps the jobs in {@code location}: its settings are given to the service. */
+        Builder store(StoreLocation location) {
+            store = location;
+            settings.putAll(location.settings());
             return this;
         }
 
@@ -108,16 +118,28 @@ final class ServiceUnderTest implements AutoCloseable {
             return set("charon.jobs.max-concurrent-jobs", maxConcurrentJobs);
         }
 
-        /** The -D settings as given, for the report (the data directory and port are per run). */
+        /**
+         * The -D settings as given, for the report (the data directory, port and PostgreSQL schema are
+         * per run: the schema is shown as a placeholder).
+         */
         Map<String, String> settings() {
             Map<String, String> shown = new LinkedHashMap<>(settings);
             shown.remove("charon.jobs.data-dir");
+            if (store != null) {
+                shown.putAll(store.shownSettings());
+            }
             return shown;
         }
 
         ServiceUnderTest start() {
             ServiceUnderTest service = new ServiceUnderTest(this);
-            service.start();
+            try {
+                service.start();
+            } catch (RuntimeException e) {
+                // a service that did not come up in time may still run: it is not left behind
+                service.close();
+                throw e;
+            }
             return service;
         }
     }
@@ -175,6 +197,11 @@ final class ServiceUnderTest implements AutoCloseable {
 
     Path dataDir() {
         return dataDir;
+    }
+
+    /** Where it keeps its jobs, for reading them back directly. */
+    StoreLocation store() {
+        return store;
     }
 
     Path logFile() {
