@@ -52,6 +52,8 @@ class ConcurrentWritesTest {
     Canceller canceller;
     @Inject
     RunRecorder recorder;
+    @Inject
+    Retention retention;
 
     private final List<Connection> holders = new ArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -99,13 +101,7 @@ class ConcurrentWritesTest {
         long token = runElsewhere(parent);
         // the submission below stops at its idempotency key, held by a transaction that has not ended
         String key = UUID.randomUUID().toString();
-        Connection keyHolder = holder();
-        try (PreparedStatement hold = keyHolder.prepareStatement("INSERT INTO idempotency_keys"
-                + " (user_id, key, request_hash, job_id, created_at) SELECT user_id, ?, 'other', id, now() FROM jobs WHERE id = ?")) {
-            hold.setString(1, key);
-            hold.setString(2, parent);
-            assertThat(hold.executeUpdate()).isEqualTo(1);
-        }
+        Connection keyHolder = holdKey(key);
         Map<String, Object> dependent = Api.job("dependent", "hello.yml");
         dependent.put("dependsOn", List.of(parent));
         CompletableFuture<Response> submission = async(() -> given().contentType(ContentType.JSON)
@@ -175,6 +171,36 @@ class ConcurrentWritesTest {
         otherReplica.commit();
 
         mine.get().then().statusCode(409).body("type", equalTo("https://charon.io/problems/idempotency-key-reused"));
+    }
+
+    @Test
+    void retentionLeavesAFinishedJobThatANewDependentIsBeingSubmittedOn() throws Exception {
+        String parent = scheduledJob("old-parent");
+        try (Connection connection = store.dataSource().getConnection();
+             PreparedStatement finish = connection.prepareStatement("UPDATE jobs SET status = 'completed',"
+                     + " completed_at = now() - interval '30 days' WHERE id = ?")) {
+            finish.setString(1, parent);
+            finish.executeUpdate();
+        }
+        // a submission depending on it, stopped at its idempotency key before it commits
+        String key = UUID.randomUUID().toString();
+        Connection keyHolder = holdKey(key);
+        Map<String, Object> dependent = Api.job("late-dependent", "hello.yml");
+        dependent.put("dependsOn", List.of(parent));
+        dependent.put("scheduledAt", Instant.now().plus(Duration.ofDays(1)).toString());
+        CompletableFuture<Response> submission = async(() -> given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key).body(dependent).post("/api/v1/jobs"));
+        awaitBlockedBy(keyHolder, 1);
+
+        CompletableFuture<Retention.Deleted> deleted = async(() ->
+                retention.deleteFinishedBefore(Instant.now().minus(Duration.ofDays(20)), 1000));
+        // retention either passes the parent by, or waits for the submission
+        await().atMost(WAIT).until(() -> deleted.isDone() || blockedBy(keyHolder) >= 2);
+        keyHolder.rollback();
+
+        submission.get().then().statusCode(201);
+        deleted.get();
+        assertThat(count("SELECT COUNT(*) FROM jobs WHERE id = ?", parent)).as("the parent, depended on").isEqualTo(1);
     }
 
     /**
@@ -262,6 +288,19 @@ class ConcurrentWritesTest {
         connection.setAutoCommit(false);
         holders.add(connection);
         return connection;
+    }
+
+    /** A transaction storing {@code key} for a job of its own, not committed. */
+    private Connection holdKey(String key) throws SQLException {
+        String owner = scheduledJob("key-owner");
+        Connection keyHolder = holder();
+        try (PreparedStatement hold = keyHolder.prepareStatement("INSERT INTO idempotency_keys"
+                + " (user_id, key, request_hash, job_id, created_at) SELECT user_id, ?, 'other', id, now() FROM jobs WHERE id = ?")) {
+            hold.setString(1, key);
+            hold.setString(2, owner);
+            assertThat(hold.executeUpdate()).isEqualTo(1);
+        }
+        return keyHolder;
     }
 
     /** A transaction holding the jobs' rows as one that changes them does. */
