@@ -222,6 +222,9 @@ public class JobSubmitter {
             audited.removeIf(entry -> mine.getId().equals(entry.target()));
             em.remove(mine);
         }
+        if (!takenElsewhere.isEmpty()) {
+            em.flush(); // gone before anything below, or the claims made along, reads the jobs
+        }
         em.unwrap(Session.class).doWork(connection -> {
             // tags carry the job's creation time, so that listing by tag can walk their index in page order
             SubmissionRows.insertLinks(connection, "INSERT INTO job_tags (tag, job_id, created_at) VALUES (?, ?, ?)", created,
