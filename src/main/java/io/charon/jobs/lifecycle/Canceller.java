@@ -9,6 +9,7 @@ import io.charon.jobs.query.JobQueries;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
+import io.charon.jobs.store.RolledBackByConflict;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,8 +41,9 @@ public class Canceller {
      * @param outputTail the log tail of a running job at this moment, kept as its output
      */
     public Job cancel(String id, String userId, Function<Job, String> outputTail) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Job job = queries.stored(id);
+        return RolledBackByConflict.retrying("a cancel", () -> QuarkusTransaction.requiringNew().call(() -> {
+            // locked: an outcome recorded meanwhile on another replica either comes first or is fenced out
+            Job job = queries.storedForChange(id);
             Instant now = events.now();
             String reason = "cancelled by " + userId;
             switch (job.getStatus()) {
@@ -52,6 +54,6 @@ public class Canceller {
             audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.JOB_CANCEL, id, null)));
             dependents.failDependentsOf(job, now);
             return job;
-        });
+        }));
     }
 }

@@ -1,5 +1,7 @@
 package io.charon.jobs.lifecycle;
 
+import io.charon.jobs.store.RolledBackByConflict;
+import io.charon.jobs.store.RowLocks;
 import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,23 +16,32 @@ import java.util.List;
 public class Retention {
 
     private final Store store;
+    private final String expiredLocked;
 
-    public Retention(Store store) {
+    public Retention(Store store, RowLocks rowLocks) {
         this.store = store;
+        // a job another transaction holds (a submission depending on it, say) waits for the next batch
+        this.expiredLocked = EXPIRED + rowLocks.forChangeOfJSkippingLocked();
     }
 
     /**
      * Deletes up to {@code max} finished jobs that ended before {@code cutoff}, with their events,
      * attempts, tags and dependency links, but never one that a job still waiting or running
-     * depends on.
+     * depends on. The jobs are locked as they are chosen; a dependent committed between the
+     * choice and the lock (its submission held the job against change until then) is looked for
+     * again once they are locked, after which none can be added.
      *
      * @return how many jobs went, and their log files for the caller to remove once this committed
      */
     @SuppressWarnings("unchecked")
     public Deleted deleteFinishedBefore(Instant cutoff, int max) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        return RolledBackByConflict.retrying("a retention batch", () -> QuarkusTransaction.requiringNew().call(() -> {
             EntityManager em = store.session();
-            List<String> ids = em.createNativeQuery(EXPIRED).setParameter(1, cutoff).setParameter(2, max).getResultList();
+            List<String> ids = new ArrayList<>(em.createNativeQuery(expiredLocked)
+                    .setParameter(1, cutoff).setParameter(2, max).getResultList());
+            if (!ids.isEmpty()) {
+                ids.removeAll(em.createNativeQuery(STILL_NEEDED).setParameter(1, ids).getResultList());
+            }
             if (ids.isEmpty()) {
                 return new Deleted(0, List.of());
             }
@@ -44,7 +55,7 @@ public class Retention {
                     .executeUpdate();
             em.createNativeQuery("DELETE FROM jobs WHERE id IN (?1)").setParameter(1, ids).executeUpdate();
             return new Deleted(ids.size(), logs.stream().distinct().toList());
-        });
+        }));
     }
 
     /**
@@ -62,6 +73,12 @@ public class Retention {
                                 AND c.status NOT IN ('completed', 'failed', 'cancelled', 'timeout'))
             ORDER BY j.completed_at
             LIMIT ?2""";
+
+    /** Those of the jobs ?1 that a waiting or running job depends on. */
+    static final String STILL_NEEDED = """
+            SELECT DISTINCT d.depends_on_id FROM job_dependencies d JOIN jobs c ON c.id = d.job_id
+            WHERE d.depends_on_id IN (?1)
+              AND c.status NOT IN ('completed', 'failed', 'cancelled', 'timeout')""";
 
     /** What a retention batch removed. */
     public record Deleted(int jobs, List<String> logFiles) {

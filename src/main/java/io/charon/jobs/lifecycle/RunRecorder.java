@@ -13,10 +13,13 @@ import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.Requeue;
 import io.charon.jobs.job.RetryPolicy;
 import io.charon.jobs.job.RunResult;
+import io.charon.jobs.store.RolledBackByConflict;
+import io.charon.jobs.store.RowLocks;
 import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -28,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Records what runs report: their progress, how they ended (through a group commit, so that
  * outcomes of runs ending together share one transaction), and how a run whose owner is gone is
- * settled. Every record is fenced by the run's claim token.
+ * settled. Every record is fenced by the run's claim token, read from the job's row locked for the
+ * change: a cancel or rescue on another replica waits for the record, or the record for it.
  */
 @ApplicationScoped
 public class RunRecorder {
@@ -41,20 +45,23 @@ public class RunRecorder {
     static final int OUTCOME_BATCH = 128;
 
     private final Store store;
+    private final RowLocks rowLocks;
     private final EventRecorder events;
     private final DependentFailures dependents;
     private final RetryPolicy retryPolicy;
     private final GroupCommit<RunOutcome, Optional<JobStatus>> outcomes;
 
-    public RunRecorder(Store store, EventRecorder events, DependentFailures dependents, JobsConfig config,
-                       ClaimingCommit commits) {
+    public RunRecorder(Store store, RowLocks rowLocks, EventRecorder events, DependentFailures dependents,
+                       JobsConfig config, ClaimingCommit commits) {
         this.store = store;
+        this.rowLocks = rowLocks;
         this.events = events;
         this.dependents = dependents;
         this.retryPolicy = new RetryPolicy(config.maxRetryDelay());
         // each outcome frees its run's worker slot: the jobs claimed along may take it
         this.outcomes = new GroupCommit<>("charon-outcomes", OUTCOME_BATCH,
-                batch -> commits.write(ClaimsAlongWrites.Writer.OUTCOMES, batch.size(), () -> recordOutcomes(batch)));
+                batch -> RolledBackByConflict.retrying("a group commit of run outcomes", () -> commits.write(
+                        ClaimsAlongWrites.Writer.OUTCOMES, batch.size(), () -> recordOutcomes(batch))));
     }
 
     @PreDestroy
@@ -68,14 +75,14 @@ public class RunRecorder {
      * @return false when the run no longer owns the job (cancelled, rescued, claimed again)
      */
     public boolean recordProgress(String jobId, long token, String message, String data) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Job job = store.session().find(Job.class, jobId);
+        return RolledBackByConflict.retrying("a progress record", () -> QuarkusTransaction.requiringNew().call(() -> {
+            Job job = store.session().find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
             if (job == null || !job.isHeldBy(token)) {
                 return false;
             }
             events.save(job.record(JobEventType.PROGRESS, message, data, events.now()));
             return true;
-        });
+        }));
     }
 
     /**
@@ -96,8 +103,10 @@ public class RunRecorder {
     /** Records, in the caller's transaction, the outcomes of runs that ended at about the same time. */
     private List<GroupCommit.Result<Optional<JobStatus>>> recordOutcomes(List<RunOutcome> batch) {
         List<GroupCommit.Result<Optional<JobStatus>>> results = new ArrayList<>(batch.size());
-        // one query for the batch's jobs; recordOutcome then finds each in the session
-        store.findAll(Job.class, batch.stream().map(RunOutcome::jobId).toList());
+        // one query for the batch's jobs, locked first; recordOutcome then finds each in the session
+        List<String> ids = batch.stream().map(RunOutcome::jobId).distinct().toList();
+        rowLocks.lockJobsForChange(store.session(), ids);
+        store.findAll(Job.class, ids);
         for (RunOutcome run : batch) {
             try {
                 results.add(GroupCommit.Result.of(recordOutcome(run.jobId(), run.token(), run.outcome())));
@@ -148,8 +157,9 @@ public class RunRecorder {
      * @param ownedByMe true for this instance's own orphans, found at start-up: no lease check
      */
     public boolean rescueOrphan(String jobId, long token, JobsConfig.OrphanPolicy policy, boolean ownedByMe) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Job job = store.session().find(Job.class, jobId);
+        return RolledBackByConflict.retrying("an orphan's rescue", () -> QuarkusTransaction.requiringNew().call(() -> {
+            // the fence must read the row as the run's own outcome, committed or waiting, leaves it
+            Job job = store.session().find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);
             Instant now = events.now();
             if (job == null || !job.isHeldBy(token)
                     || (!ownedByMe && job.getLeaseExpiresAt() != null && job.getLeaseExpiresAt().isAfter(now))) {
@@ -163,6 +173,6 @@ public class RunRecorder {
                 dependents.failDependentsOf(job, now);
             }
             return true;
-        });
+        }));
     }
 }

@@ -11,6 +11,7 @@ import io.charon.jobs.job.RunLogs;
 import io.charon.jobs.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.persistence.LockModeType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,19 @@ public class JobQueries {
     /** The job in this transaction's session, for a change to it. */
     public Job stored(String id) {
         Job job = store.session().find(Job.class, id);
+        if (job == null) {
+            throw new JobNotFoundException(id);
+        }
+        return job;
+    }
+
+    /**
+     * The job in this transaction's session, its row locked until the transaction ends (on
+     * PostgreSQL; SQLite's write lock covers it already), for a change that depends on what it is
+     * now. The first load of the job in the transaction: a job already in the session is not read again.
+     */
+    public Job storedForChange(String id) {
+        Job job = store.session().find(Job.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (job == null) {
             throw new JobNotFoundException(id);
         }

@@ -7,6 +7,7 @@ import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 
 import java.nio.charset.StandardCharsets;
@@ -199,7 +200,8 @@ public class ApiTokens {
             throw new TokenConflictException("token " + id + " comes from the configuration; remove it there");
         }
         TokenInfo info = QuarkusTransaction.requiringNew().call(() -> {
-            ApiToken token = store.session().find(ApiToken.class, id);
+            // locked: of two revokes at once on two replicas, one revokes and is audited, the other sees it done
+            ApiToken token = store.session().find(ApiToken.class, id, LockModeType.PESSIMISTIC_WRITE);
             if (token == null) {
                 throw new TokenNotFoundException(id);
             }

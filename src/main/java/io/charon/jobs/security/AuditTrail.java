@@ -2,6 +2,7 @@ package io.charon.jobs.security;
 
 import io.charon.jobs.commit.GroupCommit;
 import io.charon.jobs.store.InsertsAtCommit.Insert;
+import io.charon.jobs.store.RolledBackByConflict;
 import io.charon.jobs.store.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -109,12 +110,14 @@ public class AuditTrail {
         // taken before the transaction: what arrives from now on is queued for the next batch
         List<Refusals> refusals = entries.size() < batch.size() ? takeRefusals() : List.of();
         try {
-            QuarkusTransaction.requiringNew().run(() -> store.session().doWork(connection -> {
-                insert(connection, entries);
-                if (!refusals.isEmpty()) {
-                    ADD_REFUSALS.writeAll(connection, refusals);
-                }
-            }));
+            // the refusal counts are added to rows other replicas add to as well: two such batches may deadlock
+            RolledBackByConflict.retrying("a write of the audit trail", () -> QuarkusTransaction.requiringNew()
+                    .run(() -> store.session().doWork(connection -> {
+                        insert(connection, entries);
+                        if (!refusals.isEmpty()) {
+                            ADD_REFUSALS.writeAll(connection, refusals);
+                        }
+                    })));
         } catch (RuntimeException e) {
             long lost = refusals.stream().mapToLong(Refusals::count).sum();
             if (lost > 0) {

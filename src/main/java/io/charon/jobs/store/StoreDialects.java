@@ -3,10 +3,12 @@ package io.charon.jobs.store;
 import io.charon.jobs.store.postgresql.AdvisoryLocks;
 import io.charon.jobs.store.postgresql.PostgresEventLog;
 import io.charon.jobs.store.postgresql.PostgresNotices;
+import io.charon.jobs.store.postgresql.PostgresRowLocks;
 import io.charon.jobs.store.postgresql.PostgresSql;
 import io.charon.jobs.store.postgresql.PostgresWriteProbe;
 import io.charon.jobs.store.sqlite.OneProcess;
 import io.charon.jobs.store.sqlite.SqliteEventLog;
+import io.charon.jobs.store.sqlite.SqliteRowLocks;
 import io.charon.jobs.store.sqlite.SqliteSql;
 import io.charon.jobs.store.sqlite.SqliteWriteProbe;
 import jakarta.enterprise.inject.Produces;
@@ -63,5 +65,11 @@ public class StoreDialects {
     @Singleton
     WriteProbe writeProbe() {
         return postgres ? new PostgresWriteProbe() : new SqliteWriteProbe();
+    }
+
+    @Produces
+    @Singleton
+    RowLocks rowLocks() {
+        return postgres ? new PostgresRowLocks() : new SqliteRowLocks();
     }
 }

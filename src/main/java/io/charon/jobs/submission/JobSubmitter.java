@@ -20,6 +20,8 @@ import io.charon.jobs.query.JobQueries;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
+import io.charon.jobs.store.RolledBackByConflict;
+import io.charon.jobs.store.RowLocks;
 import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
@@ -32,6 +34,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -50,19 +54,22 @@ public class JobSubmitter {
     private final EventRecorder events;
     private final AuditTrail audit;
     private final Store store;
+    private final RowLocks rowLocks;
     private final AtomicLong lastCreationMillis = new AtomicLong();
     private final GroupCommit<NewJob, Submitted> submissions;
 
     public JobSubmitter(SubmissionValidator validator, RequestFingerprint fingerprint, JobQueries queries,
-                        EventRecorder events, AuditTrail audit, Store store, ClaimingCommit commits) {
+                        EventRecorder events, AuditTrail audit, Store store, RowLocks rowLocks, ClaimingCommit commits) {
         this.validator = validator;
         this.fingerprint = fingerprint;
         this.queries = queries;
         this.events = events;
         this.audit = audit;
         this.store = store;
+        this.rowLocks = rowLocks;
         this.submissions = new GroupCommit<>("charon-submissions", SUBMISSION_BATCH,
-                batch -> commits.write(ClaimsAlongWrites.Writer.SUBMISSIONS, 0, () -> store(batch)));
+                batch -> RolledBackByConflict.retrying("a group commit of submissions",
+                        () -> commits.write(ClaimsAlongWrites.Writer.SUBMISSIONS, 0, () -> store(batch))));
     }
 
     /** Validates and stores a new job; when this returns, the job is committed to disk. */
@@ -115,7 +122,7 @@ public class JobSubmitter {
 
     /** A new job from the spec of a finished one; its schedule is not repeated. */
     public Job relaunch(String id, String userId) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        return RolledBackByConflict.retrying("a relaunch", () -> QuarkusTransaction.requiringNew().call(() -> {
             Job original = queries.stored(id);
             if (!original.getStatus().isTerminal()) {
                 throw new JobConflictException("job " + id + " is " + original.getStatus().wireName()
@@ -128,7 +135,7 @@ public class JobSubmitter {
                 throw stored.error();
             }
             return stored.value().job();
-        });
+        }));
     }
 
     /**
@@ -138,15 +145,24 @@ public class JobSubmitter {
      * written, so the row goes in once with its final event counter instead of being updated.
      * A job whose dependencies are missing is refused alone, before anything of it is written.
      * A submission whose idempotency key is already stored (or earlier in the batch) gets that
-     * key's job instead, or a conflict when its request differs.
+     * key's job instead, or a conflict when its request differs; so does one whose key another
+     * transaction (another replica) stores first, before this one commits.
+     * <p>
+     * The jobs depended on are locked against change first, all in one go and in id order: a
+     * parent cannot end until its new dependents are committed, where its failure cascade finds
+     * them; a parent that ended before fails its new dependent at once.
      */
     private List<GroupCommit.Result<Submitted>> store(List<NewJob> submissions) {
+        Set<String> parents = new TreeSet<>();
+        submissions.forEach(submission -> parents.addAll(submission.spec().dependsOn()));
+        rowLocks.lockJobsAgainstChange(store.session(), parents);
         Instant now = events.now();
         List<GroupCommit.Result<Submitted>> results = new ArrayList<>(submissions.size());
         List<Job> created = new ArrayList<>(submissions.size());
         List<JobEvent> firstEvents = new ArrayList<>(submissions.size() * 2);
         Map<List<String>, KeyedJob> keys = new HashMap<>();
         List<AuditEntry> audited = new ArrayList<>(submissions.size());
+        Map<String, List<Integer>> resultsOf = new HashMap<>(); // a new keyed job's creator and in-batch repeats
         for (NewJob submission : submissions) {
             JobSpec spec = submission.spec();
             Idempotency idempotency = submission.idempotency();
@@ -154,6 +170,9 @@ public class JobSubmitter {
             if (key != null) {
                 KeyedJob earlier = keys.containsKey(key) ? keys.get(key) : storedKey(key);
                 if (earlier != null) {
+                    if (earlier.isNew()) {
+                        resultsOf.get(earlier.job().getId()).add(results.size());
+                    }
                     results.add(earlier.requestHash().equals(idempotency.requestHash())
                             ? GroupCommit.Result.of(new Submitted(earlier.job(), false))
                             : GroupCommit.Result.failed(new IdempotencyConflictException(idempotency.key())));
@@ -180,18 +199,38 @@ public class JobSubmitter {
                     submission.auditDetail()));
             if (key != null) {
                 keys.put(key, new KeyedJob(job, idempotency.requestHash(), true));
+                resultsOf.put(job.getId(), new ArrayList<>(List.of(results.size())));
             }
             results.add(GroupCommit.Result.of(new Submitted(job, true)));
         }
         EntityManager em = store.session();
         em.flush(); // the rows below reference the job rows
+        Set<List<String>> takenElsewhere = em.unwrap(Session.class).doReturningWork(connection ->
+                SubmissionRows.insertKeys(connection, keys, now));
+        for (List<String> key : takenElsewhere) {
+            // another transaction stored the key first and has committed: this is a repeat of its request
+            Job mine = keys.get(key).job();
+            KeyedJob stored = storedKey(key);
+            for (int i : resultsOf.get(mine.getId())) {
+                Idempotency asked = submissions.get(i).idempotency();
+                results.set(i, stored.requestHash().equals(asked.requestHash())
+                        ? GroupCommit.Result.of(new Submitted(stored.job(), false))
+                        : GroupCommit.Result.failed(new IdempotencyConflictException(asked.key())));
+            }
+            created.remove(mine);
+            firstEvents.removeIf(event -> event.getJobId().equals(mine.getId()));
+            audited.removeIf(entry -> mine.getId().equals(entry.target()));
+            em.remove(mine);
+        }
+        if (!takenElsewhere.isEmpty()) {
+            em.flush(); // gone before anything below, or the claims made along, reads the jobs
+        }
         em.unwrap(Session.class).doWork(connection -> {
             // tags carry the job's creation time, so that listing by tag can walk their index in page order
             SubmissionRows.insertLinks(connection, "INSERT INTO job_tags (tag, job_id, created_at) VALUES (?, ?, ?)", created,
                     Job::getTags, true);
             SubmissionRows.insertLinks(connection, "INSERT INTO job_dependencies (depends_on_id, job_id) VALUES (?, ?)", created,
                     Job::getDependsOn, false);
-            SubmissionRows.insertKeys(connection, keys, now);
         });
         audit.recordInTransaction(audited);
         firstEvents.forEach(events::save);

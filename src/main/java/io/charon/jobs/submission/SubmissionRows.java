@@ -7,8 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /** The rows a new job has besides its own, written as JDBC batches: links and idempotency keys. */
@@ -43,16 +45,24 @@ final class SubmissionRows {
         }
     }
 
-    /** The idempotency keys, by (user, key), of the jobs this batch created. */
-    static void insertKeys(Connection connection, Map<List<String>, JobSubmitter.KeyedJob> keys, Instant now)
+    /**
+     * Stores the idempotency keys, by (user, key), of the jobs this batch created, except those
+     * another transaction stored first: on PostgreSQL an insert of a key that a transaction not
+     * yet committed holds waits for it, and does nothing once it committed.
+     *
+     * @return the keys another transaction stored (and committed) first
+     */
+    static Set<List<String>> insertKeys(Connection connection, Map<List<String>, JobSubmitter.KeyedJob> keys, Instant now)
             throws SQLException {
         List<Map.Entry<List<String>, JobSubmitter.KeyedJob>> fresh = keys.entrySet().stream()
                 .filter(e -> e.getValue().isNew()).toList();
+        Set<List<String>> takenElsewhere = new HashSet<>();
         if (fresh.isEmpty()) {
-            return;
+            return takenElsewhere;
         }
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO idempotency_keys (user_id, key, request_hash, job_id, created_at) VALUES (?, ?, ?, ?, ?)")) {
+                "INSERT INTO idempotency_keys (user_id, key, request_hash, job_id, created_at) VALUES (?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (user_id, key) DO NOTHING")) {
             for (Map.Entry<List<String>, JobSubmitter.KeyedJob> entry : fresh) {
                 insert.setString(1, entry.getKey().get(0));
                 insert.setString(2, entry.getKey().get(1));
@@ -61,7 +71,26 @@ final class SubmissionRows {
                 insert.setTimestamp(5, Timestamp.from(now));
                 insert.addBatch();
             }
-            insert.executeBatch();
+            int[] inserted = insert.executeBatch();
+            for (int i = 0; i < inserted.length; i++) {
+                if (inserted[i] == 0 || (inserted[i] < 0 && !storedFor(connection, fresh.get(i)))) {
+                    takenElsewhere.add(fresh.get(i).getKey());
+                }
+            }
+        }
+        return takenElsewhere;
+    }
+
+    /** Whether the key's row names this batch's job: asked when the driver did not count the rows of a batch. */
+    private static boolean storedFor(Connection connection, Map.Entry<List<String>, JobSubmitter.KeyedJob> key)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT job_id FROM idempotency_keys WHERE user_id = ? AND key = ?")) {
+            select.setString(1, key.getKey().get(0));
+            select.setString(2, key.getKey().get(1));
+            try (java.sql.ResultSet row = select.executeQuery()) {
+                return row.next() && row.getString(1).equals(key.getValue().job().getId());
+            }
         }
     }
 }
