@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @Tag("postgresql-only") // SQLite has one writer at a time: its writers could not all hold a transaction open at once
-class ConcurrentWritersTest {
+class EventOrderTest {
 
     private static final int WRITERS = 6;
     private static final int ROUNDS = 30;
