@@ -2,6 +2,7 @@ package io.charon.jobs.store;
 
 import io.charon.jobs.store.postgresql.AdvisoryLocks;
 import io.charon.jobs.store.postgresql.PostgresNotices;
+import io.charon.jobs.store.postgresql.PostgresRunSlots;
 import io.charon.jobs.store.postgresql.PostgresSql;
 import io.charon.jobs.store.postgresql.PostgresWriteProbe;
 import io.charon.jobs.store.sqlite.OneProcess;
@@ -49,6 +50,12 @@ public class StoreDialects {
     @Singleton
     ReplicaNotices replicaNotices(TransactionSynchronizationRegistry transactions, Config config) {
         return postgres ? new PostgresNotices(store, transactions, config) : new OneProcess();
+    }
+
+    @Produces
+    @Singleton
+    RunSlots runSlots() {
+        return postgres ? new PostgresRunSlots() : new OneProcess();
     }
 
     @Produces
