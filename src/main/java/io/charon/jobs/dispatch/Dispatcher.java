@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * runs never overlap; it is woken by the scheduler tick, by every commit that makes a job
  * claimable or frees a dependency, by a worker that frees its slot, and by a timer set for the
  * next scheduled job, so an idle service starts a job within milliseconds of its commit.
- * On SQLite most claims are not made by these passes at all but inside the transactions that
+ * Most claims are not made by these passes at all but inside the transactions that
  * store submissions and run outcomes ({@link ClaimsAlongWrites}): a submission to an idle
  * service is claimed in its own commit, and a finished run's slot goes to the next job in the
  * commit that records its outcome. The passes take what those leave (promoted scheduled jobs,
@@ -106,12 +106,13 @@ public class Dispatcher implements ClaimsAlongWrites {
     private static Counter claimedCounter(MeterRegistry metrics, String transaction) {
         return Counter.builder("charon.jobs.claimed").tag("transaction", transaction)
                 .description("Jobs this instance claimed, by the transaction that claimed them: a dispatcher pass, or"
-                        + " the commit of submissions or of run outcomes (SQLite)")
+                        + " the commit of submissions or of run outcomes")
                 .register(metrics);
     }
 
     /** Starts claiming; called once start-up work (orphan rescue) is done. */
     public void startClaiming() {
+        queue.provideRunSlots();
         claiming = true;
         wake();
     }
@@ -263,9 +264,9 @@ public class Dispatcher implements ClaimsAlongWrites {
     }
 
     /**
-     * SQLite: claims in the caller's write transaction, which already holds the database's write
-     * lock, as many jobs as there are slots free or being freed by it. Not on PostgreSQL, whose
-     * claims count the cluster's running jobs under a lock of their own (see JobQueue).
+     * Claims in the caller's write transaction, after its writes, as many jobs as there are
+     * worker slots free or being freed by it (on PostgreSQL, within the cluster's run slots,
+     * which the outcomes it records give back in the same transaction).
      */
     @Override
     public AfterCommit claimInTransaction(Writer writer, int freeing) {

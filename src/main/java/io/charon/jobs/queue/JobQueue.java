@@ -4,6 +4,7 @@ import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.commit.EventRecorder;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.store.QueueSql;
+import io.charon.jobs.store.RunSlots;
 import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +31,11 @@ import java.util.Set;
 @ApplicationScoped
 public class JobQueue {
 
-    static final String WORTH_CLAIMING = """
-            SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'queued' AND (start_after IS NULL OR start_after <= ?)),
-                   (SELECT COUNT(*) FROM jobs WHERE status = 'running')""";
+    /** Whether a due job is queued and (the store's part) a run slot is free. */
+    static String worthClaiming(RunSlots slots) {
+        return "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'queued' AND (start_after IS NULL OR start_after <= ?)) AND "
+                + slots.anyFree();
+    }
 
     /**
      * Due queued jobs whose dependencies have all completed, in claim order (priority first, then
@@ -43,18 +47,21 @@ public class JobQueue {
                 WHERE j.status = 'queued'
                   AND (j.start_after IS NULL OR j.start_after <= ?1)
                   AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id
-                                  WHERE d.job_id = j.id AND p.status <> 'completed')
+                                  WHERE d.job_id = j.id AND p.status <> 'completed'%s)
                 ORDER BY j.priority DESC, j.created_at, j.id
-                LIMIT ?2%s""".formatted(sql.claimFrom(), sql.claimLocking());
+                LIMIT ?2%s""".formatted(sql.claimFrom(), sql.dependencyCheckPerCandidate(), sql.claimLocking());
     }
 
-    /** Scheduled jobs whose time has come, earliest first, as {@code ix_jobs_scheduled} reads. */
+    /**
+     * Scheduled jobs whose time has come, earliest first, as {@code ix_jobs_scheduled} reads,
+     * locked as the store locks them from other promoters.
+     */
     static String dueScheduled(QueueSql sql) {
         return """
                 SELECT j.* FROM %s
                 WHERE j.status = 'scheduled' AND j.scheduled_at <= ?1
                 ORDER BY j.scheduled_at
-                LIMIT ?2""".formatted(sql.scheduleFrom());
+                LIMIT ?2%s""".formatted(sql.scheduleFrom(), sql.scheduleLocking());
     }
 
     /** The scheduled job due first, from the same index. */
@@ -66,16 +73,20 @@ public class JobQueue {
     private final JobsConfig config;
     private final Store store;
     private final QueueSql sql;
+    private final RunSlots slots;
     private final String claimable;
+    private final String worthClaiming;
     private final String dueScheduled;
     private final String nextScheduled;
 
-    public JobQueue(EventRecorder events, JobsConfig config, Store store, QueueSql sql) {
+    public JobQueue(EventRecorder events, JobsConfig config, Store store, QueueSql sql, RunSlots slots) {
         this.events = events;
         this.config = config;
         this.store = store;
         this.sql = sql;
+        this.slots = slots;
         this.claimable = claimable(sql);
+        this.worthClaiming = sql.sharedByReplicas() ? worthClaiming(slots) : null;
         this.dueScheduled = dueScheduled(sql);
         this.nextScheduled = nextScheduled(sql);
     }
@@ -85,10 +96,17 @@ public class JobQueue {
         if (sql.sharedByReplicas() && !worthClaiming()) {
             return List.of();
         }
-        return QuarkusTransaction.requiringNew().call(() -> {
-            int allowed = sql.sharedByReplicas() ? Math.min(max, clusterSlots()) : max;
-            return allowed <= 0 ? List.<ClaimedJob>of() : claimInTransaction(allowed, owner);
-        });
+        return QuarkusTransaction.requiringNew().call(() -> claimInTransaction(max, owner));
+    }
+
+    /**
+     * Makes the run slots of the cluster-wide cap exist, up to this instance's
+     * {@code max-concurrent-jobs}, where replicas share the store; before the first claim.
+     */
+    public void provideRunSlots() {
+        if (sql.sharedByReplicas()) {
+            QuarkusTransaction.requiringNew().run(() -> slots.provide(store.session(), config.maxConcurrentJobs()));
+        }
     }
 
     /** Whether {@link #claimInCurrentTransaction} may be used (see {@link QueueSql#claimsAlongOtherWrites}). */
@@ -105,46 +123,55 @@ public class JobQueue {
     }
 
     private List<ClaimedJob> claimInTransaction(int max, String owner) {
+        EntityManager session = store.session();
+        // the transaction's own writes first: outcomes recorded along free their slots (PostgreSQL's
+        // trigger) and their dependents, which the selections below must see
+        session.flush();
+        // where replicas share the store, one slot under the cluster-wide cap per job started
+        List<Integer> taken = sql.sharedByReplicas() ? slots.take(session, config.maxConcurrentJobs(), max) : null;
+        int allowed = taken == null ? max : taken.size();
+        if (allowed <= 0) {
+            return List.of();
+        }
         Path logs = config.dataDir().resolve("logs");
-        List<Job> jobs = load(claimable, events.now(), max);
-        // the start time is read once the first statement holds the write lock, which may
-        // have been a wait behind other writers: startedAt and job.started tell the truth
+        List<Job> jobs = loadWalkingIndex(claimable, events.now(), allowed);
+        // the start time is read once the selection has its rows (SQLite: once the transaction
+        // holds the write lock, which may have been a wait): startedAt and job.started tell the truth
         Instant now = events.now();
         Instant leaseUntil = now.plus(config.leaseDuration());
-        return jobs.stream().map(job -> {
+        List<ClaimedJob> claimed = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            Job job = jobs.get(i);
             events.save(job.start(owner, leaseUntil, logs, now));
-            return ClaimedJob.of(job);
-        }).toList();
+            if (taken != null) {
+                slots.seat(session, taken.get(i), job.getId());
+            }
+            claimed.add(ClaimedJob.of(job));
+        }
+        return claimed;
     }
 
     /**
-     * Whether a claim could find anything, read without a transaction. Every replica's
-     * dispatcher wakes at every other replica's notice; a claim transaction would take the
-     * cluster's writer lock just to find the queue empty or the cap reached.
+     * Whether a claim could find anything, read without a transaction: a due queued job and a
+     * free slot. Every replica's dispatcher wakes at every other replica's notice; most would
+     * open a claim transaction just to find the queue empty or the cap reached.
      */
     private boolean worthClaiming() {
         boolean[] worth = {false};
         try {
-            StoreReads.forEachRow(store.dataSource(), WORTH_CLAIMING, List.of(Timestamp.from(events.now())),
-                    row -> worth[0] = row.getBoolean(1) && row.getLong(2) < config.maxConcurrentJobs());
+            StoreReads.forEachRow(store.dataSource(), worthClaiming,
+                    List.of(Timestamp.from(events.now()), config.maxConcurrentJobs()), row -> worth[0] = row.getBoolean(1));
         } catch (SQLException e) {
             return true; // let the claim itself find out, and report, what is wrong
         }
         return worth[0];
     }
 
-    /** Jobs the cluster may still start under {@code max-concurrent-jobs}, counting every replica's runs. */
-    private int clusterSlots() {
-        long running = ((Number) store.session().createNativeQuery("SELECT COUNT(*) FROM jobs WHERE status = 'running'")
-                .getSingleResult()).longValue();
-        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, config.maxConcurrentJobs() - running));
-    }
-
     /** Moves scheduled jobs whose time has come into the queue; returns how many. */
     public int promoteDueScheduled(int max) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = events.now();
-            List<Job> due = load(dueScheduled, now, max);
+            List<Job> due = loadWalkingIndex(dueScheduled, now, max);
             due.forEach(job -> events.save(job.promote(now)));
             return due.size();
         });
@@ -209,9 +236,14 @@ public class JobQueue {
         });
     }
 
-    /** The jobs {@code query} selects, in its order, in one statement. */
-    private List<Job> load(String query, Instant now, int max) {
-        return store.session().createNativeQuery(query, Job.class).setParameter(1, now).setParameter(2, max)
+    /** The jobs {@code query} selects, in its order, in one statement that walks its index. */
+    @SuppressWarnings("unchecked")
+    private List<Job> loadWalkingIndex(String query, Instant now, int max) {
+        EntityManager session = store.session();
+        sql.pinIndexWalk().forEach(statement -> session.createNativeQuery(statement).executeUpdate());
+        List<Job> jobs = session.createNativeQuery(query, Job.class).setParameter(1, now).setParameter(2, max)
                 .getResultList();
+        sql.unpinIndexWalk().forEach(statement -> session.createNativeQuery(statement).executeUpdate());
+        return jobs;
     }
 }

@@ -1,9 +1,12 @@
 package io.charon.jobs.store;
 
+import java.util.List;
+
 /**
  * What the job queue's statements and claims differ in between the stores: the tables its
- * selections read (with the index named where a planner must be told), how a claim's selection
- * locks what it takes, and what a claim must guard against.
+ * selections read (with the index named where a planner must be told, or the planner settings
+ * that keep it on the index), how its selections lock what they take, and what a claim must
+ * guard against.
  */
 public interface QueueSql {
 
@@ -13,20 +16,41 @@ public interface QueueSql {
     /** Appended to the claim's selection: how it locks the rows it takes from other claimers. */
     String claimLocking();
 
+    /**
+     * Appended to the claim's dependency check, a correlated {@code NOT EXISTS}: what keeps it a
+     * check of each candidate as the claim walks its index, rather than a join over every
+     * dependency that the planner must finish before the first candidate comes out.
+     */
+    String dependencyCheckPerCandidate();
+
     /** The table expression, aliased {@code j}, that scheduled jobs are selected from by due time. */
     String scheduleFrom();
 
+    /** Appended to the selection of due scheduled jobs: how it locks them from other promoters. */
+    String scheduleLocking();
+
     /**
-     * Whether a claim may ride along inside any other write transaction: true where every write
-     * transaction holds the store's write lock from its start, so a claim inside it is as safe
-     * as one of its own.
+     * Statements run in the selecting transaction just before the claim's or the promotion's
+     * selection, so that its plan walks its partial index in order and stops at its limit, with
+     * or without table statistics; none where the selection names its index.
+     */
+    List<String> pinIndexWalk();
+
+    /** Statements run right after that selection, undoing {@link #pinIndexWalk()} for the rest of the transaction. */
+    List<String> unpinIndexWalk();
+
+    /**
+     * Whether a claim may ride along inside any other write transaction: true where a claim
+     * there is as safe as one of its own (SQLite: every write transaction holds the database's
+     * write lock from its start; PostgreSQL: claims lock only the rows and slots they take,
+     * passing over locked ones, so they wait for no other write).
      */
     boolean claimsAlongOtherWrites();
 
     /**
-     * Whether other replicas claim from the same queue: a claim then counts the whole cluster's
-     * running jobs against {@code max-concurrent-jobs}, and first looks, without a transaction,
-     * whether it could find anything at all.
+     * Whether other replicas claim from the same queue: a claim then takes a {@link RunSlots slot}
+     * per job under the cluster-wide {@code max-concurrent-jobs}, and first looks, without a
+     * transaction, whether it could find anything at all.
      */
     boolean sharedByReplicas();
 }

@@ -4,6 +4,7 @@ import io.charon.jobs.store.postgresql.AdvisoryLocks;
 import io.charon.jobs.store.postgresql.PostgresEventLog;
 import io.charon.jobs.store.postgresql.PostgresNotices;
 import io.charon.jobs.store.postgresql.PostgresRowLocks;
+import io.charon.jobs.store.postgresql.PostgresRunSlots;
 import io.charon.jobs.store.postgresql.PostgresSql;
 import io.charon.jobs.store.postgresql.PostgresWriteProbe;
 import io.charon.jobs.store.sqlite.OneProcess;
@@ -59,6 +60,12 @@ public class StoreDialects {
     @Singleton
     ReplicaNotices replicaNotices(TransactionSynchronizationRegistry transactions, Config config) {
         return postgres ? new PostgresNotices(store, transactions, config) : new OneProcess();
+    }
+
+    @Produces
+    @Singleton
+    RunSlots runSlots() {
+        return postgres ? new PostgresRunSlots() : new OneProcess();
     }
 
     @Produces

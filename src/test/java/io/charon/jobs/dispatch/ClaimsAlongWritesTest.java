@@ -8,7 +8,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -19,13 +18,12 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * On SQLite the commit that stores a submission, or a run's outcome, also claims what may start:
+ * The commit that stores a submission, or a run's outcome, also claims what may start:
  * an idle service starts a new job without a claim transaction of its own, and a finished run's
  * slot goes to the next job in the commit of its outcome, in claim order and within the cap.
  */
 @QuarkusTest
 @TestProfile(ClaimsAlongWritesTest.OneSlot.class)
-@Tag("sqlite-only") // claims along writes are SQLite's; PostgreSQL's claims take a lock of their own (JobQueue)
 class ClaimsAlongWritesTest {
 
     public static class OneSlot implements QuarkusTestProfile {

@@ -1,5 +1,6 @@
 package io.charon.jobs.store;
 
+import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.events.EventFilter;
 import io.charon.jobs.events.EventHistory;
 import io.charon.jobs.events.EventPosition;
@@ -46,15 +47,27 @@ class PostgresStoreTest {
     @Inject
     ClusterWork clusterWork;
 
+    @Inject
+    JobsConfig config;
+
     @Test
     void theServiceRunsOnPostgres() {
         assertThat(store.kind()).isEqualTo(Store.Kind.POSTGRESQL);
-        // the store's side of each concern follows: claims of their own, turns between replicas
-        assertThat(queueSql.claimsAlongOtherWrites()).isFalse();
+        // the store's side of each concern follows: claims along other writes, run slots, turns between replicas
+        assertThat(queueSql.claimsAlongOtherWrites()).isTrue();
         assertThat(queueSql.sharedByReplicas()).isTrue();
         assertThat(clusterWork.movesBetweenReplicas()).isTrue();
         assertThat(store.dataSource().getConfiguration().connectionPoolConfiguration().connectionFactoryConfiguration()
                 .jdbcUrl()).startsWith("jdbc:postgresql:");
+    }
+
+    /** Start-up made the run slots of the cluster-wide cap, up to this replica's cap. */
+    @Test
+    void theRunSlotsExistUpToTheCap() throws Exception {
+        long[] slots = {0};
+        StoreReads.forEachRow(store.dataSource(), "SELECT COUNT(*) FROM run_slots WHERE slot BETWEEN 1 AND ?",
+                List.of(config.maxConcurrentJobs()), row -> slots[0] = row.getLong(1));
+        assertThat(slots[0]).isEqualTo(config.maxConcurrentJobs());
     }
 
     /** Every readiness check, the migrations' among them, finds the PostgreSQL store's own beans. */

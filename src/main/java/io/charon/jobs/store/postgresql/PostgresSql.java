@@ -3,14 +3,24 @@ package io.charon.jobs.store.postgresql;
 import io.charon.jobs.store.QueueSql;
 import io.charon.jobs.store.StatisticsSql;
 
+import java.util.List;
+
 /**
- * PostgreSQL's statements: its planner has statistics and needs no index named. A claim's
- * selection locks the rows it takes and passes over rows another replica's claim holds
- * ({@code FOR UPDATE SKIP LOCKED}); the cluster-wide {@code max-concurrent-jobs} cap is counted
- * inside the claim's transaction, which holds the store's writer lock (see the writer lock),
- * so claims never ride along other writes.
+ * PostgreSQL's statements. Its planner cannot be told an index, and on a table it has no
+ * statistics for (autovacuum off, or a queue filled since the last ANALYZE) it takes the partial
+ * claim index for a few rows: it read every queued job, joined all dependencies and sorted, tens
+ * to hundreds of milliseconds per claim on a queue of 100,000. So the queue's selections run
+ * with sorting switched off for their statement alone, which leaves walking their partial index
+ * in order as the only way to their order, stopping at the limit; and the claim's dependency
+ * check carries {@code OFFSET 0}, which PostgreSQL never turns into an anti-join, so it is
+ * checked per candidate. The selections lock the rows they take and pass over rows other
+ * replicas' transactions hold ({@code FOR UPDATE SKIP LOCKED}), and the cluster-wide
+ * {@code max-concurrent-jobs} cap is kept by slots ({@link PostgresRunSlots}), so a claim waits
+ * for no other write and may ride along any.
  */
 public class PostgresSql implements QueueSql, StatisticsSql {
+
+    private static final String LOCK_SKIPPING = " FOR UPDATE OF j SKIP LOCKED";
 
     @Override
     public String claimFrom() {
@@ -19,7 +29,12 @@ public class PostgresSql implements QueueSql, StatisticsSql {
 
     @Override
     public String claimLocking() {
-        return " FOR UPDATE OF j SKIP LOCKED";
+        return LOCK_SKIPPING;
+    }
+
+    @Override
+    public String dependencyCheckPerCandidate() {
+        return " OFFSET 0";
     }
 
     @Override
@@ -28,8 +43,23 @@ public class PostgresSql implements QueueSql, StatisticsSql {
     }
 
     @Override
+    public String scheduleLocking() {
+        return LOCK_SKIPPING;
+    }
+
+    @Override
+    public List<String> pinIndexWalk() {
+        return List.of("SET LOCAL enable_sort = off");
+    }
+
+    @Override
+    public List<String> unpinIndexWalk() {
+        return List.of("RESET enable_sort");
+    }
+
+    @Override
     public boolean claimsAlongOtherWrites() {
-        return false;
+        return true;
     }
 
     @Override

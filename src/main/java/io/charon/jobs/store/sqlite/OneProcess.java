@@ -2,12 +2,19 @@ package io.charon.jobs.store.sqlite;
 
 import io.charon.jobs.store.ClusterWork;
 import io.charon.jobs.store.ReplicaNotices;
+import io.charon.jobs.store.RunSlots;
 import io.charon.jobs.store.StoreNotices.Notice;
 
+import jakarta.persistence.EntityManager;
+
+import java.util.List;
 import java.util.function.Consumer;
 
-/** A SQLite store has one process: no replica to tell anything, none to take turns with. */
-public class OneProcess implements ReplicaNotices, ClusterWork {
+/**
+ * A SQLite store has one process: no replica to tell anything, none to take turns with, no
+ * cluster-wide cap on runs beyond its own worker pool's.
+ */
+public class OneProcess implements ReplicaNotices, ClusterWork, RunSlots {
 
     @Override
     public void send(Notice notice) {
@@ -33,5 +40,25 @@ public class OneProcess implements ReplicaNotices, ClusterWork {
     @Override
     public boolean movesBetweenReplicas() {
         return false;
+    }
+
+    @Override
+    public void provide(EntityManager session, int cap) {
+        // the worker pool caps the runs
+    }
+
+    @Override
+    public String anyFree() {
+        throw new UnsupportedOperationException("one process: its worker pool caps its runs");
+    }
+
+    @Override
+    public List<Integer> take(EntityManager session, int cap, int max) {
+        throw new UnsupportedOperationException("one process: its worker pool caps its runs");
+    }
+
+    @Override
+    public void seat(EntityManager session, int slot, String jobId) {
+        throw new UnsupportedOperationException("one process: its worker pool caps its runs");
     }
 }

@@ -3,6 +3,8 @@ package io.charon.jobs.store.sqlite;
 import io.charon.jobs.store.QueueSql;
 import io.charon.jobs.store.StatisticsSql;
 
+import java.util.List;
+
 /**
  * SQLite's statements. Its planner, without statistics, is told the index each selection reads:
  * otherwise a claim would read every queued job through the status index and sort them all, so
@@ -26,8 +28,28 @@ public class SqliteSql implements QueueSql, StatisticsSql {
     }
 
     @Override
+    public String dependencyCheckPerCandidate() {
+        return ""; // SQLite checks a correlated NOT EXISTS per row as it is
+    }
+
+    @Override
     public String scheduleFrom() {
         return "jobs j INDEXED BY ix_jobs_scheduled";
+    }
+
+    @Override
+    public String scheduleLocking() {
+        return ""; // the write transaction holds the database's write lock
+    }
+
+    @Override
+    public List<String> pinIndexWalk() {
+        return List.of(); // the selections name their index
+    }
+
+    @Override
+    public List<String> unpinIndexWalk() {
+        return List.of();
     }
 
     @Override

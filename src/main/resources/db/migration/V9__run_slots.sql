@@ -1,0 +1,2 @@
+-- Twin of db/postgresql/V9__run_slots.sql, which keeps the cluster-wide cap on running jobs in a
+-- table of slots. SQLite needs none: one process uses the store, and its worker pool caps its runs.
