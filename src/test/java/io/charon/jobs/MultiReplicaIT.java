@@ -49,8 +49,11 @@ import static org.awaitility.Awaitility.await;
  * two left to finish. Afterwards, straight from the store and the fake binary's record: every job
  * completed exactly once, none stuck; only runs of the killed replica were run again, each such
  * job with an {@code orphaned} attempt owned by the dead replica followed by one completed attempt;
- * every recorded run is one of its job's attempts. Prints submission and drain throughput and the
- * time the survivors took to rescue the dead replica's runs ({@code multi-replica:} lines, also
+ * every recorded run is one of its job's attempts. Meanwhile two clients follow the
+ * job.completed events on two survivors, one hanging up every few hundred messages and resuming
+ * with Last-Event-ID: both get every job's once, in the same order. Prints submission and drain
+ * throughput and the time the survivors took to rescue the dead replica's runs
+ * ({@code multi-replica:} lines, also
  * in {@code target/multi-replica.txt}). Needs the machine's PostgreSQL, hence the tag; run alone
  * with {@code ./mvnw verify -Dit.test=MultiReplicaIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
  * -Dexcluded.test.groups=none}; {@code -Dmulti-replica.jobs=10000} makes the longer run whose figures
@@ -70,7 +73,7 @@ class MultiReplicaIT {
     static final int WORKERS = 8;
     /**
      * Submitting threads: each replica stores the submissions waiting at once in one transaction,
-     * which queues for the store's writer lock behind claims and outcomes, so throughput grows with them.
+     * so throughput grows with them.
      */
     static final int CLIENT_THREADS = Integer.getInteger("multi-replica.clients", 48);
     /** Retries left for a rescued run (the requeue policy uses one per orphaned run). */

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The store runs with the settings its durability and concurrency rules rely on. */
 @QuarkusTest
-@Tag("sqlite-only") // SQLite's pragmas and write lock; PostgreSQL's writer lock is in PostgresStoreTest
+@Tag("sqlite-only") // SQLite's pragmas and write lock; PostgreSQL's concurrent writers are in PostgresStoreTest
 class StoreSettingsTest {
 
     @Inject

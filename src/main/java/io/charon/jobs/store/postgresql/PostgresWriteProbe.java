@@ -8,9 +8,8 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 
 /**
- * Waits for the probe row's lock, not the cluster's writer lock: a busy writer lock would take
- * every replica out of the Service at once, while a stuck writer shows in the dispatcher's
- * liveness. A plain statement transaction, so the writer lock is not taken (see the writer lock).
+ * Waits for the probe row's lock only, at most the given time: one replica's stuck writer must not
+ * take every replica out of the Service, and shows in its dispatcher's liveness instead.
  */
 public class PostgresWriteProbe implements WriteProbe {
 
