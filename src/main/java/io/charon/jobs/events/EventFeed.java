@@ -52,8 +52,6 @@ public class EventFeed {
 
     private static final Logger LOG = Logger.getLogger(EventFeed.class);
     static final int PAGE = 500;
-    /** How soon the feed looks again when stored events wait behind a transaction still running. */
-    private static final long HELD_BACK_PAUSE_MILLIS = 5;
 
     private final EventHistory history;
     private final EventsConfig config;
@@ -61,12 +59,15 @@ public class EventFeed {
     private final ScheduledThreadPoolExecutor feedThread;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final Counter cutOff;
+    /** Only the feed thread uses it. */
+    private final HeldBackPause heldBack;
     /** The last event handed to subscribers; only the feed thread writes it. */
     private volatile EventPosition position = EventPosition.START;
 
     public EventFeed(EventHistory history, EventsConfig config, MeterRegistry metrics) {
         this.history = history;
         this.config = config;
+        this.heldBack = new HeldBackPause(config.pollInterval());
         this.feedThread = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "charon-event-feed");
             thread.setDaemon(true);
@@ -172,6 +173,7 @@ public class EventFeed {
                 }
                 return;
             }
+            EventPosition before = position;
             List<FeedEvent> batch;
             do {
                 batch = history.after(position, EventFilter.all(), PAGE);
@@ -182,10 +184,7 @@ public class EventFeed {
                     position = batch.get(batch.size() - 1).position();
                 }
             } while (batch.size() == PAGE);
-            if (history.heldBack()) {
-                // the transaction holding them back may end without a notice: do not wait for the poll
-                feedThread.schedule(this::wake, HELD_BACK_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
-            }
+            heldBack.lookAgainIfHeldBack(history, feedThread, this::wake, position.isAfter(before));
         } catch (RuntimeException e) {
             // the next wake-up reads from the same position again
             LOG.warnf("reading new events failed, retrying: %s", e.getMessage());

@@ -6,6 +6,7 @@ import io.charon.jobs.config.EventsConfig;
 import io.charon.jobs.events.EventFilter;
 import io.charon.jobs.events.EventHistory;
 import io.charon.jobs.events.EventPosition;
+import io.charon.jobs.events.HeldBackPause;
 import io.charon.jobs.events.FeedEvent;
 import io.charon.jobs.job.RecordedEvent;
 import io.charon.jobs.store.ClusterWork;
@@ -56,8 +57,6 @@ public class EventRelay {
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(15);
     /** The cursor is written at most this often: a crash repeats at most this much, never loses. */
     private static final long SAVE_EVERY_MILLIS = 200;
-    /** How soon the relay looks again when stored events wait behind a transaction still running. */
-    private static final long HELD_BACK_PAUSE_MILLIS = 5;
     /** Advisory lock key: one relaying replica at a time. */
     static final long RELAY_LOCK = 0x636861726f6e02L;
 
@@ -70,6 +69,7 @@ public class EventRelay {
     private final Counter published;
     private final ScheduledThreadPoolExecutor relayThread;
     private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final HeldBackPause heldBack;
     /** Only the relay thread touches these. */
     private EventPosition cursor = EventPosition.START;
     private EventPosition savedCursor = EventPosition.START;
@@ -85,6 +85,7 @@ public class EventRelay {
         this.history = history;
         this.cursors = cursors;
         this.config = config;
+        this.heldBack = new HeldBackPause(config.pollInterval());
         this.json = json;
         this.channel = channel;
         this.published = Counter.builder("charon.events.published")
@@ -150,6 +151,7 @@ public class EventRelay {
             savedCursor = cursor;
         }
         try {
+            EventPosition before = cursor;
             List<FeedEvent> batch;
             do {
                 batch = history.after(cursor, EventFilter.all(), BATCH);
@@ -162,10 +164,7 @@ public class EventRelay {
                 saveCursor(false);
             } while (batch.size() == BATCH);
             saveCursor(true);
-            if (history.heldBack()) {
-                // the transaction holding them back may end without a commit here: do not wait for the poll
-                relayThread.schedule(this::wake, HELD_BACK_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
-            }
+            heldBack.lookAgainIfHeldBack(history, relayThread, this::wake, cursor.isAfter(before));
             if (failing) {
                 LOG.infof("the job-events channel takes events again; relayed up to event %s", cursor.cursor());
                 failing = false;
