@@ -242,7 +242,6 @@ public class JobQueue {
         sql.pinIndexWalk().forEach(statement -> session.createNativeQuery(statement).executeUpdate());
         List<Job> jobs = session.createNativeQuery(query, Job.class).setParameter(1, now).setParameter(2, max)
                 .getResultList();
-        sql.unpinIndexWalk().forEach(statement -> session.createNativeQuery(statement).executeUpdate());
         return jobs;
     }
 }
