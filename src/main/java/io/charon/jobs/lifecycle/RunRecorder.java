@@ -103,10 +103,9 @@ public class RunRecorder {
     /** Records, in the caller's transaction, the outcomes of runs that ended at about the same time. */
     private List<GroupCommit.Result<Optional<JobStatus>>> recordOutcomes(List<RunOutcome> batch) {
         List<GroupCommit.Result<Optional<JobStatus>>> results = new ArrayList<>(batch.size());
-        // one query for the batch's jobs, locked first; recordOutcome then finds each in the session
+        // one query for the batch's jobs, locked as they load; recordOutcome then finds each in the session
         List<String> ids = batch.stream().map(RunOutcome::jobId).distinct().toList();
-        rowLocks.lockJobsForChange(store.session(), ids);
-        store.findAll(Job.class, ids);
+        rowLocks.loadJobsForChange(store.session(), Job.class, ids);
         for (RunOutcome run : batch) {
             try {
                 results.add(GroupCommit.Result.of(recordOutcome(run.jobId(), run.token(), run.outcome())));

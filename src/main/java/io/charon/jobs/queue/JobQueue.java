@@ -140,13 +140,12 @@ public class JobQueue {
         Instant now = events.now();
         Instant leaseUntil = now.plus(config.leaseDuration());
         List<ClaimedJob> claimed = new ArrayList<>(jobs.size());
-        for (int i = 0; i < jobs.size(); i++) {
-            Job job = jobs.get(i);
+        for (Job job : jobs) {
             events.save(job.start(owner, leaseUntil, logs, now));
-            if (taken != null) {
-                slots.seat(session, taken.get(i), job.getId());
-            }
             claimed.add(ClaimedJob.of(job));
+        }
+        if (taken != null && !jobs.isEmpty()) {
+            slots.seat(session, taken.subList(0, jobs.size()), jobs.stream().map(Job::getId).toList());
         }
         return claimed;
     }
@@ -243,7 +242,6 @@ public class JobQueue {
         sql.pinIndexWalk().forEach(statement -> session.createNativeQuery(statement).executeUpdate());
         List<Job> jobs = session.createNativeQuery(query, Job.class).setParameter(1, now).setParameter(2, max)
                 .getResultList();
-        sql.unpinIndexWalk().forEach(statement -> session.createNativeQuery(statement).executeUpdate());
         return jobs;
     }
 }

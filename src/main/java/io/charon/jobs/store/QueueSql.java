@@ -32,12 +32,11 @@ public interface QueueSql {
     /**
      * Statements run in the selecting transaction just before the claim's or the promotion's
      * selection, so that its plan walks its partial index in order and stops at its limit, with
-     * or without table statistics; none where the selection names its index.
+     * or without table statistics; none where the selection names its index. They hold until
+     * the transaction ends: after the queue's selections it only writes by key, which they leave
+     * planned as before, so undoing them would be a round trip for nothing.
      */
     List<String> pinIndexWalk();
-
-    /** Statements run right after that selection, undoing {@link #pinIndexWalk()} for the rest of the transaction. */
-    List<String> unpinIndexWalk();
 
     /**
      * Whether a claim may ride along inside any other write transaction: true where a claim

@@ -3,6 +3,7 @@ package io.charon.jobs.store;
 import org.hibernate.Session;
 
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Row locks of a write transaction that changes jobs based on what it read. On PostgreSQL,
@@ -13,12 +14,14 @@ import java.util.Collection;
 public interface RowLocks {
 
     /**
-     * Locks the rows of the jobs among {@code ids} against change by anyone else until the
-     * transaction ends, in id order: two transactions locking overlapping sets this way cannot
-     * deadlock on each other. Call it before the jobs are loaded into the session, which then
-     * reads them as the last commit left them.
+     * Loads the jobs among {@code ids} into the session, their rows locked against change by
+     * anyone else until the transaction ends, in id order: two transactions locking overlapping
+     * sets this way cannot deadlock on each other. The session reads them as the last commit left
+     * them, with the locks taken in the same statement.
+     *
+     * @param jobType the jobs' entity class
      */
-    void lockJobsForChange(Session session, Collection<String> ids);
+    <T> List<T> loadJobsForChange(Session session, Class<T> jobType, Collection<String> ids);
 
     /**
      * Locks the rows of the jobs among {@code ids} against change, not against other readers that

@@ -29,6 +29,9 @@ public interface RunSlots {
      */
     List<Integer> take(EntityManager session, int cap, int max);
 
-    /** Seats the job just claimed in a slot {@link #take taken} in the same transaction. */
-    void seat(EntityManager session, int slot, String jobId);
+    /**
+     * Seats the jobs just claimed in slots {@link #take taken} in the same transaction, the
+     * {@code i}-th job in the {@code i}-th slot, with one statement whatever their number.
+     */
+    void seat(EntityManager session, List<Integer> slots, List<String> jobIds);
 }

@@ -127,6 +127,25 @@ public final class QueryPlans implements AutoCloseable {
         }
     }
 
+    /** The value of the setting {@code name} on the same connection, after {@code statements} ran in a committed transaction. */
+    public String settingAfterCommit(List<String> statements, String name) throws SQLException {
+        try (Connection connection = connect()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : statements) {
+                    statement.execute(sql);
+                }
+                connection.commit();
+                try (ResultSet value = statement.executeQuery("SELECT current_setting('" + name + "')")) {
+                    value.next();
+                    return value.getString(1);
+                } finally {
+                    connection.rollback();
+                }
+            }
+        }
+    }
+
     private Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, user == null ? null : "");
     }

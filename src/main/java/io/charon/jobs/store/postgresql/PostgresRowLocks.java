@@ -6,19 +6,29 @@ import org.hibernate.Session;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Row locks on PostgreSQL. Changes take {@code FOR NO KEY UPDATE}: as strong as needed against
  * other changes and {@code FOR SHARE}, yet the foreign-key checks of rows inserted beside the job
  * (its events, attempts) are not held up. One statement per set, whatever its size: an array
- * parameter rather than an {@code IN} list.
+ * parameter rather than an {@code IN} list; jobs to change are locked by the statement that loads them.
  */
 public class PostgresRowLocks implements RowLocks {
 
     @Override
-    public void lockJobsForChange(Session session, Collection<String> ids) {
-        lock(session, ids, "FOR NO KEY UPDATE");
+    @SuppressWarnings("unchecked")
+    public <T> List<T> loadJobsForChange(Session session, Class<T> jobType, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return new ArrayList<>();
+        }
+        // ORDER BY below the locking clause: the rows are locked in id order
+        return session.createNativeQuery("SELECT j.* FROM jobs j WHERE j.id = ANY (?1) ORDER BY j.id"
+                        + " FOR NO KEY UPDATE OF j", jobType)
+                .setParameter(1, ids.toArray(new String[0]))
+                .getResultList();
     }
 
     @Override

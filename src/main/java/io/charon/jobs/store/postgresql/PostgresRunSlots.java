@@ -2,7 +2,10 @@ package io.charon.jobs.store.postgresql;
 
 import io.charon.jobs.store.RunSlots;
 import jakarta.persistence.EntityManager;
+import org.hibernate.Session;
 
+import java.sql.Array;
+import java.sql.PreparedStatement;
 import java.util.List;
 
 /**
@@ -37,8 +40,21 @@ public class PostgresRunSlots implements RunSlots {
     }
 
     @Override
-    public void seat(EntityManager session, int slot, String jobId) {
-        session.createNativeQuery("UPDATE run_slots SET job_id = ?1 WHERE slot = ?2")
-                .setParameter(1, jobId).setParameter(2, slot).executeUpdate();
+    public void seat(EntityManager session, List<Integer> slots, List<String> jobIds) {
+        // arrays rather than a statement per job: one round trip and one statement text for any number
+        session.unwrap(Session.class).doWork(connection -> {
+            Array slotArray = connection.createArrayOf("integer", slots.toArray());
+            Array jobArray = connection.createArrayOf("text", jobIds.toArray());
+            try (PreparedStatement seat = connection.prepareStatement(
+                    "UPDATE run_slots s SET job_id = seated.job_id FROM unnest(?, ?) AS seated (slot, job_id)"
+                            + " WHERE s.slot = seated.slot")) {
+                seat.setArray(1, slotArray);
+                seat.setArray(2, jobArray);
+                seat.executeUpdate();
+            } finally {
+                slotArray.free();
+                jobArray.free();
+            }
+        });
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * statistics for (autovacuum off, or a queue filled since the last ANALYZE) it takes the partial
  * claim index for a few rows: it read every queued job, joined all dependencies and sorted, tens
  * to hundreds of milliseconds per claim on a queue of 100,000. So the queue's selections run
- * with sorting switched off for their statement alone, which leaves walking their partial index
+ * with sorting switched off for the rest of their transaction (SET LOCAL), which leaves walking their partial index
  * in order as the only way to their order, stopping at the limit; and the claim's dependency
  * check carries {@code OFFSET 0}, which PostgreSQL never turns into an anti-join, so it is
  * checked per candidate. The selections lock the rows they take and pass over rows other
@@ -50,11 +50,6 @@ public class PostgresSql implements QueueSql, StatisticsSql {
     @Override
     public List<String> pinIndexWalk() {
         return List.of("SET LOCAL enable_sort = off");
-    }
-
-    @Override
-    public List<String> unpinIndexWalk() {
-        return List.of("RESET enable_sort");
     }
 
     @Override

@@ -58,7 +58,7 @@ public class OneProcess implements ReplicaNotices, ClusterWork, RunSlots {
     }
 
     @Override
-    public void seat(EntityManager session, int slot, String jobId) {
+    public void seat(EntityManager session, List<Integer> slots, List<String> jobIds) {
         throw new UnsupportedOperationException("one process: its worker pool caps its runs");
     }
 }

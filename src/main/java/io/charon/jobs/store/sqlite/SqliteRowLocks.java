@@ -3,7 +3,10 @@ package io.charon.jobs.store.sqlite;
 import io.charon.jobs.store.RowLocks;
 import org.hibernate.Session;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * SQLite has no row locks and needs none: every write transaction holds the database's write lock
@@ -12,8 +15,11 @@ import java.util.Collection;
 public class SqliteRowLocks implements RowLocks {
 
     @Override
-    public void lockJobsForChange(Session session, Collection<String> ids) {
+    public <T> List<T> loadJobsForChange(Session session, Class<T> jobType, Collection<String> ids) {
         // the write lock, taken as the transaction began, covers every row
+        List<T> found = new ArrayList<>(session.byMultipleIds(jobType).multiLoad(List.copyOf(ids)));
+        found.removeIf(Objects::isNull);
+        return found;
     }
 
     @Override

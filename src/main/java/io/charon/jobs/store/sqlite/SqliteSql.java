@@ -48,11 +48,6 @@ public class SqliteSql implements QueueSql, StatisticsSql {
     }
 
     @Override
-    public List<String> unpinIndexWalk() {
-        return List.of();
-    }
-
-    @Override
     public boolean claimsAlongOtherWrites() {
         return true;
     }
