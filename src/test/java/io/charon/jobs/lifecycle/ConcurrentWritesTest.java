@@ -131,13 +131,7 @@ class ConcurrentWritesTest {
         String theirs = keyed(firstKey, body).then().statusCode(201).extract().path("id");
         String key = UUID.randomUUID().toString();
         Connection otherReplica = holder();
-        try (PreparedStatement insert = otherReplica.prepareStatement("INSERT INTO idempotency_keys"
-                + " (user_id, key, request_hash, job_id, created_at)"
-                + " SELECT user_id, ?, request_hash, job_id, now() FROM idempotency_keys WHERE key = ?")) {
-            insert.setString(1, key);
-            insert.setString(2, firstKey);
-            assertThat(insert.executeUpdate()).isEqualTo(1);
-        }
+        storeKeyOfSameRequest(otherReplica, key, firstKey);
 
         // checks the key before the other commits, then stores it after
         CompletableFuture<Response> mine = async(() -> keyed(key, body));
@@ -158,13 +152,7 @@ class ConcurrentWritesTest {
         keyed(firstKey, theirs).then().statusCode(201);
         String key = UUID.randomUUID().toString();
         Connection otherReplica = holder();
-        try (PreparedStatement insert = otherReplica.prepareStatement("INSERT INTO idempotency_keys"
-                + " (user_id, key, request_hash, job_id, created_at)"
-                + " SELECT user_id, ?, request_hash, job_id, now() FROM idempotency_keys WHERE key = ?")) {
-            insert.setString(1, key);
-            insert.setString(2, firstKey);
-            assertThat(insert.executeUpdate()).isEqualTo(1);
-        }
+        storeKeyOfSameRequest(otherReplica, key, firstKey);
 
         CompletableFuture<Response> mine = async(() -> keyed(key, Api.job("mine", "hello.yml")));
         awaitBlockedBy(otherReplica, 1);
@@ -283,6 +271,17 @@ class ConcurrentWritesTest {
     }
 
     /** A connection in a transaction of its own, rolled back after the test unless it ended before. */
+    /** Stores, uncommitted on {@code otherReplica}, {@code key} for the request and job {@code firstKey} holds. */
+    private static void storeKeyOfSameRequest(Connection otherReplica, String key, String firstKey) throws SQLException {
+        try (PreparedStatement insert = otherReplica.prepareStatement("INSERT INTO idempotency_keys"
+                + " (user_id, key, request_hash, job_id, created_at)"
+                + " SELECT user_id, ?, request_hash, job_id, now() FROM idempotency_keys WHERE key = ?")) {
+            insert.setString(1, key);
+            insert.setString(2, firstKey);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
+        }
+    }
+
     private Connection holder() throws SQLException {
         Connection connection = store.dataSource().getConnection();
         connection.setAutoCommit(false);

@@ -111,31 +111,24 @@ public final class QueryPlans implements AutoCloseable {
 
     /** The value of the setting {@code name} after {@code statements} ran in one transaction. */
     public String settingAfter(List<String> statements, String name) throws SQLException {
-        try (Connection connection = connect()) {
-            connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                for (String sql : statements) {
-                    statement.execute(sql);
-                }
-                try (ResultSet value = statement.executeQuery("SELECT current_setting('" + name + "')")) {
-                    value.next();
-                    return value.getString(1);
-                } finally {
-                    connection.rollback();
-                }
-            }
-        }
+        return setting(statements, name, false);
     }
 
     /** The value of the setting {@code name} on the same connection, after {@code statements} ran in a committed transaction. */
     public String settingAfterCommit(List<String> statements, String name) throws SQLException {
+        return setting(statements, name, true);
+    }
+
+    private String setting(List<String> statements, String name, boolean commitFirst) throws SQLException {
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 for (String sql : statements) {
                     statement.execute(sql);
                 }
-                connection.commit();
+                if (commitFirst) {
+                    connection.commit();
+                }
                 try (ResultSet value = statement.executeQuery("SELECT current_setting('" + name + "')")) {
                     value.next();
                     return value.getString(1);
