@@ -34,9 +34,11 @@ public class RunLauncher {
     private final InstanceIdentity instance;
     private final AnsibleConfig ansible;
     private final Clock clock;
+    private final HostAccessLoader hostAccess;
 
     public RunLauncher(RunRecorder runs, WorkerPool pool, RunningJobs running, PlaybookRunner runner,
-                       InstanceIdentity instance, AnsibleConfig ansible, Clock clock) {
+                       InstanceIdentity instance, AnsibleConfig ansible, Clock clock, HostAccessLoader hostAccess) {
+        this.hostAccess = hostAccess;
         this.runs = runs;
         this.pool = pool;
         this.running = running;
@@ -64,11 +66,14 @@ public class RunLauncher {
 
     /** Runs the job's playbook; the returned stage completes once its outcome is stored (or could not be). */
     private CompletionStage<?> run(ClaimedJob job, RunHandle handle) {
-        ExecutionRequest request = new ExecutionRequest(job.id(), job.id() + "-" + job.token(), instance.id(), job.playbook(),
-                job.inventory(), job.variables(), job.secretVariables(), job.timeout(), job.logFile());
         ExecutionOutcome outcome;
         try {
+            ExecutionRequest request = new ExecutionRequest(job.id(), job.id() + "-" + job.token(), instance.id(),
+                    job.playbook(), job.inventory(), job.variables(), job.secretVariables(), job.timeout(), job.logFile(),
+                    hostAccess.load(job));
             outcome = runner.run(request, (message, data) -> recordProgress(job, handle, message, data), handle);
+        } catch (HostAccessLoader.UnavailableException e) {
+            outcome = ExecutionOutcome.launchFailed(e.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s: the runner failed", job.id());
             outcome = ExecutionOutcome.launchFailed("internal error while running the playbook: " + e.getMessage());

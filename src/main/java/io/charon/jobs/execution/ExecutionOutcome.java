@@ -1,6 +1,7 @@
 package io.charon.jobs.execution;
 
 import io.charon.jobs.job.HostStats;
+import java.util.List;
 import java.util.SortedMap;
 
 /**
@@ -11,9 +12,20 @@ import java.util.SortedMap;
  * @param error      what went wrong, naming the failed task and host when known; null on success
  * @param outputTail the end of the log, bounded by {@code charon.jobs.output-tail-bytes}
  * @param hostStats  the play recap per host, or null when the play did not get that far
+ * @param learnedHostKeys known_hosts lines of hosts first seen in this run under the inventory's
+ *                   {@code accept-new} policy, to be recorded into the inventory; empty otherwise
  */
 public record ExecutionOutcome(Kind kind, Integer exitCode, String error, String outputTail,
-                               SortedMap<String, HostStats> hostStats) {
+                               SortedMap<String, HostStats> hostStats, List<String> learnedHostKeys) {
+
+    public ExecutionOutcome {
+        learnedHostKeys = learnedHostKeys == null ? List.of() : List.copyOf(learnedHostKeys);
+    }
+
+    public ExecutionOutcome(Kind kind, Integer exitCode, String error, String outputTail,
+                            SortedMap<String, HostStats> hostStats) {
+        this(kind, exitCode, error, outputTail, hostStats, List.of());
+    }
 
     public enum Kind {
         /** exit code 0 */

@@ -14,8 +14,10 @@ import java.util.Map;
  * @param owner   the instance running it, for {@link PlaybookRunner#stopAbandonedRuns}
  * @param logFile where the whole output goes; {@code GET /jobs/{id}/log} reads it
  * @param secretVariables sealed, opened by the runner just before it needs them; null for none
+ * @param access  for a job that names a stored inventory: its hosts, host keys and credentials;
+ *                null for a job with a plain host list ({@code inventory})
  */
 public record ExecutionRequest(String jobId, String runId, String owner, String playbook, List<String> inventory,
                                Map<String, String> variables, SealedSecrets secretVariables, Duration timeout,
-                               Path logFile) {
+                               Path logFile, HostAccess access) {
 }

@@ -1,5 +1,6 @@
 package io.charon.jobs.job;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.charon.jobs.persistence.JsonColumns;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
@@ -16,7 +17,12 @@ import java.util.Map;
  * sealed otherwise: a spec never holds a secret in plain text.
  *
  * <p>Stored whole in the job's row ({@link Job} embeds it), in the columns of the {@code jobs}
- * table. The components' order is that of the request fingerprint's JSON: keep it.
+ * table. The components' order is that of the request fingerprint's JSON: keep it. The
+ * components that name stored inventories and credentials are left out of that JSON when empty,
+ * so that a job without them keeps the fingerprint it had before they existed.
+ *
+ * <p>A job that names a stored inventory ({@code inventoryRef}) records the version it resolved
+ * and, in {@code inventory}, the hosts that {@code limit} selected from it.
  */
 @Embeddable
 public record JobSpec(
@@ -36,18 +42,24 @@ public record JobSpec(
         @Convert(converter = JsonColumns.Millis.class) @Column(name = "retry_delay_ms", nullable = false)
         Duration retryDelay,
         @Convert(converter = JobColumns.Secrets.class) @Column(name = "secret_variables")
-        SealedSecrets secretVariables) {
+        SealedSecrets secretVariables,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "inventory_ref") String inventoryRef,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "inventory_version") Integer inventoryVersion,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "host_limit") String limit,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> credentials) {
 
     public JobSpec {
         inventory = List.copyOf(inventory);
         variables = Map.copyOf(variables);
         tags = List.copyOf(tags);
         dependsOn = List.copyOf(dependsOn);
+        credentials = credentials == null ? List.of() : List.copyOf(credentials);
     }
 
     /** The same job without its schedule: what a relaunch runs, as soon as a worker is free. */
     public JobSpec withoutSchedule() {
         return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, null, timeout,
-                dependsOn, maxRetries, retryDelay, secretVariables);
+                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit, credentials);
     }
 }

@@ -9,6 +9,9 @@ import java.util.Map;
  * A submission as it arrives (REST body or intake message), before validation. Times and
  * durations stay text so that a malformed one is reported against its field. The owner is never
  * part of it: it is the authenticated caller. {@code secretVariables} are write-only.
+ * Exactly one of {@code inventory} (host names) and {@code inventoryRef} (a stored inventory,
+ * narrowed by {@code limit}) says where the playbook runs; {@code credentials} names stored
+ * credentials, at most one of each kind.
  */
 public record JobSubmission(
         String name,
@@ -24,5 +27,8 @@ public record JobSubmission(
         List<String> dependsOn,
         Integer maxRetries,
         String retryDelay,
-        Map<String, String> secretVariables) {
+        Map<String, String> secretVariables,
+        String inventoryRef,
+        String limit,
+        List<String> credentials) {
 }

@@ -1,6 +1,7 @@
 package io.charon.jobs.queue;
 
 import io.charon.jobs.job.Job;
+import io.charon.jobs.job.JobSpec;
 import io.charon.jobs.job.SealedSecrets;
 
 import java.nio.file.Path;
@@ -11,14 +12,18 @@ import java.util.Map;
 /**
  * What a worker needs to run a claimed job, copied out of the claim transaction so that no
  * entity or transaction is held while the playbook runs. {@code token} fences every write the
- * run makes afterwards.
+ * run makes afterwards. {@code inventoryRef}, {@code inventoryVersion} and {@code credentials}
+ * name what the run loads from the store before it starts; {@code inventory} is then the hosts
+ * selected from that version.
  */
 public record ClaimedJob(String id, long token, String name, String playbook, List<String> inventory,
                          Map<String, String> variables, SealedSecrets secretVariables, Duration timeout,
-                         Path logFile) {
+                         Path logFile, String inventoryRef, Integer inventoryVersion, List<String> credentials) {
 
     static ClaimedJob of(Job job) {
+        JobSpec spec = job.spec();
         return new ClaimedJob(job.getId(), job.getLeaseToken(), job.getName(), job.getPlaybook(), job.getInventory(),
-                job.getVariables(), job.getSecretVariables(), job.getTimeout(), Path.of(job.getLogPath()));
+                job.getVariables(), job.getSecretVariables(), job.getTimeout(), Path.of(job.getLogPath()),
+                spec.inventoryRef(), spec.inventoryVersion(), spec.credentials());
     }
 }

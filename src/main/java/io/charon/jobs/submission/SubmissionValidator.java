@@ -144,7 +144,7 @@ public class SubmissionValidator {
                 dependsOn,
                 maxRetries == null ? config.defaultMaxRetries() : maxRetries,
                 retryDelay == null ? config.defaultRetryDelay() : retryDelay,
-                secretValues.isEmpty() ? null : secrets.seal(secretValues));
+                secretValues.isEmpty() ? null : secrets.seal(secretValues), null, null, null, List.of());
     }
 
     private static String text(List<FieldError> errors, String field, String value, int max, boolean required) {
