@@ -339,7 +339,7 @@ class InventoriesTest {
         }
     }
 
-    /** PostgreSQL sessions of this database waiting for a lock on a row of inventories. */
+    /** Connections to this PostgreSQL database waiting for a lock on a row of inventories. */
     private long waitingOnLocks() throws SQLException {
         try (Connection connection = store.dataSource().getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM pg_stat_activity"
