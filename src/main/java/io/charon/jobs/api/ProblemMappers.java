@@ -1,5 +1,7 @@
 package io.charon.jobs.api;
 
+import io.charon.jobs.inventory.InventoryConflictException;
+import io.charon.jobs.inventory.InventoryNotFoundException;
 import io.charon.jobs.job.IdempotencyConflictException;
 import io.charon.jobs.job.IllegalTransitionException;
 import io.charon.jobs.job.InvalidInputException;
@@ -76,6 +78,16 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response tokenConflict(TokenConflictException e) {
         return Problem.response(409, "token-conflict", "Not possible for this token", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response inventoryNotFound(InventoryNotFoundException e) {
+        return Problem.response(404, "inventory-not-found", "Inventory not found", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response inventoryConflict(InventoryConflictException e) {
+        return Problem.response(409, "inventory-conflict", "Not possible for this inventory", e.getMessage(), null);
     }
 
     /** No token where one is needed (a bad token is refused before the request gets here). */
