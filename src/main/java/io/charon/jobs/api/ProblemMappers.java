@@ -3,6 +3,8 @@ package io.charon.jobs.api;
 import io.charon.jobs.credential.CredentialConflictException;
 import io.charon.jobs.credential.CredentialNotFoundException;
 import io.charon.jobs.credential.KeyCheckUnavailableException;
+import io.charon.jobs.inventory.InventoryConflictException;
+import io.charon.jobs.inventory.InventoryNotFoundException;
 import io.charon.jobs.job.IdempotencyConflictException;
 import io.charon.jobs.job.IllegalTransitionException;
 import io.charon.jobs.job.InvalidInputException;
@@ -98,6 +100,16 @@ public class ProblemMappers {
         return Response.fromResponse(Problem.response(503, "key-check-unavailable", "Service Unavailable",
                         "the private key cannot be checked on the service's host now; repeat the request later", null))
                 .header("Retry-After", RETRY_AFTER_SECONDS).build();
+    }
+
+    @ServerExceptionMapper
+    public Response inventoryNotFound(InventoryNotFoundException e) {
+        return Problem.response(404, "inventory-not-found", "Inventory not found", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response inventoryConflict(InventoryConflictException e) {
+        return Problem.response(409, "inventory-conflict", "Not possible for this inventory", e.getMessage(), null);
     }
 
     /** No token where one is needed (a bad token is refused before the request gets here). */

@@ -57,6 +57,46 @@ public class Inventory {
     protected Inventory() {
     }
 
+    /** A new inventory at version 1, owned by its creator. */
+    Inventory(String name, InventoryContent content, String owner, Instant now) {
+        this.name = name;
+        this.version = 1;
+        this.owner = owner;
+        this.createdAt = now;
+        this.createdBy = owner;
+        set(content, owner, now);
+    }
+
+    /** The first version of a new inventory, to be stored beside it. */
+    InventoryVersion firstVersion() {
+        return new InventoryVersion(this);
+    }
+
+    /** Replaces everything a change sets (not the owner); returns the new version to store. */
+    InventoryVersion replace(InventoryContent content, String by, Instant now) {
+        version++;
+        set(content, by, now);
+        return new InventoryVersion(this);
+    }
+
+    /** Takes host keys learned by a run; returns the new version to store. */
+    InventoryVersion learnKnownHosts(String knownHosts, String by, Instant now) {
+        version++;
+        this.knownHosts = knownHosts;
+        this.updatedAt = now;
+        this.updatedBy = by;
+        return new InventoryVersion(this);
+    }
+
+    private void set(InventoryContent content, String by, Instant now) {
+        this.document = content.document();
+        this.hostKeyPolicy = content.hostKeyPolicy();
+        this.knownHosts = content.knownHosts();
+        this.users = content.users();
+        this.updatedAt = now;
+        this.updatedBy = by;
+    }
+
     public String name() {
         return name;
     }
@@ -83,6 +123,27 @@ public class Inventory {
 
     public List<String> users() {
         return users;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public String createdBy() {
+        return createdBy;
+    }
+
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+
+    public String updatedBy() {
+        return updatedBy;
+    }
+
+    /** True for its owner and admins: who may change or delete it. */
+    public boolean manageableBy(String userId, boolean admin) {
+        return admin || owner.equals(userId);
     }
 
     /** True for its owner, the users it is shared with, and admins. */

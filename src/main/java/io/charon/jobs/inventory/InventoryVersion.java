@@ -53,7 +53,27 @@ public class InventoryVersion {
         this.createdBy = current.updatedBy;
     }
 
+    public int version() {
+        return key.version();
+    }
+
     public InventoryDocument document() {
         return document;
+    }
+
+    public HostKeyPolicy hostKeyPolicy() {
+        return hostKeyPolicy;
+    }
+
+    public String knownHosts() {
+        return knownHosts;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public String createdBy() {
+        return createdBy;
     }
 }

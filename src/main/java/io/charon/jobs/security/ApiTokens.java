@@ -42,7 +42,7 @@ public class ApiTokens {
     public static final String SOURCE_CONFIG = "config";
     static final String CONFIG_ID_PREFIX = "config:";
     static final String TOKEN_PREFIX = "chr_";
-    /** A user id of a token, and of those a stored credential or inventory is shared with. */
+    /** A user id: 1 to 100 letters, digits or _ . @ -, starting with a letter or digit. */
     public static final Pattern USER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}");
     static final int MAX_DESCRIPTION = 200;
     static final int MAX_CACHED = 10_000;

@@ -12,6 +12,11 @@ public final class AuditActions {
     public static final String CREDENTIAL_CREATE = "credential.create";
     public static final String CREDENTIAL_UPDATE = "credential.update";
     public static final String CREDENTIAL_DELETE = "credential.delete";
+    public static final String INVENTORY_CREATE = "inventory.create";
+    public static final String INVENTORY_UPDATE = "inventory.update";
+    public static final String INVENTORY_DELETE = "inventory.delete";
+    /** host keys a run found under {@code accept-new}, recorded into its inventory */
+    public static final String INVENTORY_LEARN_HOST_KEYS = "inventory.learn-host-keys";
     /** a request with a token that is unknown, revoked, expired or malformed */
     public static final String AUTHENTICATION = "authentication";
     /** an authenticated request whose role does not allow what it asked */
