@@ -181,14 +181,18 @@ public class Credentials {
     }
 
     /**
-     * The credential for a job of {@code userId}: the same rule as {@link #get}. Read in the
-     * caller's transaction when there is one.
+     * The credential for a job of {@code userId}: the same rule as {@link #get}. Called in a
+     * transaction (a submission's), it locks the credential's row against change until that
+     * transaction ends: a delete waits for the submission and then finds its job.
      *
      * @throws CredentialNotFoundException missing, or not usable by this user
      */
     @ActivateRequestContext
     public Credential usable(String name, String userId, boolean admin) {
-        return visible(name == null ? null : find(name), name, userId, admin);
+        Credential credential = name == null ? null : QuarkusTransaction.isActive()
+                ? store.session().find(Credential.class, name, LockModeType.PESSIMISTIC_READ)
+                : find(name);
+        return visible(credential, name, userId, admin);
     }
 
     /** Every credential the caller may see, by name. */
