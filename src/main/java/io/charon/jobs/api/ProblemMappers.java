@@ -1,5 +1,8 @@
 package io.charon.jobs.api;
 
+import io.charon.jobs.credential.CredentialConflictException;
+import io.charon.jobs.credential.CredentialNotFoundException;
+import io.charon.jobs.credential.KeyCheckUnavailableException;
 import io.charon.jobs.inventory.InventoryConflictException;
 import io.charon.jobs.inventory.InventoryNotFoundException;
 import io.charon.jobs.job.IdempotencyConflictException;
@@ -78,6 +81,25 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response tokenConflict(TokenConflictException e) {
         return Problem.response(409, "token-conflict", "Not possible for this token", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response credentialNotFound(CredentialNotFoundException e) {
+        return Problem.response(404, "credential-not-found", "Credential not found", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response credentialConflict(CredentialConflictException e) {
+        return Problem.response(409, "credential-conflict", "Not possible for this credential", e.getMessage(), null);
+    }
+
+    /** ssh-agent or ssh-add failed on this host: logged, for the cause is the host's, not the request's. */
+    @ServerExceptionMapper
+    public Response keyCheckUnavailable(KeyCheckUnavailableException e) {
+        LOG.error("an ssh key could not be checked", e);
+        return Response.fromResponse(Problem.response(503, "key-check-unavailable", "Service Unavailable",
+                        "the private key cannot be checked on the service's host now; repeat the request later", null))
+                .header("Retry-After", RETRY_AFTER_SECONDS).build();
     }
 
     @ServerExceptionMapper

@@ -38,6 +38,8 @@ public class Credential {
     @Column(nullable = false)
     SealedSecrets secrets;
 
+    String description;
+
     @Column(nullable = false)
     String owner;
 
@@ -71,8 +73,61 @@ public class Credential {
         this.users = List.of();
     }
 
+    /** Replaces every field that a request sets, and records who changed it when. */
+    void replace(String username, String becomeMethod, String fingerprint, String description, List<String> users,
+                 SealedSecrets secrets, Instant now, String by) {
+        this.username = username;
+        this.becomeMethod = becomeMethod;
+        this.fingerprint = fingerprint;
+        this.description = description;
+        this.users = List.copyOf(users);
+        this.secrets = secrets;
+        this.updatedAt = now;
+        this.updatedBy = by;
+    }
+
     public String name() {
         return name;
+    }
+
+    /** ssh: the remote user; become: the user to become, or null for the method's default. */
+    public String username() {
+        return username;
+    }
+
+    /** become only: sudo, su, ... */
+    public String becomeMethod() {
+        return becomeMethod;
+    }
+
+    /** ssh only: {@code SHA256:...} of the public key. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The names of the secret fields it holds (never their values). */
+    public List<String> secretNames() {
+        return secrets == null ? List.of() : secrets.names();
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public String createdBy() {
+        return createdBy;
+    }
+
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+
+    public String updatedBy() {
+        return updatedBy;
     }
 
     public CredentialKind kind() {
@@ -85,6 +140,11 @@ public class Credential {
 
     public List<String> users() {
         return users;
+    }
+
+    /** True for its owner and admins: who may change or delete it. */
+    public boolean manageableBy(String userId, boolean admin) {
+        return admin || owner.equals(userId);
     }
 
     /** True for its owner, the users it is shared with, and admins. */

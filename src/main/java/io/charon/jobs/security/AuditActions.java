@@ -9,6 +9,9 @@ public final class AuditActions {
     public static final String WORKERS_RESIZE = "workers.resize";
     public static final String TOKEN_CREATE = "token.create";
     public static final String TOKEN_REVOKE = "token.revoke";
+    public static final String CREDENTIAL_CREATE = "credential.create";
+    public static final String CREDENTIAL_UPDATE = "credential.update";
+    public static final String CREDENTIAL_DELETE = "credential.delete";
     public static final String INVENTORY_CREATE = "inventory.create";
     public static final String INVENTORY_UPDATE = "inventory.update";
     public static final String INVENTORY_DELETE = "inventory.delete";

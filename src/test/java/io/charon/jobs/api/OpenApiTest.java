@@ -88,6 +88,14 @@ class OpenApiTest {
         assertThat(openapi.getString("paths['/api/v1/stats'].get.responses['200'].content['application/json'].schema['$ref']"))
                 .isEqualTo("#/components/schemas/StatsView");
 
+        String credentials = "paths['/api/v1/credentials'].post";
+        assertThat(openapi.getString(credentials + ".requestBody.content['application/json'].schema['$ref']"))
+                .isEqualTo("#/components/schemas/CredentialRequest");
+        assertThat(openapi.getBoolean("components.schemas.CredentialRequest.properties.privateKey.writeOnly")).isTrue();
+        assertThat(openapi.getMap("components.schemas.CredentialView.properties"))
+                .doesNotContainKeys("privateKey", "passphrase", "password");
+        assertThat(openapi.getString("paths['/api/v1/credentials/{name}'].delete.responses['409']['$ref']"))
+                .isEqualTo("#/components/responses/Conflict");
         String inventories = "paths['/api/v1/inventories']";
         assertThat(openapi.getString(inventories + ".post.requestBody.content['application/json'].schema['$ref']"))
                 .isEqualTo("#/components/schemas/InventoryRequest");
