@@ -12,6 +12,7 @@ import io.charon.jobs.job.JobSpec;
 import io.charon.jobs.job.JobSubmission;
 import io.charon.jobs.job.JobType;
 import io.charon.jobs.job.Priority;
+import io.charon.jobs.job.VariableNames;
 import io.charon.jobs.security.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -56,18 +57,8 @@ public class SubmissionValidator {
      * (a section header of the inventory file).
      */
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_.:*][A-Za-z0-9_.:\\[\\]*-]{0,252}");
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.:/=-]+");
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
-    /**
-     * Ansible's magic and special variables: set as extra variables (the highest precedence) they
-     * would change what Ansible believes about hosts, inventory and play. Names starting with
-     * {@code ansible_} (how to connect, become, which interpreter) or {@code _} are refused too.
-     */
-    static final Set<String> RESERVED = Set.of("hostvars", "groups", "group_names", "inventory_hostname",
-            "inventory_hostname_short", "inventory_dir", "inventory_file", "playbook_dir", "play_hosts", "role_name",
-            "role_names", "role_path", "omit", "environment", "vars", "lookup", "query", "q");
 
     private final JobsConfig config;
     private final PlaybookLocator playbooks;
@@ -248,9 +239,9 @@ public class SubmissionValidator {
         }
         variables.forEach((key, value) -> {
             String at = field + "." + printable(key);
-            if (!IDENTIFIER.matcher(key).matches()) {
+            if (!VariableNames.IDENTIFIER.matcher(key).matches()) {
                 errors.add(new FieldError(at, "name must be an identifier (letters, digits, _)"));
-            } else if (isReserved(key) && !allowedVariables.contains(key)) {
+            } else if (VariableNames.isReserved(key) && !allowedVariables.contains(key)) {
                 errors.add(new FieldError(at, "is reserved: it would change how Ansible connects or runs"
                         + " (allowed only when listed in charon.ansible.allowed-variables)"));
             } else if (value == null) {
@@ -260,11 +251,6 @@ public class SubmissionValidator {
             }
         });
         return variables;
-    }
-
-    static boolean isReserved(String name) {
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
-        return lower.startsWith("ansible_") || lower.startsWith("_") || RESERVED.contains(lower);
     }
 
     /** A name as an error may quote it: bounded, control characters replaced. */

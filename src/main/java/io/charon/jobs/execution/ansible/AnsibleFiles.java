@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.charon.jobs.files.PrivateFiles;
+import io.charon.jobs.inventory.UnsafeYaml;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,29 +56,10 @@ final class AnsibleFiles {
             if (yaml.length() > 1) {
                 yaml.append(",\n ");
             }
-            yaml.append(quote(name)).append(": !unsafe ").append(quote(value));
+            yaml.append(UnsafeYaml.quote(name)).append(": ").append(UnsafeYaml.unsafe(value));
         });
         yaml.append("}\n");
         return writePrivate(runDir.resolve(fileName), yaml.toString());
-    }
-
-    /** A YAML double-quoted scalar; every character outside printable ASCII is escaped. */
-    static String quote(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        text.codePoints().forEach(cp -> {
-            if (cp == '"' || cp == '\\') {
-                out.append('\\').append((char) cp);
-            } else if (cp >= 0x20 && cp < 0x7f) {
-                out.append((char) cp);
-            } else if (cp <= 0xff) {
-                out.append(String.format("\\x%02x", cp));
-            } else if (cp <= 0xffff) {
-                out.append(String.format("\\u%04x", cp));
-            } else {
-                out.append(String.format("\\U%08x", cp));
-            }
-        });
-        return out.append('"').toString();
     }
 
     private static Path writePrivate(Path file, String content) throws IOException {
