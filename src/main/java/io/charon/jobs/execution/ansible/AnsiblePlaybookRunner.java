@@ -201,7 +201,8 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             if (exit == 0) {
                 return new ExecutionOutcome(Kind.SUCCEEDED, 0, null, outputTail, events.stats());
             }
-            String error = events.firstFailure() != null ? events.firstFailure()
+            String failures = events.failureSummary();
+            String error = failures != null ? failures
                     : !errorLines.isEmpty() ? errorLines.get(errorLines.size() - 1)
                     : ansible.command() + " exited with code " + exit;
             return new ExecutionOutcome(Kind.FAILED, exit, error, outputTail, events.stats());
