@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +41,25 @@ public final class SshAgent implements AutoCloseable {
      * @throws IOException ssh-agent is missing or did not come up
      */
     public static SshAgent start(Path directory) throws IOException {
+        return start(directory, null);
+    }
+
+    /**
+     * Starts an agent as {@link #start(Path)} does, which forgets every key it is given once
+     * {@code keyLifetime} has passed (rounded up to whole seconds; null: never): a bound on how
+     * long a key stays open should the agent outlive its user (the service killed outright).
+     */
+    public static SshAgent start(Path directory, Duration keyLifetime) throws IOException {
         PrivateFiles.directory(directory);
         Path socket = directory.resolve("agent.sock");
         Files.deleteIfExists(socket);
+        List<String> command = new ArrayList<>(List.of("ssh-agent", "-D", "-a", socket.toString()));
+        if (keyLifetime != null) {
+            long seconds = Math.max(1, (keyLifetime.toMillis() + 999) / 1000);
+            command.addAll(List.of("-t", Long.toString(seconds)));
+        }
         // -D: stays in the foreground as our child, so that destroying it stops it
-        Process process = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString())
+        Process process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)

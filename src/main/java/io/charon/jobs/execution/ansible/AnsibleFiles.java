@@ -34,6 +34,11 @@ final class AnsibleFiles {
      * runs with the local connection and the interpreter that runs Ansible itself.
      */
     static Path writeInventory(Path runDir, List<String> hosts) throws IOException {
+        return writeInventory(runDir, hosts, "inventory.ini");
+    }
+
+    /** {@link #writeInventory(Path, List)} into a file of the given name in the run directory. */
+    static Path writeInventory(Path runDir, List<String> hosts, String fileName) throws IOException {
         StringBuilder ini = new StringBuilder("[all]\n");
         for (String host : hosts) {
             ini.append(host);
@@ -43,7 +48,7 @@ final class AnsibleFiles {
             }
             ini.append('\n');
         }
-        return writePrivate(runDir.resolve("inventory.ini"), ini.toString());
+        return writePrivate(runDir.resolve(fileName), ini.toString());
     }
 
     /**

@@ -22,6 +22,7 @@ import io.charon.jobs.security.SecretMask;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,10 @@ import java.util.function.Consumer;
  * callback plugin's progress lines, everything else from it being appended to the log. Every line
  * has the job's secret values masked before it is written or turned into an event.
  * <p>
+ * A job that names a stored inventory or credentials reaches its hosts through a
+ * {@link HostConnection}: its files, its ssh-agent and ssh's options, set up before the process
+ * starts and taken down when it ends.
+ * <p>
  * Each playbook leads a session (and process group) of its own, started through {@code setsid}:
  * a signal to the service's process group (Ctrl-C in a terminal, a service manager stopping the
  * service) reaches the service only, which decides when its runs stop.
@@ -62,6 +67,8 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
     static final String OWNER_FILE = "owner";
 
     private static final Logger LOG = Logger.getLogger(AnsiblePlaybookRunner.class);
+    /** Beyond the run's timeout and kill grace: how long the run's ssh-agent keeps the key at most. */
+    private static final Duration KEY_LIFETIME_ALLOWANCE = Duration.ofMinutes(1);
 
     private final AnsibleConfig ansible;
     private final JobsConfig jobs;
@@ -118,12 +125,28 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             throw new LaunchFailure("playbook " + request.playbook() + " " + e.getMessage());
         }
         Map<String, String> secrets = openSecrets(request);
-        SecretMask mask = SecretMask.of(secrets.values());
         AnsibleFiles.privateDirectory(runDir);
-        Path inventory = AnsibleFiles.writeInventory(runDir, request.inventory());
         List<String> command = new ArrayList<>(launcher(runDir));
-        command.addAll(List.of("-i", inventory.toString(),
-                "-e", "@" + AnsibleFiles.writeVariables(runDir, AnsibleFiles.VARIABLES, request.variables())));
+        // a job that reaches its hosts over SSH: null for a plain job, which runs as it always did
+        try (HostConnection connection = HostConnection.open(request.access(), runDir, secretBox,
+                request.timeout().plus(ansible.killGrace()).plus(KEY_LIFETIME_ALLOWANCE))) {
+            List<String> masked = new ArrayList<>(secrets.values());
+            if (connection == null) {
+                command.addAll(List.of("-i", AnsibleFiles.writeInventory(runDir, request.inventory()).toString()));
+            } else {
+                masked.addAll(connection.secrets());
+                command.addAll(connection.arguments());
+            }
+            SecretMask mask = SecretMask.of(masked);
+            return runProcess(request, runDir, playbook, secrets, mask, command, connection, progress, handle);
+        }
+    }
+
+    /** Starts the playbook with its inventory arguments in {@code command}, and watches it to its end. */
+    private ExecutionOutcome runProcess(ExecutionRequest request, Path runDir, Path playbook, Map<String, String> secrets,
+                                        SecretMask mask, List<String> command, HostConnection connection,
+                                        ProgressListener progress, RunHandle handle) throws IOException {
+        command.addAll(List.of("-e", "@" + AnsibleFiles.writeVariables(runDir, AnsibleFiles.VARIABLES, request.variables())));
         Path secretsFile = null;
         if (!secrets.isEmpty()) {
             // a file of its own, named on the command line by path only, removed when the process ends
@@ -142,6 +165,9 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
         environment(builder.environment(), runDir, prefix);
+        if (connection != null) {
+            connection.environment(builder.environment());
+        }
         Process process;
         try {
             process = builder.start();
@@ -150,7 +176,9 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         }
         handle.attach(process.toHandle());
         try {
-            Files.writeString(runDir.resolve(OWNER_FILE), request.owner() + "\n" + process.pid() + "\n");
+            // further lines: the run's directories outside the run directory, for stopAbandonedRuns
+            Files.writeString(runDir.resolve(OWNER_FILE), request.owner() + "\n" + process.pid() + "\n"
+                    + (connection == null ? "" : connection.outsideDirectory().map(dir -> dir + "\n").orElse("")));
             // the log is opened once the process runs, so that its creation does not delay the start;
             // the process's output waits in its pipe and its error file meanwhile
             OutputStream log = openLog(request.logFile());
@@ -194,17 +222,21 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
                 }
             }
             String outputTail = LogFiles.tail(request.logFile(), jobs.outputTailBytes());
+            // keys ssh accepted are learned however the run ended
+            List<String> learned = connection == null ? List.of() : connection.learnedHostKeys();
             Kind stopped = handle.stopReason().orElse(null);
             if (stopped != null) {
-                return new ExecutionOutcome(stopped, exit, stopMessage(stopped, request), outputTail, events.stats());
+                return new ExecutionOutcome(stopped, exit, stopMessage(stopped, request), outputTail, events.stats(),
+                        learned);
             }
             if (exit == 0) {
-                return new ExecutionOutcome(Kind.SUCCEEDED, 0, null, outputTail, events.stats());
+                return new ExecutionOutcome(Kind.SUCCEEDED, 0, null, outputTail, events.stats(), learned);
             }
-            String error = events.firstFailure() != null ? events.firstFailure()
+            String failures = events.failureSummary();
+            String error = failures != null ? failures
                     : !errorLines.isEmpty() ? errorLines.get(errorLines.size() - 1)
                     : ansible.command() + " exited with code " + exit;
-            return new ExecutionOutcome(Kind.FAILED, exit, error, outputTail, events.stats());
+            return new ExecutionOutcome(Kind.FAILED, exit, error, outputTail, events.stats(), learned);
         } catch (IOException | RuntimeException e) {
             // the run can no longer be watched or recorded: it must not go on unattended
             ProcessTree.terminate(process.toHandle(), ansible.killGrace());
@@ -255,12 +287,34 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
                     ProcessTree.terminate(process.get(), ansible.killGrace());
                     stopped++;
                 }
+                stopBesideThePlaybook(runDir, lines.subList(2, lines.size()));
                 AnsibleFiles.deleteRecursively(runDir);
             }
         } catch (IOException | NumberFormatException e) {
             // a run directory that cannot be read holds no process we could identify
         }
         return stopped;
+    }
+
+    /**
+     * What a run started beside the playbook (its ssh-agent, whose socket may lie in a directory
+     * of its own outside the run directory, named by the owner file's further lines) names one
+     * of those directories on its command line: stopped, and the directories deleted.
+     */
+    private void stopBesideThePlaybook(Path runDir, List<String> outsideDirs) {
+        List<Path> outside = outsideDirs.stream().filter(line -> !line.isBlank()).map(Path::of)
+                .filter(dir -> dir.getFileName() != null
+                        && dir.getFileName().toString().startsWith(HostConnection.AGENT_DIR_PREFIX))
+                .toList();
+        List<String> places = new ArrayList<>(List.of(runDir + "/"));
+        outside.forEach(dir -> places.add(dir + "/"));
+        long self = ProcessHandle.current().pid();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != self)
+                .filter(p -> p.info().arguments().map(args -> String.join(" ", args))
+                        .map(line -> places.stream().anyMatch(line::contains)).orElse(false))
+                .forEach(p -> ProcessTree.terminate(p, ansible.killGrace()));
+        outside.forEach(AnsibleFiles::deleteRecursively);
     }
 
     /** The secret variables in plain text, for this run only; none when the job has none. */
@@ -338,12 +392,5 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         int errorAt = message.indexOf("error=");
         return errorAt >= 0 ? message.substring(message.indexOf(',', errorAt) + 1).trim() : message;
-    }
-
-    /** The run could not start; the message says why and goes to the log and the job. */
-    private static final class LaunchFailure extends IOException {
-        LaunchFailure(String message) {
-            super(message);
-        }
     }
 }

@@ -5,21 +5,34 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.charon.jobs.job.HostStats;
 import io.charon.jobs.execution.ProgressListener;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * Reads the callback plugin's JSON lines of one run: forwards task starts and host results as
- * progress, remembers the first failure (for the job's error message) and the play recap.
+ * progress, remembers each host's failure or unreachability (for the job's error message) and the
+ * play recap.
  */
 final class CallbackEvents {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Bounds of the error message: one host's reason, and the whole summary. */
+    static final int HOST_REASON_LIMIT = 300;
+    static final int SUMMARY_LIMIT = 2000;
+    private static final Pattern FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/=]+");
+    private static final Pattern KEY_ADDED =
+            Pattern.compile("Warning: Permanently added \\S+ \\(\\S+\\) to the list of known hosts\\.");
 
     private final ProgressListener listener;
-    private String firstFailure;
+    /** Per host: what ended it (its last failure counts). */
+    private final Map<String, String> problems = new LinkedHashMap<>();
     private SortedMap<String, HostStats> stats;
 
     CallbackEvents(ProgressListener listener) {
@@ -46,11 +59,10 @@ final class CallbackEvents {
                 String result = event.path("result").asText("");
                 String message = event.path("message").asText("");
                 listener.onProgress(result + ": [" + host + "] " + task + (message.isEmpty() ? "" : ": " + message), json);
-                if (firstFailure == null && (result.equals("failed") || result.equals("unreachable"))) {
-                    firstFailure = (result.equals("failed")
-                            ? "task '" + task + "' failed on host " + host
-                            : "host " + host + " was unreachable in task '" + task + "'")
-                            + (message.isEmpty() ? "" : ": " + message);
+                if (result.equals("failed") || result.equals("unreachable")) {
+                    problems.put(host, result.equals("failed")
+                            ? "task '" + task + "' failed on host " + host + reason(message)
+                            : "host " + host + " was unreachable in task '" + task + "'" + reason(unreachableReason(message)));
                 }
             }
             case "stats" -> stats = hostStats(event.path("hosts"));
@@ -61,12 +73,79 @@ final class CallbackEvents {
         return true;
     }
 
-    String firstFailure() {
-        return firstFailure;
+    /**
+     * Every host that failed or was unreachable, each with what ended it, bounded to
+     * {@value #SUMMARY_LIMIT} characters; null when none did. With the play recap, only the hosts
+     * it counts as failed or unreachable (a rescued or ignored failure is neither).
+     */
+    String failureSummary() {
+        List<String> hosts = new ArrayList<>(new TreeMap<>(problems).keySet());
+        if (stats != null) {
+            hosts.removeIf(host -> stats.containsKey(host) && stats.get(host).failed() == 0
+                    && stats.get(host).unreachable() == 0);
+            stats.forEach((host, s) -> {
+                if ((s.failed() > 0 || s.unreachable() > 0) && !hosts.contains(host)) {
+                    hosts.add(host);
+                }
+            });
+            hosts.sort(null);
+        }
+        if (hosts.isEmpty()) {
+            return null;
+        }
+        List<String> described = hosts.stream().map(host -> problems.getOrDefault(host, "host " + host
+                + (stats != null && stats.get(host).unreachable() > 0 ? " was unreachable" : " failed"))).toList();
+        if (described.size() == 1) {
+            return bounded(described.get(0), SUMMARY_LIMIT);
+        }
+        StringBuilder summary = new StringBuilder(described.size() + " hosts failed or were unreachable: ");
+        int start = summary.length();
+        for (int i = 0; i < described.size(); i++) {
+            String next = (summary.length() > start ? "; " : "") + described.get(i);
+            String more = "; and " + (described.size() - i) + " more";
+            if (summary.length() + next.length() + more.length() > SUMMARY_LIMIT) {
+                summary.append(more);
+                break;
+            }
+            summary.append(next);
+        }
+        return summary.toString();
     }
 
     SortedMap<String, HostStats> stats() {
         return stats;
+    }
+
+    private static String reason(String message) {
+        return message.isEmpty() ? "" : ": " + bounded(message, HOST_REASON_LIMIT);
+    }
+
+    /**
+     * ssh's reason in one line: its multi-line warnings reduced to what they say, without the
+     * banner, the advice and the run directory's paths.
+     */
+    static String unreachableReason(String message) {
+        if (message.contains("REMOTE HOST IDENTIFICATION HAS CHANGED")) {
+            String before = message.substring(0, message.indexOf('@') >= 0 ? message.indexOf('@') : 0).strip();
+            Matcher fingerprint = FINGERPRINT.matcher(message);
+            return (before.isEmpty() ? "" : before + " ")
+                    + "REMOTE HOST IDENTIFICATION HAS CHANGED: the host's key"
+                    + (fingerprint.find() ? " (" + fingerprint.group() + ")" : "")
+                    + " is not the known one. Host key verification failed.";
+        }
+        StringBuilder line = new StringBuilder();
+        for (String part : message.split("\\r?\\n|\\r")) {
+            String text = part.strip();
+            if (!text.isEmpty()) {
+                line.append(line.length() > 0 ? " " : "").append(text);
+            }
+        }
+        // under accept-new and off, ssh's note of a key it recorded precedes its reason
+        return KEY_ADDED.matcher(line).replaceAll("").replaceAll("\\s+", " ").strip();
+    }
+
+    private static String bounded(String text, int limit) {
+        return text.length() <= limit ? text : text.substring(0, limit - 3) + "...";
     }
 
     private static SortedMap<String, HostStats> hostStats(JsonNode hosts) {
