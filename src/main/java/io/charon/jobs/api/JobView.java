@@ -14,7 +14,8 @@ import java.util.SortedMap;
 /**
  * A job as the API shows it. {@code output} (the log tail) and {@code attempts} (its closed
  * runs) are shown for one job, and left out of listings. Of its secret variables only the names
- * are shown.
+ * are shown. A job on a stored inventory shows its name, the version it recorded and its limit,
+ * and in {@code inventory} the hosts that the limit selected.
  */
 public record JobView(
         String id,
@@ -24,6 +25,10 @@ public record JobView(
         String status,
         String playbook,
         List<String> inventory,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String inventoryRef,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer inventoryVersion,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String limit,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> credentials,
         Map<String, String> variables,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> secretVariables,
         List<String> tags,
@@ -59,7 +64,8 @@ public record JobView(
 
     private static JobView of(Job job, String output, List<AttemptView> attempts) {
         return new JobView(job.getId(), job.getName(), job.getType().wireName(), job.getPriority().wireName(),
-                job.getStatus().wireName(), job.getPlaybook(), job.getInventory(), job.getVariables(),
+                job.getStatus().wireName(), job.getPlaybook(), job.getInventory(), job.spec().inventoryRef(),
+                job.spec().inventoryVersion(), job.spec().limit(), job.spec().credentials(), job.getVariables(),
                 job.getSecretVariables() == null ? List.of() : job.getSecretVariables().names(), job.getTags(),
                 job.getDescription(), job.getUserId(), job.getDependsOn(), job.getScheduledAt(), job.getStartAfter(),
                 job.getTimeout(),

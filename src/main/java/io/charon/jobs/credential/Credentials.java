@@ -2,6 +2,7 @@ package io.charon.jobs.credential;
 
 import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.job.FieldError;
+import io.charon.jobs.job.StoredNames;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.SealedSecrets;
@@ -45,7 +46,7 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class Credentials {
 
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}");
+    public static final Pattern NAME = StoredNames.NAME;
     /** Ansible's become methods. */
     public static final List<String> BECOME_METHODS = List.of("sudo", "su", "doas", "pbrun", "pfexec", "dzdo", "ksu",
             "runas", "machinectl", "sesu");

@@ -5,6 +5,7 @@ import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.execution.ExecutionRequest;
 import io.charon.jobs.execution.PlaybookRunner;
 import io.charon.jobs.execution.RunHandle;
+import io.charon.jobs.inventory.Inventories;
 import io.charon.jobs.lifecycle.RunRecorder;
 import io.charon.jobs.queue.ClaimedJob;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,10 +36,13 @@ public class RunLauncher {
     private final AnsibleConfig ansible;
     private final Clock clock;
     private final HostAccessLoader hostAccess;
+    private final Inventories inventories;
 
     public RunLauncher(RunRecorder runs, WorkerPool pool, RunningJobs running, PlaybookRunner runner,
-                       InstanceIdentity instance, AnsibleConfig ansible, Clock clock, HostAccessLoader hostAccess) {
+                       InstanceIdentity instance, AnsibleConfig ansible, Clock clock, HostAccessLoader hostAccess,
+                       Inventories inventories) {
         this.hostAccess = hostAccess;
+        this.inventories = inventories;
         this.runs = runs;
         this.pool = pool;
         this.running = running;
@@ -81,6 +85,7 @@ public class RunLauncher {
             // its processes are gone: nothing left to stop or to renew a lease for
             running.remove(job.id(), handle);
         }
+        learnHostKeys(job, outcome);
         ExecutionOutcome.Kind kind = outcome.kind();
         return runs.finishRunLater(job.id(), job.token(), outcome).whenComplete((status, error) -> {
             if (error != null) {
@@ -88,6 +93,19 @@ public class RunLauncher {
                 LOG.errorf(error, "job %s: could not record the outcome %s", job.id(), kind);
             }
         });
+    }
+
+    /** Host keys first seen under the inventory's accept-new policy go into the inventory, as a new version. */
+    private void learnHostKeys(ClaimedJob job, ExecutionOutcome outcome) {
+        if (outcome.learnedHostKeys().isEmpty() || job.inventoryRef() == null) {
+            return;
+        }
+        try {
+            inventories.learnHostKeys(job.inventoryRef(), outcome.learnedHostKeys(), job.id());
+        } catch (RuntimeException e) {
+            // the next run meets the hosts as new again and learns them then
+            LOG.warnf("job %s: could not record the host keys it learned: %s", job.id(), e.getMessage());
+        }
     }
 
     private void recordProgress(ClaimedJob job, RunHandle handle, String message, String data) {

@@ -2,6 +2,7 @@ package io.charon.jobs.inventory;
 
 import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.job.FieldError;
+import io.charon.jobs.job.StoredNames;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.VariableNames;
 import io.charon.jobs.security.ApiTokens;
@@ -39,7 +40,7 @@ public class InventoryValidator {
     static final int MAX_ERRORS = 100;
 
     /** Inventory, host and group names: no spaces, commas, colons or glob characters, no leading dash. */
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}");
+    public static final Pattern NAME = StoredNames.NAME;
     /** Ansible's own groups: every host, and the hosts in no other group. */
     static final Set<String> IMPLICIT_GROUPS = Set.of(HostPattern.ALL, HostPattern.UNGROUPED);
     /** How Ansible reaches and runs on a host: allowed in an inventory although reserved elsewhere. */

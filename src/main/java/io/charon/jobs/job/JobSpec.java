@@ -57,6 +57,12 @@ public record JobSpec(
         credentials = credentials == null ? List.of() : List.copyOf(credentials);
     }
 
+    /** The same job on the hosts {@code hosts} of version {@code version} of its stored inventory. */
+    public JobSpec resolvedOn(int version, List<String> hosts) {
+        return new JobSpec(name, type, priority, playbook, hosts, variables, tags, description, scheduledAt, timeout,
+                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials);
+    }
+
     /** The same job without its schedule: what a relaunch runs, as soon as a worker is free. */
     public JobSpec withoutSchedule() {
         return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, null, timeout,

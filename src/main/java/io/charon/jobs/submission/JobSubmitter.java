@@ -58,8 +58,12 @@ public class JobSubmitter {
     private final AtomicLong lastCreationMillis = new AtomicLong();
     private final GroupCommit<NewJob, Submitted> submissions;
 
+    private final HostReferences hostReferences;
+
     public JobSubmitter(SubmissionValidator validator, RequestFingerprint fingerprint, JobQueries queries,
-                        EventRecorder events, AuditTrail audit, Store store, RowLocks rowLocks, ClaimingCommit commits) {
+                        EventRecorder events, AuditTrail audit, Store store, RowLocks rowLocks, ClaimingCommit commits,
+                        HostReferences hostReferences) {
+        this.hostReferences = hostReferences;
         this.validator = validator;
         this.fingerprint = fingerprint;
         this.queries = queries;
@@ -181,6 +185,7 @@ public class JobSubmitter {
             }
             List<Job> dependencies;
             try {
+                spec = hostReferences.resolve(spec, submission.actor());
                 dependencies = loadDependencies(spec.dependsOn(), submission.actor());
             } catch (InvalidInputException e) {
                 results.add(GroupCommit.Result.failed(e));

@@ -3,12 +3,15 @@ package io.charon.jobs.submission;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.config.JobsConfig;
+import io.charon.jobs.credential.CredentialKind;
+import io.charon.jobs.inventory.HostPattern;
 import io.charon.jobs.execution.PlaybookLocator;
 import io.charon.jobs.job.FieldError;
 import io.charon.jobs.job.HostRanges;
 import io.charon.jobs.job.InstantRange;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobSpec;
+import io.charon.jobs.job.StoredNames;
 import io.charon.jobs.job.JobSubmission;
 import io.charon.jobs.job.JobType;
 import io.charon.jobs.job.Priority;
@@ -85,7 +88,17 @@ public class SubmissionValidator {
                 });
         Priority priority = priority(errors, submission.priority());
         String playbook = playbook(errors, submission.playbook());
-        List<String> inventory = inventory(errors, submission.inventory());
+        String inventoryRef = submission.inventoryRef();
+        List<String> inventory = List.of();
+        if (inventoryRef == null) {
+            inventory = inventory(errors, submission.inventory());
+        } else if (submission.inventory() != null) {
+            errors.add(new FieldError("inventoryRef", "names a stored inventory; give either it or inventory, not both"));
+        } else if (!StoredNames.NAME.matcher(inventoryRef).matches()) {
+            errors.add(new FieldError("inventoryRef", "must be the name of a stored inventory"));
+        }
+        String limit = limit(errors, inventoryRef, submission.limit());
+        List<String> credentials = credentials(errors, submission.credentials());
         Map<String, String> variables = variables(errors, "variables", submission.variables());
         Map<String, String> secretValues = variables(errors, "secretVariables", submission.secretVariables());
         secretValues.keySet().stream().filter(variables::containsKey).sorted().forEach(both ->
@@ -135,7 +148,37 @@ public class SubmissionValidator {
                 dependsOn,
                 maxRetries == null ? config.defaultMaxRetries() : maxRetries,
                 retryDelay == null ? config.defaultRetryDelay() : retryDelay,
-                secretValues.isEmpty() ? null : secrets.seal(secretValues), null, null, null, List.of());
+                secretValues.isEmpty() ? null : secrets.seal(secretValues), inventoryRef, null, limit, credentials);
+    }
+
+    /** An Ansible host pattern narrowing a stored inventory; which hosts it selects is known at submission. */
+    private static String limit(List<FieldError> errors, String inventoryRef, String limit) {
+        if (limit == null) {
+            return null;
+        }
+        if (inventoryRef == null) {
+            errors.add(new FieldError("limit", "narrows a stored inventory: it needs inventoryRef"));
+            return null;
+        }
+        HostPattern.problem(limit).ifPresent(problem -> errors.add(new FieldError("limit", problem)));
+        return limit;
+    }
+
+    /** Names of stored credentials; whether they exist, may be used and differ in kind is checked when stored. */
+    private static List<String> credentials(List<FieldError> errors, List<String> names) {
+        if (names == null) {
+            return List.of();
+        }
+        if (names.size() > CredentialKind.values().length) {
+            errors.add(new FieldError("credentials", "must name at most one credential of each kind (ssh, become, vault)"));
+            return List.of();
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i) == null || !StoredNames.NAME.matcher(names.get(i)).matches()) {
+                errors.add(new FieldError("credentials[" + i + "]", "must be the name of a stored credential"));
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(names.stream().filter(name -> name != null).toList()));
     }
 
     private static String text(List<FieldError> errors, String field, String value, int max, boolean required) {

@@ -8,20 +8,19 @@ import io.restassured.path.json.JsonPath;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
+import static io.charon.jobs.support.SecretScan.filesHolding;
+import static io.charon.jobs.support.SecretScan.processesMentioning;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -131,54 +130,6 @@ class SecretVariablesTest {
 
     private static Path workDir() {
         return dataDir().resolve("work");
-    }
-
-    /** Every process whose command line or environment holds {@code text}. */
-    private static List<Long> processesMentioning(String text) throws IOException {
-        List<Long> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                for (String part : List.of("cmdline", "environ")) {
-                    try {
-                        if (new String(Files.readAllBytes(proc.resolve(part)), StandardCharsets.UTF_8).contains(text)) {
-                            found.add(Long.parseLong(proc.getFileName().toString()));
-                        }
-                    } catch (IOException gone) {
-                        // the process ended, or is not ours to read
-                    }
-                }
-            }
-        }
-        return found;
-    }
-
-    private static List<Path> filesHolding(Path root, String text) throws IOException {
-        if (!Files.exists(root)) {
-            return List.of();
-        }
-        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).filter(file -> {
-                try {
-                    return indexOf(Files.readAllBytes(file), needle) >= 0;
-                } catch (IOException gone) {
-                    return false;
-                }
-            }).toList();
-        }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static String sha1(String text) throws Exception {

@@ -43,6 +43,11 @@ public final class Api {
         return given().get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
     }
 
+    /** Cancels a job that has not ended, insisting on 200. */
+    public static void cancel(String id) {
+        given().post("/api/v1/jobs/" + id + "/cancel").then().statusCode(200);
+    }
+
     public static String status(String id) {
         return get(id).getString("status");
     }
