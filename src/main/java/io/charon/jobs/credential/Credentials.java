@@ -206,7 +206,7 @@ public class Credentials {
         return store.session().createNativeQuery("SELECT * FROM credentials WHERE owner = :user OR users LIKE :quoted"
                         + " ORDER BY name", Credential.class)
                 .setParameter("user", userId).setParameter("quoted", "%" + JsonColumns.write(userId) + "%")
-                .getResultList().stream().filter(c -> c.usableBy(userId, false)).toList();
+                .getResultList().stream().filter(c -> c.ownership().usableBy(userId, false)).toList();
     }
 
     private Credential find(String name) {
@@ -214,7 +214,7 @@ public class Credentials {
     }
 
     private static Credential visible(Credential credential, String name, String userId, boolean admin) {
-        if (credential == null || !credential.usableBy(userId, admin)) {
+        if (credential == null || !credential.ownership().usableBy(userId, admin)) {
             throw new CredentialNotFoundException(name);
         }
         return credential;
@@ -222,7 +222,7 @@ public class Credentials {
 
     private static Credential manageable(Credential credential, String name, String userId, boolean admin) {
         visible(credential, name, userId, admin);
-        if (!credential.manageableBy(userId, admin)) {
+        if (!credential.ownership().manageableBy(userId, admin)) {
             throw new ForbiddenException("only the owner of credential " + name + " or an admin may change or delete it");
         }
         return credential;

@@ -90,7 +90,7 @@ public class Inventories {
     @ActivateRequestContext
     public Inventory get(String name, String userId, boolean admin) {
         Inventory inventory = store.session().find(Inventory.class, name);
-        if (inventory == null || !inventory.usableBy(userId, admin)) {
+        if (inventory == null || !inventory.ownership().usableBy(userId, admin)) {
             throw new InventoryNotFoundException(name);
         }
         return inventory;
@@ -108,7 +108,7 @@ public class Inventories {
         Inventory inventory = QuarkusTransaction.isActive()
                 ? store.session().find(Inventory.class, name, LockModeType.PESSIMISTIC_READ)
                 : store.session().find(Inventory.class, name);
-        if (inventory == null || !inventory.usableBy(userId, admin)) {
+        if (inventory == null || !inventory.ownership().usableBy(userId, admin)) {
             throw new InventoryNotFoundException(name);
         }
         return inventory;
@@ -118,7 +118,7 @@ public class Inventories {
     @ActivateRequestContext
     public List<Inventory> list(String userId, boolean admin) {
         return store.session().createSelectionQuery("from Inventory order by name", Inventory.class).getResultList()
-                .stream().filter(inventory -> inventory.usableBy(userId, admin)).toList();
+                .stream().filter(inventory -> inventory.ownership().usableBy(userId, admin)).toList();
     }
 
     /**
@@ -210,10 +210,10 @@ public class Inventories {
     /** The inventory locked for change, if the user may change it. */
     private Inventory manageable(String name, String userId, boolean admin) {
         Inventory inventory = store.session().find(Inventory.class, name, LockModeType.PESSIMISTIC_WRITE);
-        if (inventory == null || !inventory.usableBy(userId, admin)) {
+        if (inventory == null || !inventory.ownership().usableBy(userId, admin)) {
             throw new InventoryNotFoundException(name);
         }
-        if (!inventory.manageableBy(userId, admin)) {
+        if (!inventory.ownership().manageableBy(userId, admin)) {
             throw new ForbiddenException("inventory " + name + " is shared with you for use; only its owner or an admin"
                     + " may change or delete it");
         }
@@ -224,7 +224,7 @@ public class Inventories {
         InventoryDocument document = inventory.document();
         String detail = "version " + inventory.version() + ", " + document.hosts().size() + " hosts, "
                 + document.groups().size() + " groups, host key policy " + inventory.hostKeyPolicy().wireName()
-                + (inventory.users().isEmpty() ? "" : ", shared with " + String.join(", ", inventory.users()));
+                + (inventory.ownership().users().isEmpty() ? "" : ", shared with " + String.join(", ", inventory.ownership().users()));
         return inventory.hostKeyPolicy() == HostKeyPolicy.OFF
                 ? detail + "; host key checking is off: its hosts' identities are not verified"
                 : detail;
