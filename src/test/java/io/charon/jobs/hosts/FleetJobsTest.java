@@ -2,6 +2,7 @@ package io.charon.jobs.hosts;
 
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
+import io.charon.jobs.support.SecretScan;
 import io.charon.jobs.support.SshFleet;
 import io.charon.jobs.support.SshFleet.Host;
 import io.quarkus.test.junit.QuarkusTest;
@@ -299,8 +300,7 @@ class FleetJobsTest {
 
     /** The secret texts to look for: the key's lines (long enough to be unique) and each password. */
     private static List<String> secretsOf(String privateKey, String... passwords) {
-        List<String> secrets = new java.util.ArrayList<>(privateKey.lines()
-                .filter(line -> !line.startsWith("-----") && line.length() >= 20).toList());
+        List<String> secrets = new java.util.ArrayList<>(SecretScan.keyLines(privateKey));
         secrets.addAll(List.of(passwords));
         return secrets;
     }
