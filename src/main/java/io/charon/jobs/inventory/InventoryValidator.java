@@ -1,6 +1,7 @@
 package io.charon.jobs.inventory;
 
 import io.charon.jobs.config.AnsibleConfig;
+import io.charon.jobs.job.ConnectionValues;
 import io.charon.jobs.job.FieldError;
 import io.charon.jobs.job.StoredNames;
 import io.charon.jobs.job.InvalidInputException;
@@ -222,6 +223,11 @@ public class InventoryValidator {
                 errors.add(at, "must be at most " + MAX_VALUE + " characters");
             } else if (value.indexOf('\0') >= 0) {
                 errors.add(at, "must not contain NUL characters");
+            } else if (name.equals("ansible_host") && !ConnectionValues.ADDRESS.matcher(value).matches()) {
+                errors.add(at, "must be a host name, an IPv4 or an IPv6 address");
+            } else if ((name.equals("ansible_user") || name.equals("ansible_become_user"))
+                    && !ConnectionValues.REMOTE_USER.matcher(value).matches()) {
+                errors.add(at, "must be a user name: letters, digits and _ . @ $ -, not starting with . @ $ or -");
             } else if (name.equals("ansible_port") && !port(value)) {
                 errors.add(at, "must be a port number from 1 to 65535");
             } else if (name.equals("ansible_become") && !BOOLEANS.contains(value.toLowerCase(Locale.ROOT))) {
