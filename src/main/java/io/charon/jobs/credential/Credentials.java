@@ -1,6 +1,7 @@
 package io.charon.jobs.credential;
 
 import io.charon.jobs.config.AnsibleConfig;
+import io.charon.jobs.job.ConnectionValues;
 import io.charon.jobs.job.FieldError;
 import io.charon.jobs.job.StoredNames;
 import io.charon.jobs.job.InvalidInputException;
@@ -17,7 +18,9 @@ import io.charon.jobs.store.Store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.ForbiddenException;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.LockModeType;
 import org.hibernate.exception.ConstraintViolationException;
@@ -51,7 +54,7 @@ public class Credentials {
     public static final List<String> BECOME_METHODS = List.of("sudo", "su", "doas", "pbrun", "pfexec", "dzdo", "ksu",
             "runas", "machinectl", "sesu");
     public static final String DEFAULT_BECOME_METHOD = "sudo";
-    static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@$\\\\-]{0,99}");
+    static final Pattern USERNAME = ConnectionValues.REMOTE_USER;
     static final int MAX_PRIVATE_KEY = 16 * 1024;
     static final int MAX_PASSWORD = 1024;
     static final int MAX_USERS = 100;
@@ -71,6 +74,11 @@ public class Credentials {
         this.secretBox = secretBox;
         this.clock = clock;
         this.keyCheck = new SshKeyCheck(ansible.workDir());
+    }
+
+    /** Key checks that a service killed outright left behind: their agents stopped, their files gone. */
+    void removeLeftoverKeyChecks(@Observes StartupEvent start) {
+        keyCheck.removeLeftovers();
     }
 
     /** What a request holds once checked: its clear fields and its secrets, sealed. */
