@@ -97,17 +97,9 @@ public class Credential {
         return secrets == null ? List.of() : secrets.names();
     }
 
-
-
-
-
     public CredentialKind kind() {
         return CredentialKind.fromWireName(kind).orElseThrow();
     }
-
-
-
-
 
     /** What a run receives: the clear fields and the sealed secrets. */
     public SealedCredential sealed() {

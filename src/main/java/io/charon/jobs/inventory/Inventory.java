@@ -100,12 +100,4 @@ public class Inventory {
     public String knownHosts() {
         return knownHosts;
     }
-
-
-
-
-
-
-
-
 }
