@@ -8,10 +8,10 @@ import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.SealedSecrets;
 import io.charon.jobs.persistence.JsonColumns;
-import io.charon.jobs.security.ApiTokens;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
+import io.charon.jobs.security.Ownership;
 import io.charon.jobs.security.SecretBox;
 import io.charon.jobs.ssh.SshKeys;
 import io.charon.jobs.store.Store;
@@ -31,11 +31,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -57,7 +55,6 @@ public class Credentials {
     static final Pattern USERNAME = ConnectionValues.REMOTE_USER;
     static final int MAX_PRIVATE_KEY = 16 * 1024;
     static final int MAX_PASSWORD = 1024;
-    static final int MAX_USERS = 100;
     static final int MAX_DESCRIPTION = 200;
     private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
     };
@@ -260,7 +257,7 @@ public class Credentials {
             errors.add(new FieldError("description", "must be at most " + MAX_DESCRIPTION
                     + " characters without control characters"));
         }
-        List<String> users = users(request.users(), errors);
+        List<String> users = Ownership.sharedWith(request.users(), errors);
         if (kind == null) {
             throw new InvalidInputException(errors);
         }
@@ -350,27 +347,6 @@ public class Credentials {
             return Optional.empty();
         }
         return Optional.of(value);
-    }
-
-    private static List<String> users(List<String> users, List<FieldError> errors) {
-        if (users == null) {
-            return List.of();
-        }
-        if (users.size() > MAX_USERS) {
-            errors.add(new FieldError("users", "must list at most " + MAX_USERS + " users"));
-            return List.of();
-        }
-        Set<String> distinct = new LinkedHashSet<>();
-        for (int i = 0; i < users.size(); i++) {
-            String user = users.get(i);
-            if (user == null || !ApiTokens.USER.matcher(user).matches()) {
-                errors.add(new FieldError("users[" + i + "]", "must be 1 to 100 letters, digits or _ . @ -, starting with"
-                        + " a letter or digit"));
-            } else {
-                distinct.add(user);
-            }
-        }
-        return List.copyOf(distinct);
     }
 
     /** What the audit trail says of a credential: never a secret. */

@@ -6,14 +6,13 @@ import io.charon.jobs.job.FieldError;
 import io.charon.jobs.job.StoredNames;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.VariableNames;
-import io.charon.jobs.security.ApiTokens;
+import io.charon.jobs.security.Ownership;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +35,6 @@ public class InventoryValidator {
     static final int MAX_GROUPS = 500;
     static final int MAX_VARIABLES = 200;
     static final int MAX_VALUE = 65_536;
-    static final int MAX_USERS = 100;
     /** Beyond this many, further errors are summed up in one: the first ones say what is wrong. */
     static final int MAX_ERRORS = 100;
 
@@ -261,20 +259,10 @@ public class InventoryValidator {
     }
 
     private static List<String> users(Errors errors, List<String> users) {
-        if (users == null) {
-            return List.of();
-        }
-        if (users.size() > MAX_USERS) {
-            errors.add("users", "must list at most " + MAX_USERS + " users");
-            return List.of();
-        }
-        for (int i = 0; i < users.size(); i++) {
-            if (users.get(i) == null || !ApiTokens.USER.matcher(users.get(i)).matches()) {
-                errors.add("users[" + i + "]", "must be a user id: 1 to 100 letters, digits or _ . @ -,"
-                        + " starting with a letter or digit");
-            }
-        }
-        return List.copyOf(new LinkedHashSet<>(users.stream().filter(user -> user != null).toList()));
+        List<FieldError> found = new ArrayList<>();
+        List<String> valid = Ownership.sharedWith(users, found);
+        found.forEach(error -> errors.add(error.field(), error.reason()));
+        return valid;
     }
 
     private static String nameRule() {

@@ -2,6 +2,7 @@ package io.charon.jobs.inventory;
 
 import io.charon.jobs.inventory.InventoryDocument.Group;
 import io.charon.jobs.job.FieldError;
+import io.charon.jobs.security.Ownership;
 import io.charon.jobs.job.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
@@ -163,7 +164,7 @@ class InventoryValidatorTest {
             groups.put("g" + i, new Group(null, null, null));
         }
         List<String> users = new ArrayList<>();
-        for (int i = 0; i <= InventoryValidator.MAX_USERS; i++) {
+        for (int i = 0; i <= Ownership.MAX_USERS; i++) {
             users.add("u" + i);
         }
         assertThat(fields(new InventoryChange("x", hosts, groups, vars, null, null, users)))
