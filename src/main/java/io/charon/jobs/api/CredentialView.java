@@ -38,7 +38,7 @@ public record CredentialView(
                 credential.fingerprint(),
                 kind == CredentialKind.SSH ? secrets.contains(SealedCredential.PASSPHRASE) : null,
                 kind == CredentialKind.BECOME ? secrets.contains(SealedCredential.PASSWORD) : null,
-                credential.description(), credential.users(), credential.owner(), credential.createdAt(),
-                credential.createdBy(), credential.updatedAt(), credential.updatedBy());
+                credential.description(), credential.ownership().users(), credential.ownership().owner(), credential.ownership().createdAt(),
+                credential.ownership().createdBy(), credential.ownership().updatedAt(), credential.ownership().updatedBy());
     }
 }

@@ -28,8 +28,8 @@ public record InventoryView(
     static InventoryView of(Inventory inventory) {
         InventoryDocument document = inventory.document();
         return new InventoryView(inventory.name(), inventory.version(), document.hosts(), document.groups(),
-                document.vars(), inventory.hostKeyPolicy().wireName(), inventory.knownHosts(), inventory.users(),
-                inventory.owner(), inventory.createdAt(), inventory.createdBy(), inventory.updatedAt(),
-                inventory.updatedBy());
+                document.vars(), inventory.hostKeyPolicy().wireName(), inventory.knownHosts(), inventory.ownership().users(),
+                inventory.ownership().owner(), inventory.ownership().createdAt(), inventory.ownership().createdBy(), inventory.ownership().updatedAt(),
+                inventory.ownership().updatedBy());
     }
 }

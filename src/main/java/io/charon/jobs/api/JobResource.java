@@ -166,7 +166,7 @@ public class JobResource {
     public Response relaunch(@PathParam("id") String id, @Context UriInfo uri) {
         refuseNewWorkWhileStopping();
         visible(id);
-        return created(submitter.relaunch(id, user.id()), uri.getBaseUriBuilder());
+        return created(submitter.relaunch(id, user.actor()), uri.getBaseUriBuilder());
     }
 
     /**

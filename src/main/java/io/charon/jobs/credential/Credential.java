@@ -2,9 +2,10 @@ package io.charon.jobs.credential;
 
 import io.charon.jobs.job.JobColumns;
 import io.charon.jobs.job.SealedSecrets;
-import io.charon.jobs.persistence.JsonColumns;
+import io.charon.jobs.security.Ownership;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -40,24 +41,8 @@ public class Credential {
 
     String description;
 
-    @Column(nullable = false)
-    String owner;
-
-    @Convert(converter = JsonColumns.StringList.class)
-    @Column(nullable = false)
-    List<String> users;
-
-    @Column(name = "created_at", nullable = false)
-    Instant createdAt;
-
-    @Column(name = "created_by", nullable = false)
-    String createdBy;
-
-    @Column(name = "updated_at", nullable = false)
-    Instant updatedAt;
-
-    @Column(name = "updated_by", nullable = false)
-    String updatedBy;
+    @Embedded
+    Ownership ownership;
 
     protected Credential() {
     }
@@ -65,12 +50,7 @@ public class Credential {
     Credential(String name, CredentialKind kind, String owner, Instant now, String by) {
         this.name = name;
         this.kind = kind.wireName();
-        this.owner = owner;
-        this.createdAt = now;
-        this.createdBy = by;
-        this.updatedAt = now;
-        this.updatedBy = by;
-        this.users = List.of();
+        this.ownership = new Ownership(owner, List.of(), now, by, now, by);
     }
 
     /** Replaces every field that a request sets, and records who changed it when. */
@@ -80,10 +60,13 @@ public class Credential {
         this.becomeMethod = becomeMethod;
         this.fingerprint = fingerprint;
         this.description = description;
-        this.users = List.copyOf(users);
         this.secrets = secrets;
-        this.updatedAt = now;
-        this.updatedBy = by;
+        this.ownership = ownership.changed(users, now, by);
+    }
+
+    /** Whose it is, who else may use it, who created and last changed it. */
+    public Ownership ownership() {
+        return ownership;
     }
 
     public String name() {
@@ -114,42 +97,8 @@ public class Credential {
         return secrets == null ? List.of() : secrets.names();
     }
 
-    public Instant createdAt() {
-        return createdAt;
-    }
-
-    public String createdBy() {
-        return createdBy;
-    }
-
-    public Instant updatedAt() {
-        return updatedAt;
-    }
-
-    public String updatedBy() {
-        return updatedBy;
-    }
-
     public CredentialKind kind() {
         return CredentialKind.fromWireName(kind).orElseThrow();
-    }
-
-    public String owner() {
-        return owner;
-    }
-
-    public List<String> users() {
-        return users;
-    }
-
-    /** True for its owner and admins: who may change or delete it. */
-    public boolean manageableBy(String userId, boolean admin) {
-        return admin || owner.equals(userId);
-    }
-
-    /** True for its owner, the users it is shared with, and admins. */
-    public boolean usableBy(String userId, boolean admin) {
-        return admin || owner.equals(userId) || users.contains(userId);
     }
 
     /** What a run receives: the clear fields and the sealed secrets. */

@@ -1,23 +1,26 @@
 package io.charon.jobs.credential;
 
 import io.charon.jobs.config.AnsibleConfig;
+import io.charon.jobs.job.ConnectionValues;
 import io.charon.jobs.job.FieldError;
 import io.charon.jobs.job.StoredNames;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.SealedSecrets;
 import io.charon.jobs.persistence.JsonColumns;
-import io.charon.jobs.security.ApiTokens;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
+import io.charon.jobs.security.Ownership;
 import io.charon.jobs.security.SecretBox;
 import io.charon.jobs.ssh.SshKeys;
 import io.charon.jobs.store.Store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.ForbiddenException;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.LockModeType;
 import org.hibernate.exception.ConstraintViolationException;
@@ -28,11 +31,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -51,10 +52,9 @@ public class Credentials {
     public static final List<String> BECOME_METHODS = List.of("sudo", "su", "doas", "pbrun", "pfexec", "dzdo", "ksu",
             "runas", "machinectl", "sesu");
     public static final String DEFAULT_BECOME_METHOD = "sudo";
-    static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@$\\\\-]{0,99}");
+    static final Pattern USERNAME = ConnectionValues.REMOTE_USER;
     static final int MAX_PRIVATE_KEY = 16 * 1024;
     static final int MAX_PASSWORD = 1024;
-    static final int MAX_USERS = 100;
     static final int MAX_DESCRIPTION = 200;
     private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
     };
@@ -71,6 +71,11 @@ public class Credentials {
         this.secretBox = secretBox;
         this.clock = clock;
         this.keyCheck = new SshKeyCheck(ansible.workDir());
+    }
+
+    /** Key checks that a service killed outright left behind: their agents stopped, their files gone. */
+    void removeLeftoverKeyChecks(@Observes StartupEvent start) {
+        keyCheck.removeLeftovers();
     }
 
     /** What a request holds once checked: its clear fields and its secrets, sealed. */
@@ -206,7 +211,7 @@ public class Credentials {
         return store.session().createNativeQuery("SELECT * FROM credentials WHERE owner = :user OR users LIKE :quoted"
                         + " ORDER BY name", Credential.class)
                 .setParameter("user", userId).setParameter("quoted", "%" + JsonColumns.write(userId) + "%")
-                .getResultList().stream().filter(c -> c.usableBy(userId, false)).toList();
+                .getResultList().stream().filter(c -> c.ownership().usableBy(userId, false)).toList();
     }
 
     private Credential find(String name) {
@@ -214,7 +219,7 @@ public class Credentials {
     }
 
     private static Credential visible(Credential credential, String name, String userId, boolean admin) {
-        if (credential == null || !credential.usableBy(userId, admin)) {
+        if (credential == null || !credential.ownership().usableBy(userId, admin)) {
             throw new CredentialNotFoundException(name);
         }
         return credential;
@@ -222,7 +227,7 @@ public class Credentials {
 
     private static Credential manageable(Credential credential, String name, String userId, boolean admin) {
         visible(credential, name, userId, admin);
-        if (!credential.manageableBy(userId, admin)) {
+        if (!credential.ownership().manageableBy(userId, admin)) {
             throw new ForbiddenException("only the owner of credential " + name + " or an admin may change or delete it");
         }
         return credential;
@@ -252,7 +257,7 @@ public class Credentials {
             errors.add(new FieldError("description", "must be at most " + MAX_DESCRIPTION
                     + " characters without control characters"));
         }
-        List<String> users = users(request.users(), errors);
+        List<String> users = Ownership.sharedWith(request.users(), errors);
         if (kind == null) {
             throw new InvalidInputException(errors);
         }
@@ -342,27 +347,6 @@ public class Credentials {
             return Optional.empty();
         }
         return Optional.of(value);
-    }
-
-    private static List<String> users(List<String> users, List<FieldError> errors) {
-        if (users == null) {
-            return List.of();
-        }
-        if (users.size() > MAX_USERS) {
-            errors.add(new FieldError("users", "must list at most " + MAX_USERS + " users"));
-            return List.of();
-        }
-        Set<String> distinct = new LinkedHashSet<>();
-        for (int i = 0; i < users.size(); i++) {
-            String user = users.get(i);
-            if (user == null || !ApiTokens.USER.matcher(user).matches()) {
-                errors.add(new FieldError("users[" + i + "]", "must be 1 to 100 letters, digits or _ . @ -, starting with"
-                        + " a letter or digit"));
-            } else {
-                distinct.add(user);
-            }
-        }
-        return List.copyOf(distinct);
     }
 
     /** What the audit trail says of a credential: never a secret. */

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
@@ -32,8 +33,10 @@ import java.util.stream.Stream;
  */
 final class SshKeyCheck {
 
-    static final String PRIVATE_KEY = "privateKey";
-    static final String PASSPHRASE = "passphrase";
+    static final String PRIVATE_KEY = SealedCredential.PRIVATE_KEY;
+    static final String PASSPHRASE = SealedCredential.PASSPHRASE;
+    static final String DIRECTORY_PREFIX = "key-";
+    private static final Duration AGENT_KEY_LIFETIME = Duration.ofMinutes(1);
     private static final Pattern OPENSSH = Pattern.compile(
             "-----BEGIN OPENSSH PRIVATE KEY-----(.*?)-----END OPENSSH PRIVATE KEY-----", Pattern.DOTALL);
     private static final Pattern PEM = Pattern.compile("-----BEGIN (RSA |DSA |EC )?PRIVATE KEY-----");
@@ -67,7 +70,8 @@ final class SshKeyCheck {
             directory = newDirectory();
             Path keyFile = PrivateFiles.file(directory.resolve("key"));
             Files.writeString(keyFile, privateKey, StandardCharsets.UTF_8);
-            try (SshAgent agent = SshAgent.start(directory)) {
+            // the key expires by itself should the service die before the agent is stopped
+            try (SshAgent agent = SshAgent.start(directory, AGENT_KEY_LIFETIME)) {
                 try {
                     agent.add(keyFile, passphrase);
                 } catch (SshAgent.KeyRefusedException e) {
@@ -134,13 +138,34 @@ final class SshKeyCheck {
             byte[] bytes = new byte[5];
             random.nextBytes(bytes);
             try {
-                return Files.createDirectory(workDir.resolve("key-" + HexFormat.of().formatHex(bytes)),
+                return Files.createDirectory(workDir.resolve(DIRECTORY_PREFIX + HexFormat.of().formatHex(bytes)),
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } catch (FileAlreadyExistsException e) {
                 if (attempt >= 3) {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Stops the agents and removes the directories of key checks that a service which died
+     * outright left behind; called at start-up, when no check of this process runs yet (the work
+     * directory is this process's alone, as its data directory is).
+     */
+    void removeLeftovers() {
+        if (!Files.isDirectory(workDir)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(workDir)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(DIRECTORY_PREFIX)).toList()) {
+                String place = dir.toAbsolutePath() + "/";
+                ProcessHandle.allProcesses().filter(p -> p.info().arguments()
+                        .map(args -> String.join(" ", args).contains(place)).orElse(false)).forEach(ProcessHandle::destroy);
+                remove(dir);
+            }
+        } catch (IOException | KeyCheckUnavailableException e) {
+            // the next start tries again; a leftover key expired with its agent's lifetime
         }
     }
 

@@ -90,7 +90,7 @@ public class Inventories {
     @ActivateRequestContext
     public Inventory get(String name, String userId, boolean admin) {
         Inventory inventory = store.session().find(Inventory.class, name);
-        if (inventory == null || !inventory.usableBy(userId, admin)) {
+        if (inventory == null || !inventory.ownership().usableBy(userId, admin)) {
             throw new InventoryNotFoundException(name);
         }
         return inventory;
@@ -108,7 +108,7 @@ public class Inventories {
         Inventory inventory = QuarkusTransaction.isActive()
                 ? store.session().find(Inventory.class, name, LockModeType.PESSIMISTIC_READ)
                 : store.session().find(Inventory.class, name);
-        if (inventory == null || !inventory.usableBy(userId, admin)) {
+        if (inventory == null || !inventory.ownership().usableBy(userId, admin)) {
             throw new InventoryNotFoundException(name);
         }
         return inventory;
@@ -118,7 +118,7 @@ public class Inventories {
     @ActivateRequestContext
     public List<Inventory> list(String userId, boolean admin) {
         return store.session().createSelectionQuery("from Inventory order by name", Inventory.class).getResultList()
-                .stream().filter(inventory -> inventory.usableBy(userId, admin)).toList();
+                .stream().filter(inventory -> inventory.ownership().usableBy(userId, admin)).toList();
     }
 
     /**
@@ -185,35 +185,62 @@ public class Inventories {
                 return;
             }
             Set<String> known = new HashSet<>();
-            KnownHosts.lines(inventory.knownHosts()).stream().filter(KnownHosts::isEntry)
-                    .forEach(line -> known.add(KnownHosts.identity(line)));
+            Set<String> hostsAndTypes = new HashSet<>();
+            KnownHosts.lines(inventory.knownHosts()).stream().filter(KnownHosts::isEntry).forEach(line -> {
+                known.add(KnownHosts.identity(line));
+                hostsAndTypes.add(KnownHosts.hostAndType(line));
+            });
             List<String> learned = new ArrayList<>();
+            List<String> conflicting = new ArrayList<>();
             for (String line : knownHostsLines) {
                 String entry = line.strip();
-                if (KnownHosts.isEntry(entry) && KnownHosts.problem(entry).isEmpty()
-                        && known.add(KnownHosts.identity(entry))) {
-                    learned.add(entry);
+                if (!KnownHosts.isEntry(entry) || KnownHosts.problem(entry).isPresent()
+                        || known.contains(KnownHosts.identity(entry))) {
+                    continue;
                 }
+                // another key of a type the host already has one of: runs that started before either
+                // was recorded each met a "first" key; trusting both would keep an impostor's
+                if (!hostsAndTypes.add(KnownHosts.hostAndType(entry))) {
+                    conflicting.add(entry);
+                    continue;
+                }
+                known.add(KnownHosts.identity(entry));
+                learned.add(entry);
+            }
+            List<AuditEntry> audited = new ArrayList<>();
+            if (!conflicting.isEmpty()) {
+                audited.add(AuditEntry.failed(by, AuditActions.INVENTORY_LEARN_HOST_KEYS, name,
+                        "refused " + conflicting.size() + " host keys that differ from a key already known for "
+                                + describe(conflicting)));
             }
             String knownHosts = inventory.knownHosts() + String.join("\n", learned) + "\n";
-            if (learned.isEmpty() || knownHosts.getBytes(StandardCharsets.UTF_8).length > KnownHosts.MAX_BYTES) {
-                return; // nothing new, or no room left: the keys are offered again by the next run
+            if (!learned.isEmpty() && knownHosts.getBytes(StandardCharsets.UTF_8).length > KnownHosts.MAX_BYTES) {
+                audited.add(AuditEntry.failed(by, AuditActions.INVENTORY_LEARN_HOST_KEYS, name,
+                        "no room for " + learned.size() + " host keys in knownHosts (at most " + KnownHosts.MAX_BYTES
+                                + " bytes): " + describe(learned)));
+            } else if (!learned.isEmpty()) {
+                store.session().persist(inventory.learnKnownHosts(knownHosts, by, now));
+                audited.add(AuditEntry.success(by, AuditActions.INVENTORY_LEARN_HOST_KEYS, name,
+                        "version " + inventory.version() + ": " + learned.size() + " host keys learned for "
+                                + describe(learned)));
             }
-            store.session().persist(inventory.learnKnownHosts(knownHosts, by, now));
-            audit.recordInTransaction(List.of(AuditEntry.success(by, AuditActions.INVENTORY_LEARN_HOST_KEYS, name,
-                    "version " + inventory.version() + ": " + learned.size() + " host keys learned for "
-                            + String.join(", ", learned.stream().limit(10).map(KnownHosts::hostAndType).toList())
-                            + (learned.size() > 10 ? " and more" : ""))));
+            audit.recordInTransaction(audited);
         }));
+    }
+
+    /** Known hosts entries as the audit trail names them: host and key type, at most ten. */
+    private static String describe(List<String> entries) {
+        return String.join(", ", entries.stream().limit(10).map(KnownHosts::hostAndType).toList())
+                + (entries.size() > 10 ? " and more" : "");
     }
 
     /** The inventory locked for change, if the user may change it. */
     private Inventory manageable(String name, String userId, boolean admin) {
         Inventory inventory = store.session().find(Inventory.class, name, LockModeType.PESSIMISTIC_WRITE);
-        if (inventory == null || !inventory.usableBy(userId, admin)) {
+        if (inventory == null || !inventory.ownership().usableBy(userId, admin)) {
             throw new InventoryNotFoundException(name);
         }
-        if (!inventory.manageableBy(userId, admin)) {
+        if (!inventory.ownership().manageableBy(userId, admin)) {
             throw new ForbiddenException("inventory " + name + " is shared with you for use; only its owner or an admin"
                     + " may change or delete it");
         }
@@ -224,7 +251,7 @@ public class Inventories {
         InventoryDocument document = inventory.document();
         String detail = "version " + inventory.version() + ", " + document.hosts().size() + " hosts, "
                 + document.groups().size() + " groups, host key policy " + inventory.hostKeyPolicy().wireName()
-                + (inventory.users().isEmpty() ? "" : ", shared with " + String.join(", ", inventory.users()));
+                + (inventory.ownership().users().isEmpty() ? "" : ", shared with " + String.join(", ", inventory.ownership().users()));
         return inventory.hostKeyPolicy() == HostKeyPolicy.OFF
                 ? detail + "; host key checking is off: its hosts' identities are not verified"
                 : detail;

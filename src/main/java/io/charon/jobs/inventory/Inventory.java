@@ -1,14 +1,14 @@
 package io.charon.jobs.inventory;
 
-import io.charon.jobs.persistence.JsonColumns;
+import io.charon.jobs.security.Ownership;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
  * A stored inventory at its current version. Every change (an update through the API, or host
@@ -35,24 +35,8 @@ public class Inventory {
     @Column(name = "known_hosts", nullable = false)
     String knownHosts;
 
-    @Column(nullable = false)
-    String owner;
-
-    @Convert(converter = JsonColumns.StringList.class)
-    @Column(nullable = false)
-    List<String> users;
-
-    @Column(name = "created_at", nullable = false)
-    Instant createdAt;
-
-    @Column(name = "created_by", nullable = false)
-    String createdBy;
-
-    @Column(name = "updated_at", nullable = false)
-    Instant updatedAt;
-
-    @Column(name = "updated_by", nullable = false)
-    String updatedBy;
+    @Embedded
+    Ownership ownership;
 
     protected Inventory() {
     }
@@ -61,9 +45,7 @@ public class Inventory {
     Inventory(String name, InventoryContent content, String owner, Instant now) {
         this.name = name;
         this.version = 1;
-        this.owner = owner;
-        this.createdAt = now;
-        this.createdBy = owner;
+        this.ownership = Ownership.of(owner, content.users(), now);
         set(content, owner, now);
     }
 
@@ -83,8 +65,7 @@ public class Inventory {
     InventoryVersion learnKnownHosts(String knownHosts, String by, Instant now) {
         version++;
         this.knownHosts = knownHosts;
-        this.updatedAt = now;
-        this.updatedBy = by;
+        this.ownership = ownership.changed(ownership.users(), now, by);
         return new InventoryVersion(this);
     }
 
@@ -92,9 +73,12 @@ public class Inventory {
         this.document = content.document();
         this.hostKeyPolicy = content.hostKeyPolicy();
         this.knownHosts = content.knownHosts();
-        this.users = content.users();
-        this.updatedAt = now;
-        this.updatedBy = by;
+        this.ownership = ownership.changed(content.users(), now, by);
+    }
+
+    /** Whose it is, who else may use it, who created and last changed it. */
+    public Ownership ownership() {
+        return ownership;
     }
 
     public String name() {
@@ -115,39 +99,5 @@ public class Inventory {
 
     public String knownHosts() {
         return knownHosts;
-    }
-
-    public String owner() {
-        return owner;
-    }
-
-    public List<String> users() {
-        return users;
-    }
-
-    public Instant createdAt() {
-        return createdAt;
-    }
-
-    public String createdBy() {
-        return createdBy;
-    }
-
-    public Instant updatedAt() {
-        return updatedAt;
-    }
-
-    public String updatedBy() {
-        return updatedBy;
-    }
-
-    /** True for its owner and admins: who may change or delete it. */
-    public boolean manageableBy(String userId, boolean admin) {
-        return admin || owner.equals(userId);
-    }
-
-    /** True for its owner, the users it is shared with, and admins. */
-    public boolean usableBy(String userId, boolean admin) {
-        return admin || owner.equals(userId) || users.contains(userId);
     }
 }

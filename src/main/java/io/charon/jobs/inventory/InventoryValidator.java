@@ -1,18 +1,18 @@
 package io.charon.jobs.inventory;
 
 import io.charon.jobs.config.AnsibleConfig;
+import io.charon.jobs.job.ConnectionValues;
 import io.charon.jobs.job.FieldError;
 import io.charon.jobs.job.StoredNames;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.VariableNames;
-import io.charon.jobs.security.ApiTokens;
+import io.charon.jobs.security.Ownership;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +35,6 @@ public class InventoryValidator {
     static final int MAX_GROUPS = 500;
     static final int MAX_VARIABLES = 200;
     static final int MAX_VALUE = 65_536;
-    static final int MAX_USERS = 100;
     /** Beyond this many, further errors are summed up in one: the first ones say what is wrong. */
     static final int MAX_ERRORS = 100;
 
@@ -222,6 +221,11 @@ public class InventoryValidator {
                 errors.add(at, "must be at most " + MAX_VALUE + " characters");
             } else if (value.indexOf('\0') >= 0) {
                 errors.add(at, "must not contain NUL characters");
+            } else if (name.equals("ansible_host") && !ConnectionValues.ADDRESS.matcher(value).matches()) {
+                errors.add(at, "must be a host name, an IPv4 or an IPv6 address");
+            } else if ((name.equals("ansible_user") || name.equals("ansible_become_user"))
+                    && !ConnectionValues.REMOTE_USER.matcher(value).matches()) {
+                errors.add(at, "must be a user name: letters, digits and _ . @ $ -, not starting with . @ $ or -");
             } else if (name.equals("ansible_port") && !port(value)) {
                 errors.add(at, "must be a port number from 1 to 65535");
             } else if (name.equals("ansible_become") && !BOOLEANS.contains(value.toLowerCase(Locale.ROOT))) {
@@ -255,20 +259,10 @@ public class InventoryValidator {
     }
 
     private static List<String> users(Errors errors, List<String> users) {
-        if (users == null) {
-            return List.of();
-        }
-        if (users.size() > MAX_USERS) {
-            errors.add("users", "must list at most " + MAX_USERS + " users");
-            return List.of();
-        }
-        for (int i = 0; i < users.size(); i++) {
-            if (users.get(i) == null || !ApiTokens.USER.matcher(users.get(i)).matches()) {
-                errors.add("users[" + i + "]", "must be a user id: 1 to 100 letters, digits or _ . @ -,"
-                        + " starting with a letter or digit");
-            }
-        }
-        return List.copyOf(new LinkedHashSet<>(users.stream().filter(user -> user != null).toList()));
+        List<FieldError> found = new ArrayList<>();
+        List<String> valid = Ownership.sharedWith(users, found);
+        found.forEach(error -> errors.add(error.field(), error.reason()));
+        return valid;
     }
 
     private static String nameRule() {

@@ -49,8 +49,8 @@ public class InventoryVersion {
         this.document = current.document;
         this.hostKeyPolicy = current.hostKeyPolicy;
         this.knownHosts = current.knownHosts;
-        this.createdAt = current.updatedAt;
-        this.createdBy = current.updatedBy;
+        this.createdAt = current.ownership.updatedAt();
+        this.createdBy = current.ownership.updatedBy();
     }
 
     public int version() {

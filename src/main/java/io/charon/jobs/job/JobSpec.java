@@ -63,6 +63,13 @@ public record JobSpec(
                 dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials);
     }
 
+    /** The same job before its stored inventory was resolved: to be resolved again. */
+    public JobSpec unresolved() {
+        return inventoryRef == null ? this : new JobSpec(name, type, priority, playbook, List.of(), variables, tags,
+                description, scheduledAt, timeout, dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, null,
+                limit, credentials);
+    }
+
     /** The same job without its schedule: what a relaunch runs, as soon as a worker is free. */
     public JobSpec withoutSchedule() {
         return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, null, timeout,

@@ -33,6 +33,11 @@ public record AuditEntry(long id, Instant at, String principal, String action, S
         return new AuditEntry(0, null, principal, action, target, SUCCESS, detail, null);
     }
 
+    /** An action that was refused for what it carried, not for who asked. */
+    public static AuditEntry failed(String principal, String action, String target, String detail) {
+        return new AuditEntry(0, null, principal, action, target, FAILED, detail, null);
+    }
+
     public AuditEntry at(Instant time) {
         return new AuditEntry(id, time, principal, action, target, outcome, detail, remoteAddress, count);
     }

@@ -1,5 +1,6 @@
 package io.charon.jobs.ssh;
 
+import io.charon.jobs.config.ChildEnvironment;
 import io.charon.jobs.files.PrivateFiles;
 
 import java.io.IOException;
@@ -59,7 +60,9 @@ public final class SshAgent implements AutoCloseable {
             command.addAll(List.of("-t", Long.toString(seconds)));
         }
         // -D: stays in the foreground as our child, so that destroying it stops it
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        ChildEnvironment.scrub(builder.environment());
+        Process process = builder
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -99,7 +102,7 @@ public final class SshAgent implements AutoCloseable {
         Path passphraseFile = directory.resolve("passphrase");
         try {
             ProcessBuilder builder = new ProcessBuilder("ssh-add", keyFile.toString());
-            Map<String, String> env = builder.environment();
+            Map<String, String> env = ChildEnvironment.scrub(builder.environment());
             env.put("SSH_AUTH_SOCK", socket.toString());
             env.remove("DISPLAY");
             // always through askpass, which answers once and then fails: ssh-add gives up at once
@@ -116,6 +119,10 @@ public final class SshAgent implements AutoCloseable {
             env.put("SSH_ASKPASS", askpass.toString());
             env.put("SSH_ASKPASS_REQUIRE", "force");
             Result result = run(builder);
+            if (result.exit() != 0 && (result.output().contains("connection to your authentication agent")
+                    || result.output().contains("Error connecting to agent"))) {
+                throw new IOException("ssh-add could not reach the ssh-agent"); // not the key's fault
+            }
             if (result.exit() != 0) {
                 throw new KeyRefusedException(reason(result.output(), passphrase != null));
             }
@@ -128,7 +135,7 @@ public final class SshAgent implements AutoCloseable {
     /** The public keys the agent holds, as {@code authorized_keys} lines. */
     public List<String> publicKeys() throws IOException {
         ProcessBuilder builder = new ProcessBuilder("ssh-add", "-L");
-        builder.environment().put("SSH_AUTH_SOCK", socket.toString());
+        ChildEnvironment.scrub(builder.environment()).put("SSH_AUTH_SOCK", socket.toString());
         Result result = run(builder);
         if (result.exit() != 0) {
             return List.of();

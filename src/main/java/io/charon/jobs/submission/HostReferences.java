@@ -8,14 +8,11 @@ import io.charon.jobs.inventory.HostPattern;
 import io.charon.jobs.inventory.Inventories;
 import io.charon.jobs.inventory.Inventory;
 import io.charon.jobs.inventory.InventoryNotFoundException;
-import io.charon.jobs.inventory.InventoryVersion;
 import io.charon.jobs.job.Actor;
 import io.charon.jobs.job.FieldError;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobSpec;
-import io.charon.jobs.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.Session;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -28,17 +25,16 @@ import java.util.Set;
  * the credentials must differ in kind, and the inventory's current version and the hosts the
  * job's limit selects from it are recorded in the job. Their rows are locked against change
  * until the job is committed, so a concurrent delete finds the job, and an update makes a
- * version the job did not record.
+ * version the job did not record. Sharing is checked here, when a job is submitted or
+ * relaunched: a job already stored keeps the right to what it names.
  */
 @ApplicationScoped
 public class HostReferences {
 
-    private final Store store;
     private final Inventories inventories;
     private final Credentials credentials;
 
-    public HostReferences(Store store, Inventories inventories, Credentials credentials) {
-        this.store = store;
+    public HostReferences(Inventories inventories, Credentials credentials) {
         this.inventories = inventories;
         this.credentials = credentials;
     }
@@ -53,20 +49,12 @@ public class HostReferences {
         if (spec.inventoryRef() == null && spec.credentials().isEmpty()) {
             return spec;
         }
-        Session session = store.session();
         List<FieldError> errors = new ArrayList<>();
         JobSpec resolved = spec;
         if (spec.inventoryRef() != null) {
             Inventory inventory = usableInventory(spec.inventoryRef(), actor);
             if (inventory == null) {
                 errors.add(new FieldError("inventoryRef", "no inventory named " + spec.inventoryRef()));
-            } else if (spec.inventoryVersion() != null) {
-                // a relaunch runs on the version and hosts its original recorded
-                if (session.find(InventoryVersion.class,
-                        new InventoryVersion.Key(spec.inventoryRef(), spec.inventoryVersion())) == null) {
-                    errors.add(new FieldError("inventoryRef", "version " + spec.inventoryVersion() + " of inventory "
-                            + spec.inventoryRef() + " is no longer stored"));
-                }
             } else {
                 List<String> hosts = HostPattern.select(inventory.document(), spec.limit());
                 if (hosts.isEmpty()) {
@@ -85,6 +73,10 @@ public class HostReferences {
             } else if (!kinds.add(credential.kind())) {
                 errors.add(new FieldError("credentials[" + i + "]", "is a second " + credential.kind().wireName()
                         + " credential; a job names at most one of each kind"));
+            } else if (credential.kind() == CredentialKind.SSH && spec.inventoryRef() == null) {
+                // a plain host list has no known hosts: every host's key would be refused as unknown
+                errors.add(new FieldError("credentials[" + i + "]", "is an ssh credential: it needs a stored"
+                        + " inventory (inventoryRef), whose knownHosts say which host keys to trust"));
             }
         }
         if (!errors.isEmpty()) {

@@ -124,16 +124,20 @@ public class JobSubmitter {
         submissions.close();
     }
 
-    /** A new job from the spec of a finished one; its schedule is not repeated. */
-    public Job relaunch(String id, String userId) {
+    /**
+     * A new job from the spec of a finished one, for {@code actor}; its schedule is not repeated,
+     * and a stored inventory and credentials it names are resolved again, with the actor's rights
+     * of today: the hosts its limit selects now, from the inventory's current version.
+     */
+    public Job relaunch(String id, Actor actor) {
         return RolledBackByConflict.retrying("a relaunch", () -> QuarkusTransaction.requiringNew().call(() -> {
             Job original = queries.stored(id);
             if (!original.getStatus().isTerminal()) {
                 throw new JobConflictException("job " + id + " is " + original.getStatus().wireName()
                         + "; only a finished job can be relaunched");
             }
-            NewJob again = new NewJob(original.spec().withoutSchedule(), new Actor(userId, true),
-                    "relaunch of " + id + " by " + userId, null, AuditActions.JOB_RELAUNCH, "relaunch of " + id);
+            NewJob again = new NewJob(original.spec().withoutSchedule().unresolved(), actor,
+                    "relaunch of " + id + " by " + actor.userId(), null, AuditActions.JOB_RELAUNCH, "relaunch of " + id);
             GroupCommit.Result<Submitted> stored = store(List.of(again)).get(0);
             if (stored.error() != null) {
                 throw stored.error();

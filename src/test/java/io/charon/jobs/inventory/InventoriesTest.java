@@ -279,6 +279,8 @@ class InventoriesTest {
                 + "[10.0.0.2]:2222 " + KEY_B + "\ndb1 " + KEY_C + "\n");
 
         inventories.learnHostKeys(name, List.of("db1 " + KEY_C + " other comment", "web1 " + KEY_A), "job-again");
+        // a second key of a type web1 already has: another run met an impostor, or web1 changed its key
+        inventories.learnHostKeys(name, List.of("web1 " + KEY_B), "job-other");
         inventories.learnHostKeys(name, List.of(), "job-again");
         inventories.learnHostKeys(name("gone"), List.of("web1 " + KEY_A), "job-gone");
         Api.as(alice).get(PATH + "/" + name).then().statusCode(200).body("version", equalTo(2));
@@ -286,7 +288,14 @@ class InventoriesTest {
 
         List<Map<String, Object>> entries = given().get("/api/v1/audit?action=inventory.learn-host-keys&target=" + name)
                 .then().statusCode(200).extract().jsonPath().getList("items");
-        assertThat(entries).singleElement().satisfies(entry -> {
+        assertThat(entries).hasSize(2);
+        assertThat(entries.get(0)).satisfies(entry -> {
+            assertThat(entry.get("principal")).isEqualTo("job:job-other");
+            assertThat(entry.get("outcome")).isEqualTo("failed");
+            assertThat((String) entry.get("detail")).isEqualTo("refused 1 host keys that differ from a key already"
+                    + " known for web1 ssh-ed25519");
+        });
+        assertThat(entries.get(1)).satisfies(entry -> {
             assertThat(entry.get("principal")).isEqualTo("job:job-" + suffix);
             assertThat((String) entry.get("detail")).isEqualTo("version 2: 2 host keys learned for"
                     + " [10.0.0.2]:2222 ssh-ed25519, db1 ecdsa-sha2-nistp256");

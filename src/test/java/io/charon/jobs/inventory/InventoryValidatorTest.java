@@ -2,6 +2,7 @@ package io.charon.jobs.inventory;
 
 import io.charon.jobs.inventory.InventoryDocument.Group;
 import io.charon.jobs.job.FieldError;
+import io.charon.jobs.security.Ownership;
 import io.charon.jobs.job.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,21 @@ class InventoryValidatorTest {
                 "hosts.h.empty");
     }
 
+    /** Values Ansible puts on ssh's or a remote shell's command line must not be read as options or code. */
+    @Test
+    void addressesAndUserNamesCannotBecomeOptionsOrShellWords() {
+        Map<String, Map<String, String>> hosts = new LinkedHashMap<>();
+        hosts.put("a", Map.of("ansible_host", "-oProxyCommand=touch /tmp/owned"));
+        hosts.put("b", Map.of("ansible_host", "web 1"));
+        hosts.put("c", Map.of("ansible_user", "-lroot"));
+        hosts.put("d", Map.of("ansible_become_user", "root; id"));
+        hosts.put("ok4", Map.of("ansible_host", "10.0.0.1", "ansible_user", "deploy"));
+        hosts.put("ok6", Map.of("ansible_host", "fe80::1", "ansible_become_user", "app-svc"));
+        hosts.put("okname", Map.of("ansible_host", "web1.example.com"));
+        assertThat(fields(change(hosts, null, null))).containsExactlyInAnyOrder("hosts.a.ansible_host",
+                "hosts.b.ansible_host", "hosts.c.ansible_user", "hosts.d.ansible_become_user");
+    }
+
     @Test
     void groupsMustNameHostsAndGroupsThatExist() {
         List<FieldError> errors = errors(change(Map.of("web1", Map.of()),
@@ -148,7 +164,7 @@ class InventoryValidatorTest {
             groups.put("g" + i, new Group(null, null, null));
         }
         List<String> users = new ArrayList<>();
-        for (int i = 0; i <= InventoryValidator.MAX_USERS; i++) {
+        for (int i = 0; i <= Ownership.MAX_USERS; i++) {
             users.add("u" + i);
         }
         assertThat(fields(new InventoryChange("x", hosts, groups, vars, null, null, users)))

@@ -60,14 +60,40 @@ class HostReferencesTest {
     }
 
     @Test
+    void aRelaunchResolvesTheInventoryAgainWithTheRightsOfItsCaller() {
+        String alice = Api.token("alice-" + suffix, "operator");
+        String inventory = inventory(List.of("web1"));
+        given().contentType(ContentType.JSON).body(withUsers(inventoryBody(List.of("web1")), List.of("alice-" + suffix)))
+                .put("/api/v1/inventories/" + inventory).then().statusCode(200).body("version", equalTo(2));
+        String id = Api.as(alice).contentType(ContentType.JSON).body(job(inventory, "web")).post("/api/v1/jobs")
+                .then().statusCode(201).body("inventoryVersion", equalTo(2)).extract().path("id");
+        Api.as(alice).post("/api/v1/jobs/" + id + "/cancel").then().statusCode(200);
+
+        // still shared, and changed: the relaunch runs on the hosts its limit selects now
+        given().contentType(ContentType.JSON).body(withUsers(inventoryBody(List.of("web1", "web2")), List.of("alice-" + suffix)))
+                .put("/api/v1/inventories/" + inventory).then().statusCode(200).body("version", equalTo(3));
+        String again = Api.as(alice).post("/api/v1/jobs/" + id + "/relaunch").then().statusCode(201)
+                .body("inventoryVersion", equalTo(3)).body("inventory", equalTo(List.of("web1", "web2")))
+                .extract().path("id");
+        Api.as(alice).post("/api/v1/jobs/" + again + "/cancel");
+
+        // no longer shared: the relaunch is refused as a submission would be
+        given().contentType(ContentType.JSON).body(inventoryBody(List.of("web1", "web2")))
+                .put("/api/v1/inventories/" + inventory).then().statusCode(200);
+        Api.as(alice).post("/api/v1/jobs/" + id + "/relaunch").then().statusCode(400)
+                .body("errors[0].field", equalTo("inventoryRef"));
+    }
+
+    @Test
     void anIdempotentRepeatIsRecognisedAfterTheInventoryChanged() {
         String inventory = inventory(List.of("web1"));
         String key = UUID.randomUUID().toString();
-        String id = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(job(inventory, null))
+        Map<String, Object> body = job(inventory, null); // one body: its scheduledAt is part of the request
+        String id = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
                 .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
         given().contentType(ContentType.JSON).body(inventoryBody(List.of("web1", "web2")))
                 .put("/api/v1/inventories/" + inventory).then().statusCode(200);
-        given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(job(inventory, null))
+        given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
                 .post("/api/v1/jobs").then().statusCode(200).body("id", equalTo(id)).body("inventoryVersion", equalTo(1));
         Api.cancel(id);
     }
@@ -114,6 +140,12 @@ class HostReferencesTest {
         hosts.put("db1", Map.of());
         return Map.of("hosts", hosts, "groups", Map.of("web", Map.of("hosts", webHosts), "db", Map.of("hosts",
                 List.of("db1"))));
+    }
+
+    private static Map<String, Object> withUsers(Map<String, Object> body, List<String> users) {
+        Map<String, Object> shared = new HashMap<>(body);
+        shared.put("users", users);
+        return shared;
     }
 
     private String credential(String name, Map<String, Object> fields) {

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Where a secret text shows up on this machine: process command lines and environments, files. */
@@ -16,21 +18,50 @@ public final class SecretScan {
 
     /** Every process whose command line or environment holds {@code text}. */
     public static List<Long> processesMentioning(String text) throws IOException {
-        List<Long> found = new ArrayList<>();
+        return processesMentioningAny(List.of(text)).stream()
+                .map(place -> Long.parseLong(place.substring("/proc/".length(), place.lastIndexOf('/')))).distinct().toList();
+    }
+
+    /** Where any of {@code texts} shows in a process's command line or environment, as {@code /proc/<pid>/<part>}. */
+    public static List<String> processesMentioningAny(Collection<String> texts) throws IOException {
+        List<String> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 for (String part : List.of("cmdline", "environ")) {
+                    String content;
                     try {
-                        if (new String(Files.readAllBytes(proc.resolve(part)), StandardCharsets.UTF_8).contains(text)) {
-                            found.add(Long.parseLong(proc.getFileName().toString()));
-                        }
+                        content = new String(Files.readAllBytes(proc.resolve(part)), StandardCharsets.UTF_8);
                     } catch (IOException gone) {
-                        // the process ended, or is not ours to read
+                        continue; // the process ended, or is not ours to read
+                    }
+                    if (texts.stream().anyMatch(content::contains)) {
+                        found.add(proc + "/" + part);
                     }
                 }
             }
         }
         return found;
+    }
+
+    /** The lines of a private key's text that identify it: all but its armour, at least 20 characters. */
+    public static List<String> keyLines(String privateKey) {
+        return privateKey.lines().filter(line -> !line.startsWith("-----") && line.length() >= 20).toList();
+    }
+
+    /** A directory tree's entries with their modification times, or "absent": to see that nothing changed it. */
+    public static String describe(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return "absent";
+        }
+        try (Stream<Path> entries = Files.walk(dir)) {
+            return entries.map(path -> {
+                try {
+                    return path + " " + Files.getLastModifiedTime(path);
+                } catch (IOException e) {
+                    return path + " ?";
+                }
+            }).sorted().collect(Collectors.joining("\n"));
+        }
     }
 
     /** Every regular file under {@code root} that holds {@code text}. */

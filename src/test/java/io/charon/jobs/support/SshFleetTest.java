@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,12 +43,12 @@ class SshFleetTest {
 
     @BeforeAll
     static void rememberCallersSshFiles() throws IOException {
-        homeSshBefore = describe(HOME_SSH);
+        homeSshBefore = SecretScan.describe(HOME_SSH);
     }
 
     @AfterAll
     static void callersSshFilesUntouched() throws IOException {
-        assertThat(describe(HOME_SSH)).as("the caller's ~/.ssh").isEqualTo(homeSshBefore);
+        assertThat(SecretScan.describe(HOME_SSH)).as("the caller's ~/.ssh").isEqualTo(homeSshBefore);
     }
 
     @Test
@@ -288,21 +287,5 @@ class SshFleetTest {
         Matcher line = Pattern.compile("fatal: \\[" + Pattern.quote(host.name()) + "\\]: UNREACHABLE! => (.*)").matcher(run.output);
         assertThat(line.find()).as("%s unreachable in:\n%s", host.name(), run.output).isTrue();
         return line.group(1);
-    }
-
-    /** The directory's entries and their modification times, or its absence. */
-    private static String describe(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return "absent";
-        }
-        try (Stream<Path> entries = Files.walk(dir)) {
-            return entries.map(path -> {
-                try {
-                    return path + " " + Files.getLastModifiedTime(path);
-                } catch (IOException e) {
-                    return path + " ?";
-                }
-            }).sorted().collect(Collectors.joining("\n"));
-        }
     }
 }

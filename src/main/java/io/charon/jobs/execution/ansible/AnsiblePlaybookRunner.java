@@ -1,6 +1,7 @@
 package io.charon.jobs.execution.ansible;
 
 import io.charon.jobs.config.AnsibleConfig;
+import io.charon.jobs.config.ChildEnvironment;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.execution.ExecutionOutcome.Kind;
@@ -126,6 +127,10 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         }
         Map<String, String> secrets = openSecrets(request);
         AnsibleFiles.privateDirectory(runDir);
+        if (!secrets.isEmpty() || request.access() != null) {
+            // claimed before any secret is written, so that a restart after a crash finds and removes it
+            Files.writeString(runDir.resolve(OWNER_FILE), request.owner() + "\n");
+        }
         List<String> command = new ArrayList<>(launcher(runDir));
         // a job that reaches its hosts over SSH: null for a plain job, which runs as it always did
         try (HostConnection connection = HostConnection.open(request.access(), runDir, secretBox,
@@ -276,18 +281,21 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         try (var runDirs = Files.list(workDir)) {
             for (Path runDir : runDirs.filter(dir -> Files.isRegularFile(dir.resolve(OWNER_FILE))).toList()) {
                 List<String> lines = Files.readAllLines(runDir.resolve(OWNER_FILE));
-                if (lines.size() < 2 || !lines.get(0).equals(owner)) {
+                if (lines.isEmpty() || !lines.get(0).equals(owner)) {
                     continue;
                 }
-                // the pid may have been reused since: only a process working in this run directory is ours
-                var process = ProcessHandle.of(Long.parseLong(lines.get(1).trim()))
-                        .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains(runDir.toString()))
-                                .orElse(false));
-                if (process.isPresent()) {
-                    ProcessTree.terminate(process.get(), ansible.killGrace());
-                    stopped++;
+                // one line only: the service stopped while it wrote the run's files, before the playbook started
+                if (lines.size() >= 2) {
+                    // the pid may have been reused since: only a process working in this run directory is ours
+                    var process = ProcessHandle.of(Long.parseLong(lines.get(1).trim()))
+                            .filter(p -> p.info().arguments()
+                                    .map(args -> String.join(" ", args).contains(runDir.toString())).orElse(false));
+                    if (process.isPresent()) {
+                        ProcessTree.terminate(process.get(), ansible.killGrace());
+                        stopped++;
+                    }
+                    stopBesideThePlaybook(runDir, lines.subList(2, lines.size()));
                 }
-                stopBesideThePlaybook(runDir, lines.subList(2, lines.size()));
                 AnsibleFiles.deleteRecursively(runDir);
             }
         } catch (IOException | NumberFormatException e) {
@@ -348,6 +356,7 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
     }
 
     private void environment(Map<String, String> env, Path runDir, String prefix) {
+        ChildEnvironment.scrub(env);
         env.put("ANSIBLE_CALLBACK_PLUGINS", plugin.directory().toString());
         env.put("ANSIBLE_CALLBACKS_ENABLED", CallbackPlugin.NAME);
         env.put("CHARON_EVENT_PREFIX", prefix);

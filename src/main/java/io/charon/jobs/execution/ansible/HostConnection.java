@@ -226,14 +226,15 @@ final class HostConnection implements AutoCloseable {
     private void writeInventory() throws IOException {
         InventoryDocument document = access.inventory();
         if (document == null) {
+            // a plain host list is the inventory itself: nothing to narrow
             arguments.addAll(List.of("-i", AnsibleFiles.writeInventory(runDir, access.hosts()).toString()));
-        } else {
-            arguments.addAll(List.of("-i", write(runDir.resolve(INVENTORY), InventoryYaml.write(document)).toString()));
-            if (isLocal(document)) {
-                // a second source: its templated interpreter would stay text in the !unsafe YAML
-                arguments.addAll(List.of("-i", AnsibleFiles.writeInventory(runDir, List.of(AnsibleFiles.LOCALHOST),
-                        LOCAL_INVENTORY).toString()));
-            }
+            return;
+        }
+        arguments.addAll(List.of("-i", write(runDir.resolve(INVENTORY), InventoryYaml.write(document)).toString()));
+        if (isLocal(document)) {
+            // a second source: its templated interpreter would stay text in the !unsafe YAML
+            arguments.addAll(List.of("-i", AnsibleFiles.writeInventory(runDir, List.of(AnsibleFiles.LOCALHOST),
+                    LOCAL_INVENTORY).toString()));
         }
         StringBuilder limit = new StringBuilder();
         access.hosts().forEach(host -> limit.append(host).append('\n'));

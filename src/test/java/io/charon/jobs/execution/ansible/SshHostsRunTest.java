@@ -14,6 +14,7 @@ import io.charon.jobs.job.SealedSecrets;
 import io.charon.jobs.security.SecretBox;
 import io.charon.jobs.ssh.SshAgent;
 import io.charon.jobs.support.Processes;
+import io.charon.jobs.support.SecretScan;
 import io.charon.jobs.support.SshFleet;
 import io.charon.jobs.support.SshFleet.Host;
 import io.quarkus.test.junit.QuarkusTest;
@@ -81,7 +82,7 @@ class SshHostsRunTest {
 
     @BeforeAll
     static void prepare() throws IOException {
-        homeSshBefore = describe(HOME_SSH);
+        homeSshBefore = SecretScan.describe(HOME_SSH);
         // the hosts' user reads the gate files in it: searchable by all, listable by none
         scratch = Files.createTempDirectory(Path.of("/tmp"), "charon-ssh-run-");
         Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx--x--x"));
@@ -90,7 +91,7 @@ class SshHostsRunTest {
 
     @AfterAll
     static void cleanUp() throws IOException {
-        assertThat(describe(HOME_SSH)).as("the service user's ~/.ssh").isEqualTo(homeSshBefore);
+        assertThat(SecretScan.describe(HOME_SSH)).as("the service user's ~/.ssh").isEqualTo(homeSshBefore);
         AnsibleFiles.deleteRecursively(scratch);
     }
 
@@ -497,35 +498,17 @@ class SshHostsRunTest {
     /** Every secret the tests hand over: the keys' lines, the passphrase, the sudo and vault passwords. */
     private static List<String> secrets() {
         List<String> secrets = new ArrayList<>(List.of(fleet.passphrase(), fleet.sudoPassword(), vaultPassword));
-        Stream.of(fleet.keyText(), fleet.passphraseKeyText()).flatMap(String::lines)
-                .filter(line -> !line.isBlank() && !line.startsWith("-----")).forEach(secrets::add);
+        Stream.of(fleet.keyText(), fleet.passphraseKeyText()).map(SecretScan::keyLines).forEach(secrets::addAll);
         return secrets;
     }
 
     /** The secrets found in any process's command line or environment, with the process they were in. */
     private static List<String> secretsInProcesses() {
-        List<String> secrets = secrets();
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                for (String part : List.of("cmdline", "environ")) {
-                    String text;
-                    try {
-                        text = new String(Files.readAllBytes(process.resolve(part)), StandardCharsets.UTF_8);
-                    } catch (IOException e) {
-                        continue; // the process ended meanwhile
-                    }
-                    for (String secret : secrets) {
-                        if (text.contains(secret)) {
-                            found.add(process + "/" + part);
-                        }
-                    }
-                }
-            }
+        try {
+            return SecretScan.processesMentioningAny(secrets());
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        return found;
     }
 
     private static String uid(String user) throws IOException, InterruptedException {
@@ -537,20 +520,5 @@ class SshHostsRunTest {
 
     private static String sha1(String text) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static String describe(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return "absent";
-        }
-        try (Stream<Path> entries = Files.walk(dir)) {
-            return entries.map(path -> {
-                try {
-                    return path + " " + Files.getLastModifiedTime(path);
-                } catch (IOException e) {
-                    return path + " ?";
-                }
-            }).sorted().collect(Collectors.joining("\n"));
-        }
     }
 }
