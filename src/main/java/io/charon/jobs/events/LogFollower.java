@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -60,21 +61,31 @@ public final class LogFollower {
      * log is read.
      */
     public Multi<Line> stream(Duration pollInterval) {
+        AtomicBoolean cancelled = new AtomicBoolean();
         return Multi.createBy().repeating()
-                .uni(() -> Uni.createFrom().item(this::pollUnchecked)
+                .uni(() -> Uni.createFrom().item(() -> pollUnchecked(cancelled))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                         .call(chunk -> chunk.lines().isEmpty() && !chunk.last()
                                 ? Uni.createFrom().voidItem().onItem().delayIt().by(pollInterval)
                                 : Uni.createFrom().voidItem()))
                 .whilst(chunk -> !chunk.last())
-                .onItem().transformToIterable(Chunk::lines);
+                .onItem().transformToIterable(Chunk::lines)
+                .onCancellation().invoke(() -> cancelled.set(true));
     }
 
-    private Chunk pollUnchecked() {
+    /**
+     * A poll whose failure after the stream was cancelled ends it quietly: the request that read
+     * the store may be gone with its session (a client that left, a stream ended at shutdown), and
+     * nobody is left to tell.
+     */
+    private Chunk pollUnchecked(AtomicBoolean cancelled) {
         try {
             return poll();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            if (cancelled.get()) {
+                return new Chunk(List.of(), true);
+            }
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }
 
