@@ -219,7 +219,7 @@ class FleetJobsTest {
                 .body("errors[0].field", equalTo("inventoryRef"));
     }
 
-    // --- helpers of the test ---
+    // --- requests and bodies ---
 
     private static JsonPath run(Map<String, Object> body) {
         return Api.awaitTerminal(Api.submit(body), Duration.ofSeconds(120));
