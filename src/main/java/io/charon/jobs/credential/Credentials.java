@@ -235,12 +235,10 @@ public class Credentials {
 
     /** Jobs not yet ended whose credentials name this one. */
     private long unfinishedJobsNaming(String name) {
-        String statuses = Arrays.stream(JobStatus.values()).filter(s -> !s.isTerminal())
-                .map(s -> "'" + s.wireName() + "'").collect(Collectors.joining(", "));
         @SuppressWarnings("unchecked")
-        List<String> lists = store.session().createNativeQuery("SELECT credentials FROM jobs WHERE status IN ("
-                        + statuses + ") AND credentials LIKE :quoted", String.class)
-                .setParameter("quoted", "%" + JsonColumns.write(name) + "%").getResultList();
+        List<String> lists = store.session().createNativeQuery("SELECT credentials FROM jobs WHERE status IN (:statuses)"
+                        + " AND credentials LIKE :quoted", String.class)
+                .setParameter("statuses", JobStatus.UNFINISHED_WIRE_NAMES).setParameter("quoted", "%" + JsonColumns.write(name) + "%").getResultList();
         // the LIKE finds candidates (an _ matches any character, SQLite ignores case); the JSON decides
         return lists.stream().filter(list -> JsonColumns.read(list, NAMES).contains(name)).count();
     }

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,9 +34,6 @@ public class Inventories {
 
     /** Who changed an inventory when a run learned host keys into it: {@code job:<id>}. */
     public static final String JOB_PRINCIPAL_PREFIX = "job:";
-
-    private static final List<String> UNFINISHED = Arrays.stream(JobStatus.values())
-            .filter(status -> !status.isTerminal()).map(JobStatus::wireName).toList();
 
     private final Store store;
     private final AuditTrail audit;
@@ -153,7 +149,7 @@ public class Inventories {
             Inventory inventory = manageable(name, userId, admin);
             long using = ((Number) store.session().createNativeQuery("SELECT COUNT(*) FROM jobs"
                             + " WHERE status IN (:statuses) AND inventory_ref = :name", Object.class)
-                    .setParameter("statuses", UNFINISHED).setParameter("name", name).getSingleResult()).longValue();
+                    .setParameter("statuses", JobStatus.UNFINISHED_WIRE_NAMES).setParameter("name", name).getSingleResult()).longValue();
             if (using > 0) {
                 throw new InventoryConflictException("inventory " + name + " is named by " + using
                         + (using == 1 ? " job that has" : " jobs that have") + " not ended; delete it once "

@@ -1,6 +1,7 @@
 package io.charon.jobs.job;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +21,10 @@ public enum JobStatus {
     TIMEOUT;
 
     public static final Set<JobStatus> TERMINAL = EnumSet.of(COMPLETED, FAILED, CANCELLED, TIMEOUT);
+
+    /** The wire names of the statuses a job has not ended in: for {@code status IN (...)} queries. */
+    public static final List<String> UNFINISHED_WIRE_NAMES = EnumSet.complementOf(EnumSet.copyOf(TERMINAL)).stream()
+            .map(JobStatus::wireName).toList();
 
     /** Lower-case name used in JSON, SQL and query parameters. */
     public String wireName() {
