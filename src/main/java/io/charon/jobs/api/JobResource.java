@@ -181,7 +181,7 @@ public class JobResource {
 
     private Response created(Job job, jakarta.ws.rs.core.UriBuilder base) {
         return Response.created(base.path(JobResource.class).path(job.getId()).build())
-                .entity(JobView.full(job, List.of())).build();
+                .entity(JobView.full(job, List.of(), List.of())).build();
     }
 
     private JobView full(String id) {
@@ -189,7 +189,7 @@ public class JobResource {
     }
 
     private JobView view(Job job) {
-        return JobView.full(job, jobs.attempts(job.getId()));
+        return JobView.full(job, jobs.attempts(job.getId()), jobs.blockedBy(job));
     }
 
     /** The job if the caller may see it; another user's job is a 404, as if it did not exist. */

@@ -1,6 +1,7 @@
 package io.charon.jobs.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.charon.jobs.job.Blocker;
 import io.charon.jobs.job.HostStats;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobAttempt;
@@ -15,7 +16,8 @@ import java.util.SortedMap;
  * A job as the API shows it. {@code output} (the log tail) and {@code attempts} (its closed
  * runs) are shown for one job, and left out of listings. Of its secret variables only the names
  * are shown. A job on a stored inventory shows its name, the version it recorded and its limit,
- * and in {@code inventory} the hosts that the limit selected.
+ * and in {@code inventory} the hosts that the limit selected. A queued job waiting for hosts
+ * shows in {@code blockedBy} the running jobs that hold them.
  */
 public record JobView(
         String id,
@@ -29,6 +31,8 @@ public record JobView(
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer inventoryVersion,
         @JsonInclude(JsonInclude.Include.NON_NULL) String limit,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> credentials,
+        String queue,
+        String hostLock,
         Map<String, String> variables,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> secretVariables,
         List<String> tags,
@@ -49,28 +53,31 @@ public record JobView(
         String errorMessage,
         SortedMap<String, HostStats> hostStats,
         String logPath,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Blocker> blockedBy,
         @JsonInclude(JsonInclude.Include.NON_NULL) String output,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<AttemptView> attempts) {
 
     /** The job as listed: no output, no attempts. */
     static JobView summary(Job job) {
-        return of(job, null, null);
+        return of(job, List.of(), null, null);
     }
 
-    /** The whole job, with its log tail and every closed run. */
-    static JobView full(Job job, List<JobAttempt> attempts) {
-        return of(job, job.getOutput() == null ? "" : job.getOutput(), attempts.stream().map(AttemptView::of).toList());
+    /** The whole job, with its log tail, every closed run and, while it waits for hosts, what holds them. */
+    static JobView full(Job job, List<JobAttempt> attempts, List<Blocker> blockedBy) {
+        return of(job, blockedBy, job.getOutput() == null ? "" : job.getOutput(),
+                attempts.stream().map(AttemptView::of).toList());
     }
 
-    private static JobView of(Job job, String output, List<AttemptView> attempts) {
+    private static JobView of(Job job, List<Blocker> blockedBy, String output, List<AttemptView> attempts) {
         return new JobView(job.getId(), job.getName(), job.getType().wireName(), job.getPriority().wireName(),
                 job.getStatus().wireName(), job.getPlaybook(), job.getInventory(), job.spec().inventoryRef(),
-                job.spec().inventoryVersion(), job.spec().limit(), job.spec().credentials(), job.getVariables(),
+                job.spec().inventoryVersion(), job.spec().limit(), job.spec().credentials(), job.getQueue(),
+                job.getHostLock().wireName(), job.getVariables(),
                 job.getSecretVariables() == null ? List.of() : job.getSecretVariables().names(), job.getTags(),
                 job.getDescription(), job.getUserId(), job.getDependsOn(), job.getScheduledAt(), job.getStartAfter(),
                 job.getTimeout(),
                 job.getMaxRetries(), job.getRetryCount(), job.getRetryDelay(), job.getCreatedAt(), job.getStartedAt(),
                 job.getCompletedAt(), job.getDuration(), job.getExitCode(), job.getErrorMessage(), job.getHostStats(),
-                job.getLogPath(), output, attempts);
+                job.getLogPath(), blockedBy, output, attempts);
     }
 }

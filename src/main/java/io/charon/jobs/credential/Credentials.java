@@ -92,7 +92,7 @@ public class Credentials {
     public Credential create(CredentialRequest request, String userId) {
         List<FieldError> errors = new ArrayList<>();
         if (request.name() == null || !NAME.matcher(request.name()).matches()) {
-            errors.add(new FieldError("name", "must be 1 to 100 letters, digits or _ . -, starting with a letter, digit or _"));
+            errors.add(new FieldError("name", StoredNames.RULE));
         }
         Checked checked = check(request, errors);
         Instant now = now();

@@ -49,6 +49,8 @@ public class Dispatcher implements ClaimsAlongWrites {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     private static final int PROMOTE_BATCH = 500;
+    /** Jobs waiting for hosts reported per pass; the rest at the next. */
+    private static final int REPORT_BATCH = 100;
     private static final long CLOSE_WAIT_SECONDS = 10;
     /** While passes keep failing (a store that cannot be written), how often that is logged. */
     static final Duration FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
@@ -217,6 +219,8 @@ public class Dispatcher implements ClaimsAlongWrites {
                 }
                 started += claimed.size();
                 if (claimed.size() < wanted) {
+                    // workers left idle: whatever is queued and due waits for something, perhaps hosts
+                    queue.reportBlocked(REPORT_BATCH);
                     break;
                 }
             }

@@ -65,7 +65,7 @@ public class InventoryValidator {
             throw new InvalidInputException("name", "is required");
         }
         if (!NAME.matcher(name).matches()) {
-            throw new InvalidInputException("name", nameRule());
+            throw new InvalidInputException("name", StoredNames.RULE);
         }
         return name;
     }
@@ -103,7 +103,7 @@ public class InventoryValidator {
         hosts.forEach((host, vars) -> {
             String at = "hosts." + printable(host);
             if (!NAME.matcher(host).matches()) {
-                errors.add(at, "host name: " + nameRule());
+                errors.add(at, "host name: " + StoredNames.RULE);
             } else if (IMPLICIT_GROUPS.contains(host)) {
                 errors.add(at, "is the name of one of Ansible's own groups (all, ungrouped)");
             }
@@ -126,7 +126,7 @@ public class InventoryValidator {
             InventoryDocument.Group group = given == null ? new InventoryDocument.Group(null, null, null) : given;
             String at = "groups." + printable(name);
             if (!NAME.matcher(name).matches()) {
-                errors.add(at, "group name: " + nameRule());
+                errors.add(at, "group name: " + StoredNames.RULE);
             } else if (IMPLICIT_GROUPS.contains(name)) {
                 errors.add(at, "is one of Ansible's own groups (all, ungrouped), which hold their hosts by themselves");
             } else if (hosts.contains(name)) {
@@ -263,10 +263,6 @@ public class InventoryValidator {
         List<String> valid = Ownership.sharedWith(users, found);
         found.forEach(error -> errors.add(error.field(), error.reason()));
         return valid;
-    }
-
-    private static String nameRule() {
-        return "must be 1 to 100 letters, digits or _ . -, starting with a letter, digit or _";
     }
 
     private static String listed(List<String> names) {

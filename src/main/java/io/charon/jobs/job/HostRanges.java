@@ -1,6 +1,9 @@
 package io.charon.jobs.job;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -45,6 +48,46 @@ public final class HostRanges {
             rest = rest.substring(close + 1);
         }
         return hosts;
+    }
+
+    /**
+     * The host names {@code entry} stands for, in Ansible's order; for an entry that
+     * {@link #count} accepted, whose size the caller has bounded.
+     */
+    public static List<String> expand(String entry) {
+        int open = entry.indexOf('[');
+        if (open < 0) {
+            return List.of(entry);
+        }
+        int close = entry.indexOf(']');
+        String head = entry.substring(0, open);
+        List<String> tails = expand(entry.substring(close + 1));
+        List<String> names = new ArrayList<>();
+        for (String value : rangeValues(entry.substring(open + 1, close))) {
+            tails.forEach(tail -> names.add(head + value + tail));
+        }
+        return names;
+    }
+
+    /** The values of a valid range, zero-padded to its begin's width when that begins with a zero. */
+    private static List<String> rangeValues(String range) {
+        String[] bounds = range.split(":", -1);
+        String begin = bounds[0].isEmpty() ? "0" : bounds[0];
+        String end = bounds[1];
+        int step = bounds.length == 3 ? new BigInteger(bounds[2]).min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue() : 1;
+        List<String> values = new ArrayList<>();
+        if (LETTER.matcher(begin).matches()) {
+            for (int i = LETTERS.indexOf(begin); i <= LETTERS.indexOf(end); i += step) {
+                values.add(String.valueOf(LETTERS.charAt(i)));
+            }
+            return values;
+        }
+        String format = begin.length() > 1 && begin.charAt(0) == '0' ? "%0" + begin.length() + "d" : "%d";
+        BigInteger last = new BigInteger(end);
+        for (BigInteger i = new BigInteger(begin); i.compareTo(last) <= 0; i = i.add(BigInteger.valueOf(step))) {
+            values.add(String.format(Locale.ROOT, format, i));
+        }
+        return values;
     }
 
     private static BigInteger rangeSize(String range) {

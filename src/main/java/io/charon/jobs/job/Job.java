@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
+import java.util.stream.Collectors;
 
 /**
  * A stored job. Fields change only through the transition methods below, each of which checks
@@ -33,6 +35,8 @@ import java.util.SortedMap;
 @DynamicUpdate
 @Table(name = "jobs")
 public class Job {
+
+    private static final String LOCAL_HOST = "localhost";
 
     @Id
     private String id;
@@ -94,6 +98,10 @@ public class Job {
     @Column(name = "event_seq", nullable = false)
     private long eventSeq;
 
+    /** When the job was first found waiting for hosts: that is reported once. */
+    @Column(name = "blocked_at")
+    private Instant blockedAt;
+
     protected Job() {
     }
 
@@ -130,6 +138,22 @@ public class Job {
     public JobEvent announceInitialStatus(Instant now) {
         return record(JobEventType.reporting(status),
                 status == JobStatus.SCHEDULED ? "scheduled for " + spec.scheduledAt() : "waiting for a worker", null, now);
+    }
+
+    /**
+     * A queued job found waiting for hosts that running jobs hold, reported once: empty when it was
+     * before, or when it no longer waits.
+     *
+     * @param data the event's data: who holds which hosts
+     */
+    public Optional<JobEvent> reportBlocked(List<Blocker> blockers, String data, Instant now) {
+        if (status != JobStatus.QUEUED || blockedAt != null || blockers.isEmpty()) {
+            return Optional.empty();
+        }
+        blockedAt = now;
+        String holders = blockers.stream().map(blocker -> blocker.jobId() + " (" + String.join(", ", blocker.hosts()) + ")")
+                .collect(Collectors.joining(", "));
+        return Optional.of(record(JobEventType.BLOCKED, "waiting for hosts held by " + holders, data, now));
     }
 
     /** A scheduled job whose time has come joins the queue. */
@@ -267,6 +291,27 @@ public class Job {
 
     public List<String> getInventory() {
         return spec.inventory();
+    }
+
+    /**
+     * The hosts this job locks while it runs: every host its inventory stands for, ranges
+     * expanded; none when it opts out. {@code localhost} is the service's own machine, where
+     * runs have always run side by side: it takes no lock.
+     */
+    public List<String> lockedHosts() {
+        if (spec.hostLock() == HostLock.NONE) {
+            return List.of();
+        }
+        return spec.inventory().stream().flatMap(entry -> HostRanges.expand(entry).stream())
+                .filter(host -> !LOCAL_HOST.equals(host)).distinct().toList();
+    }
+
+    public String getQueue() {
+        return spec.queue();
+    }
+
+    public HostLock getHostLock() {
+        return spec.hostLock();
     }
 
     public Map<String, String> getVariables() {

@@ -88,6 +88,19 @@ public final class JobColumns {
     }
 
     @Converter
+    public static class HostLockValue implements AttributeConverter<HostLock, String> {
+        @Override
+        public String convertToDatabaseColumn(HostLock value) {
+            return value.wireName();
+        }
+
+        @Override
+        public HostLock convertToEntityAttribute(String text) {
+            return HostLock.fromWireName(text).orElseThrow();
+        }
+    }
+
+    @Converter
     public static class PriorityValue implements AttributeConverter<Priority, Integer> {
         @Override
         public Integer convertToDatabaseColumn(Priority value) {

@@ -11,6 +11,8 @@ public enum JobEventType {
     FAILED("job.failed"),
     CANCELLED("job.cancelled"),
     RETRIED("job.retried"),
+    /** A queued job found waiting for hosts that running jobs hold; reported once per job. */
+    BLOCKED("job.blocked"),
     TIMEOUT("job.timeout");
 
     private final String wireName;

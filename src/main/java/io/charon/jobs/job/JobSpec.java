@@ -47,7 +47,15 @@ public record JobSpec(
         @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "inventory_version") Integer inventoryVersion,
         @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "host_limit") String limit,
         @JsonInclude(JsonInclude.Include.NON_EMPTY)
-        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> credentials) {
+        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> credentials,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = DefaultQueue.class)
+        @Column(nullable = false) String queue,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ExclusiveLock.class)
+        @Convert(converter = JobColumns.HostLockValue.class) @Column(name = "host_lock", nullable = false)
+        HostLock hostLock) {
+
+    /** The queue of a job that names none. */
+    public static final String DEFAULT_QUEUE = "default";
 
     public JobSpec {
         inventory = List.copyOf(inventory);
@@ -55,24 +63,54 @@ public record JobSpec(
         tags = List.copyOf(tags);
         dependsOn = List.copyOf(dependsOn);
         credentials = credentials == null ? List.of() : List.copyOf(credentials);
+        queue = queue == null ? DEFAULT_QUEUE : queue;
+        hostLock = hostLock == null ? HostLock.EXCLUSIVE : hostLock;
+    }
+
+    /** Leaves the default queue out of the fingerprint's JSON, as it was before queues existed. */
+    static final class DefaultQueue {
+        @Override
+        public boolean equals(Object value) {
+            return DEFAULT_QUEUE.equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    /** Leaves the default host lock out of the fingerprint's JSON, as it was before host locks existed. */
+    static final class ExclusiveLock {
+        @Override
+        public boolean equals(Object value) {
+            return value == HostLock.EXCLUSIVE;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
     }
 
     /** The same job on the hosts {@code hosts} of version {@code version} of its stored inventory. */
     public JobSpec resolvedOn(int version, List<String> hosts) {
         return new JobSpec(name, type, priority, playbook, hosts, variables, tags, description, scheduledAt, timeout,
-                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials);
+                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials, queue,
+                hostLock);
     }
 
     /** The same job before its stored inventory was resolved: to be resolved again. */
     public JobSpec unresolved() {
         return inventoryRef == null ? this : new JobSpec(name, type, priority, playbook, List.of(), variables, tags,
                 description, scheduledAt, timeout, dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, null,
-                limit, credentials);
+                limit, credentials, queue, hostLock);
     }
 
     /** The same job without its schedule: what a relaunch runs, as soon as a worker is free. */
     public JobSpec withoutSchedule() {
         return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, null, timeout,
-                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit, credentials);
+                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit, credentials, queue,
+                hostLock);
     }
 }

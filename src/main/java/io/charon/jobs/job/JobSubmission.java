@@ -11,7 +11,8 @@ import java.util.Map;
  * part of it: it is the authenticated caller. {@code secretVariables} are write-only.
  * Exactly one of {@code inventory} (host names) and {@code inventoryRef} (a stored inventory,
  * narrowed by {@code limit}) says where the playbook runs; {@code credentials} names stored
- * credentials, at most one of each kind.
+ * credentials, at most one of each kind. {@code queue} names the queue the job waits in, and
+ * {@code hostLock} how it holds its hosts while it runs.
  */
 public record JobSubmission(
         String name,
@@ -30,5 +31,7 @@ public record JobSubmission(
         Map<String, String> secretVariables,
         String inventoryRef,
         String limit,
-        List<String> credentials) {
+        List<String> credentials,
+        String queue,
+        String hostLock) {
 }

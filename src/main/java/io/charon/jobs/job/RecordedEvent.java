@@ -25,8 +25,9 @@ public record RecordedEvent(String jobId, long seq, String type, String status, 
         return TERMINAL.stream().anyMatch(t -> t.wireName().equals(type));
     }
 
-    /** The job (re)entered the queue with this event. */
+    /** The job (re)entered the queue with this event (a queued job found blocked did not). */
     public boolean madeClaimable() {
-        return JobStatus.QUEUED.wireName().equals(status) && !JobEventType.CREATED.wireName().equals(type);
+        return JobStatus.QUEUED.wireName().equals(status) && !JobEventType.CREATED.wireName().equals(type)
+                && !JobEventType.BLOCKED.wireName().equals(type);
     }
 }

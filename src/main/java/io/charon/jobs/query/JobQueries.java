@@ -1,5 +1,6 @@
 package io.charon.jobs.query;
 
+import io.charon.jobs.job.Blocker;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobAttempt;
 import io.charon.jobs.job.JobEvent;
@@ -8,6 +9,7 @@ import io.charon.jobs.job.JobNotFoundException;
 import io.charon.jobs.job.JobPage;
 import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.RunLogs;
+import io.charon.jobs.queue.HostHolders;
 import io.charon.jobs.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -91,6 +93,12 @@ public class JobQueries {
         find(jobId);
         return store.session().createSelectionQuery("from JobEvent where jobId = :job order by seq", JobEvent.class)
                 .setParameter("job", jobId).getResultList();
+    }
+
+    /** What keeps a queued job from starting for its hosts: see {@link HostHolders#blockers}. */
+    @ActivateRequestContext
+    public List<Blocker> blockedBy(Job job) {
+        return HostHolders.blockers(store.session(), job);
     }
 
     @ActivateRequestContext

@@ -2,15 +2,22 @@ package io.charon.jobs.queue;
 
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.commit.EventRecorder;
+import io.charon.jobs.job.Blocker;
 import io.charon.jobs.job.Job;
+import io.charon.jobs.persistence.JsonColumns;
+import io.charon.jobs.store.ClaimGuards;
 import io.charon.jobs.store.QueueSql;
+import io.charon.jobs.store.RowLocks;
 import io.charon.jobs.store.RunSlots;
 import io.charon.jobs.store.Store;
 import io.charon.jobs.store.StoreReads;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.persistence.EntityManager;
+import org.hibernate.Session;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -22,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Claiming, promoting scheduled jobs and keeping leases. What the stores differ in (the tables
@@ -38,18 +46,30 @@ public class JobQueue {
     }
 
     /**
-     * Due queued jobs whose dependencies have all completed, in claim order (priority first, then
-     * FIFO, as the partial index {@code ix_jobs_claim} reads), locked as the store locks claims.
+     * Due queued jobs whose dependencies have all completed and whose hosts no running job holds
+     * in a way that excludes them, outside the {@code closedQueues} queues, in claim order
+     * (priority first, then FIFO, as the partial index {@code ix_jobs_claim} reads), locked as
+     * the store locks claims. The closed queues are parameters from {@code ?3} on.
      */
-    static String claimable(QueueSql sql) {
+    static String claimable(QueueSql sql, int closedQueues) {
+        StringBuilder queues = new StringBuilder();
+        for (int i = 0; i < closedQueues; i++) {
+            queues.append(i == 0 ? "\n  AND j.queue NOT IN (" : ", ").append('?').append(i + 3);
+        }
+        if (closedQueues > 0) {
+            queues.append(')');
+        }
         return """
                 SELECT j.* FROM %s
                 WHERE j.status = 'queued'
-                  AND (j.start_after IS NULL OR j.start_after <= ?1)
+                  AND (j.start_after IS NULL OR j.start_after <= ?1)%s
                   AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id
                                   WHERE d.job_id = j.id AND p.status <> 'completed'%s)
+                  AND NOT EXISTS (SELECT 1 FROM job_hosts mine JOIN host_locks held ON held.host = mine.host
+                                  WHERE mine.job_id = j.id AND (j.host_lock = 'exclusive' OR held.exclusive)%s)
                 ORDER BY j.priority DESC, j.created_at, j.id
-                LIMIT ?2%s""".formatted(sql.claimFrom(), sql.dependencyCheckPerCandidate(), sql.claimLocking());
+                LIMIT ?2%s""".formatted(sql.claimFrom(), queues, sql.checkPerCandidate(),
+                sql.checkPerCandidate(), sql.claimLocking());
     }
 
     /**
@@ -64,6 +84,22 @@ public class JobQueue {
                 LIMIT ?2%s""".formatted(sql.scheduleFrom(), sql.scheduleLocking());
     }
 
+    /**
+     * Due queued jobs waiting for hosts that running jobs hold and not yet reported so, in claim
+     * order: the blocked jobs among those a claim passed over.
+     */
+    static String blockedUnreported(QueueSql sql) {
+        return """
+                SELECT j.id FROM %s
+                WHERE j.status = 'queued'
+                  AND (j.start_after IS NULL OR j.start_after <= ?)
+                  AND j.blocked_at IS NULL
+                  AND EXISTS (SELECT 1 FROM job_hosts mine JOIN host_locks held ON held.host = mine.host
+                              WHERE mine.job_id = j.id AND (j.host_lock = 'exclusive' OR held.exclusive))
+                ORDER BY j.priority DESC, j.created_at, j.id
+                LIMIT ?""".formatted(sql.claimFrom());
+    }
+
     /** The scheduled job due first, from the same index. */
     static String nextScheduled(QueueSql sql) {
         return "SELECT j.* FROM %s WHERE j.status = 'scheduled' ORDER BY j.scheduled_at LIMIT 1".formatted(sql.scheduleFrom());
@@ -74,18 +110,33 @@ public class JobQueue {
     private final Store store;
     private final QueueSql sql;
     private final RunSlots slots;
+    private final ClaimGuards guards;
+    private final QueueSettings queueSettings;
+    /** The claim's selection when no queue is closed, which is most of the time. */
     private final String claimable;
     private final String worthClaiming;
+    private final String blockedUnreported;
+    private final RowLocks rowLocks;
+    private final Timer claimTime;
     private final String dueScheduled;
     private final String nextScheduled;
 
-    public JobQueue(EventRecorder events, JobsConfig config, Store store, QueueSql sql, RunSlots slots) {
+    public JobQueue(EventRecorder events, JobsConfig config, Store store, QueueSql sql, RunSlots slots,
+                    ClaimGuards guards, QueueSettings queueSettings, RowLocks rowLocks, MeterRegistry metrics) {
         this.events = events;
         this.config = config;
         this.store = store;
         this.sql = sql;
         this.slots = slots;
-        this.claimable = claimable(sql);
+        this.guards = guards;
+        this.queueSettings = queueSettings;
+        this.claimable = claimable(sql, 0);
+        this.blockedUnreported = blockedUnreported(sql);
+        this.rowLocks = rowLocks;
+        this.claimTime = Timer.builder("charon.jobs.claim")
+                .description("Time a claim took in its transaction: selecting due jobs, admitting them to their hosts"
+                        + " and queues, and starting them")
+                .register(metrics);
         this.worthClaiming = sql.sharedByReplicas() ? worthClaiming(slots) : null;
         this.dueScheduled = dueScheduled(sql);
         this.nextScheduled = nextScheduled(sql);
@@ -101,9 +152,11 @@ public class JobQueue {
 
     /**
      * Makes the run slots of the cluster-wide cap exist, up to this instance's
-     * {@code max-concurrent-jobs}, where replicas share the store; before the first claim.
+     * {@code max-concurrent-jobs}, where replicas share the store, and reads the queues'
+     * settings; before the first claim.
      */
     public void provideRunSlots() {
+        queueSettings.refresh();
         if (sql.sharedByReplicas()) {
             QuarkusTransaction.requiringNew().run(() -> slots.provide(store.session(), config.maxConcurrentJobs()));
         }
@@ -123,6 +176,15 @@ public class JobQueue {
     }
 
     private List<ClaimedJob> claimInTransaction(int max, String owner) {
+        long began = System.nanoTime();
+        try {
+            return claimTimed(max, owner);
+        } finally {
+            claimTime.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private List<ClaimedJob> claimTimed(int max, String owner) {
         EntityManager session = store.session();
         // the transaction's own writes first: outcomes recorded along free their slots (PostgreSQL's
         // trigger) and their dependents, which the selections below must see
@@ -134,20 +196,33 @@ public class JobQueue {
             return List.of();
         }
         Path logs = config.dataDir().resolve("logs");
-        List<Job> jobs = loadWalkingIndex(claimable, events.now(), allowed);
-        // the start time is read once the selection has its rows (SQLite: once the transaction
-        // holds the write lock, which may have been a wait): startedAt and job.started tell the truth
-        Instant now = events.now();
-        Instant leaseUntil = now.plus(config.leaseDuration());
-        List<ClaimedJob> claimed = new ArrayList<>(jobs.size());
-        for (Job job : jobs) {
-            events.save(job.start(owner, leaseUntil, logs, now));
-            claimed.add(ClaimedJob.of(job));
+        Admission admission = Admission.open(session, guards, queueSettings.restricted(), sql.sharedByReplicas());
+        List<String> closed = admission.closedQueues();
+        String selection = closed.isEmpty() ? claimable : claimable(sql, closed.size());
+        List<Job> started = new ArrayList<>();
+        while (started.size() < allowed) {
+            List<Job> selected = loadWalkingIndex(selection, events.now(), allowed - started.size(), closed);
+            List<Job> admitted = admission.admit(selected);
+            // the start time is read once the selection has its rows (SQLite: once the transaction
+            // holds the write lock, which may have been a wait): startedAt and job.started tell the truth
+            Instant now = events.now();
+            Instant leaseUntil = now.plus(config.leaseDuration());
+            for (Job job : admitted) {
+                events.save(job.start(owner, leaseUntil, logs, now));
+            }
+            admission.lock(admitted);
+            started.addAll(admitted);
+            if (admitted.isEmpty() || admitted.size() == selected.size()) {
+                break;
+            }
+            // some were passed over for a host or a queue another job of this claim took: select
+            // again, past them now that the locks and starts of this claim are written
+            session.flush();
         }
-        if (taken != null && !jobs.isEmpty()) {
-            slots.seat(session, taken.subList(0, jobs.size()), jobs.stream().map(Job::getId).toList());
+        if (taken != null && !started.isEmpty()) {
+            slots.seat(session, taken.subList(0, started.size()), started.stream().map(Job::getId).toList());
         }
-        return claimed;
+        return started.stream().map(ClaimedJob::of).toList();
     }
 
     /**
@@ -166,11 +241,42 @@ public class JobQueue {
         return worth[0];
     }
 
+    /**
+     * Reports, once each, queued jobs that wait for hosts running jobs hold ({@code job.blocked},
+     * naming who holds what); up to {@code max} of them. Returns how many were reported.
+     */
+    public int reportBlocked(int max) {
+        List<String> ids = new ArrayList<>();
+        try {
+            StoreReads.forEachRow(store.dataSource(), blockedUnreported, List.of(Timestamp.from(events.now()), max),
+                    row -> ids.add(row.getString(1)));
+        } catch (SQLException e) {
+            return 0; // a report to make at a later pass, when the store answers again
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            EntityManager session = store.session();
+            int reported = 0;
+            // as the last commit left them: started or reported meanwhile, they are passed over
+            for (Job job : rowLocks.loadJobsForChange(session.unwrap(Session.class), Job.class, ids)) {
+                List<Blocker> blockers = HostHolders.blockers(session, job);
+                var event = job.reportBlocked(blockers, JsonColumns.write(Map.of("blockedBy", blockers)), events.now());
+                if (event.isPresent()) {
+                    events.save(event.get());
+                    reported++;
+                }
+            }
+            return reported;
+        });
+    }
+
     /** Moves scheduled jobs whose time has come into the queue; returns how many. */
     public int promoteDueScheduled(int max) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = events.now();
-            List<Job> due = loadWalkingIndex(dueScheduled, now, max);
+            List<Job> due = loadWalkingIndex(dueScheduled, now, max, List.of());
             due.forEach(job -> events.save(job.promote(now)));
             return due.size();
         });
@@ -235,13 +341,15 @@ public class JobQueue {
         });
     }
 
-    /** The jobs {@code query} selects, in its order, in one statement that walks its index. */
+    /** The jobs {@code query} selects, in its order, in one statement that walks its index; {@code more} bound from ?3 on. */
     @SuppressWarnings("unchecked")
-    private List<Job> loadWalkingIndex(String query, Instant now, int max) {
+    private List<Job> loadWalkingIndex(String query, Instant now, int max, List<String> more) {
         EntityManager session = store.session();
         sql.pinIndexWalk().forEach(statement -> session.createNativeQuery(statement).executeUpdate());
-        List<Job> jobs = session.createNativeQuery(query, Job.class).setParameter(1, now).setParameter(2, max)
-                .getResultList();
-        return jobs;
+        var selection = session.createNativeQuery(query, Job.class).setParameter(1, now).setParameter(2, max);
+        for (int i = 0; i < more.size(); i++) {
+            selection.setParameter(i + 3, more.get(i));
+        }
+        return selection.getResultList();
     }
 }

@@ -7,6 +7,7 @@ public final class AuditActions {
     public static final String JOB_CANCEL = "job.cancel";
     public static final String JOB_RELAUNCH = "job.relaunch";
     public static final String WORKERS_RESIZE = "workers.resize";
+    public static final String QUEUE_CHANGE = "queue.change";
     public static final String TOKEN_CREATE = "token.create";
     public static final String TOKEN_REVOKE = "token.revoke";
     public static final String CREDENTIAL_CREATE = "credential.create";

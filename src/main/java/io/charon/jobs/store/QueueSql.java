@@ -17,11 +17,12 @@ public interface QueueSql {
     String claimLocking();
 
     /**
-     * Appended to the claim's dependency check, a correlated {@code NOT EXISTS}: what keeps it a
-     * check of each candidate as the claim walks its index, rather than a join over every
-     * dependency that the planner must finish before the first candidate comes out.
+     * Appended to the claim's checks of dependencies and host locks, each a correlated
+     * {@code NOT EXISTS}: what keeps it a check of each candidate as the claim walks its index,
+     * rather than a join over every dependency or lock that the planner must finish before the
+     * first candidate comes out.
      */
-    String dependencyCheckPerCandidate();
+    String checkPerCandidate();
 
     /** The table expression, aliased {@code j}, that scheduled jobs are selected from by due time. */
     String scheduleFrom();

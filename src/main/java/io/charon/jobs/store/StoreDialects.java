@@ -4,6 +4,7 @@ import io.charon.jobs.store.postgresql.AdvisoryLocks;
 import io.charon.jobs.store.postgresql.PostgresEventLog;
 import io.charon.jobs.store.postgresql.PostgresNotices;
 import io.charon.jobs.store.postgresql.PostgresRowLocks;
+import io.charon.jobs.store.postgresql.PostgresClaimGuards;
 import io.charon.jobs.store.postgresql.PostgresRunSlots;
 import io.charon.jobs.store.postgresql.PostgresSql;
 import io.charon.jobs.store.postgresql.PostgresWriteProbe;
@@ -66,6 +67,12 @@ public class StoreDialects {
     @Singleton
     RunSlots runSlots() {
         return postgres ? new PostgresRunSlots() : new OneProcess();
+    }
+
+    @Produces
+    @Singleton
+    ClaimGuards claimGuards() {
+        return postgres ? new PostgresClaimGuards() : new OneProcess();
     }
 
     @Produces

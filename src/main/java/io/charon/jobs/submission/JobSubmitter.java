@@ -240,6 +240,8 @@ public class JobSubmitter {
                     Job::getTags, true);
             SubmissionRows.insertLinks(connection, "INSERT INTO job_dependencies (depends_on_id, job_id) VALUES (?, ?)", created,
                     Job::getDependsOn, false);
+            SubmissionRows.insertLinks(connection, "INSERT INTO job_hosts (host, job_id) VALUES (?, ?)", created,
+                    Job::lockedHosts, false);
         });
         audit.recordInTransaction(audited);
         firstEvents.forEach(events::save);

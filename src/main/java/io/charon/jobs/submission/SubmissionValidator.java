@@ -7,6 +7,7 @@ import io.charon.jobs.credential.CredentialKind;
 import io.charon.jobs.inventory.HostPattern;
 import io.charon.jobs.execution.PlaybookLocator;
 import io.charon.jobs.job.FieldError;
+import io.charon.jobs.job.HostLock;
 import io.charon.jobs.job.HostRanges;
 import io.charon.jobs.job.InstantRange;
 import io.charon.jobs.job.InvalidInputException;
@@ -140,6 +141,15 @@ public class SubmissionValidator {
             errors.add(new FieldError("maxRetries", "must be between 0 and " + MAX_RETRIES));
         }
         List<String> dependsOn = dependencies(errors, submission.dependsOn());
+        String queue = submission.queue();
+        if (queue != null && !StoredNames.NAME.matcher(queue).matches()) {
+            errors.add(new FieldError("queue", StoredNames.RULE));
+        }
+        HostLock hostLock = submission.hostLock() == null ? HostLock.EXCLUSIVE
+                : HostLock.fromWireName(submission.hostLock()).orElseGet(() -> {
+                    errors.add(new FieldError("hostLock", "must be one of " + HostLock.WIRE_NAMES));
+                    return null;
+                });
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
@@ -148,7 +158,8 @@ public class SubmissionValidator {
                 dependsOn,
                 maxRetries == null ? config.defaultMaxRetries() : maxRetries,
                 retryDelay == null ? config.defaultRetryDelay() : retryDelay,
-                secretValues.isEmpty() ? null : secrets.seal(secretValues), inventoryRef, null, limit, credentials);
+                secretValues.isEmpty() ? null : secrets.seal(secretValues), inventoryRef, null, limit, credentials,
+                queue, hostLock);
     }
 
     /** An Ansible host pattern narrowing a stored inventory; which hosts it selects is known at submission. */

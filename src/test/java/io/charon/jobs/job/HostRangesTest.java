@@ -39,4 +39,19 @@ class HostRangesTest {
     void refusesWhatAnsibleRefusesOrWouldExpandToNothing(String entry) {
         assertThatThrownBy(() -> HostRanges.count(entry)).isInstanceOf(HostRanges.InvalidRangeException.class);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "web1|web1",
+            "web[1:3]|web1 web2 web3",
+            "web[01:03].example.com|web01.example.com web02.example.com web03.example.com",
+            "h[0:6:3]|h0 h3 h6",
+            "db-[a:c]|db-a db-b db-c",
+            "h[y:B]|hy hz hA hB",
+            "r[1:2]-[a:b]|r1-a r1-b r2-a r2-b",
+            "h[:2]|h0 h1 h2"})
+    void expandsAnEntryToTheHostsItStandsForInAnsiblesOrder(String entry, String hosts) {
+        assertThat(HostRanges.expand(entry)).containsExactly(hosts.split(" "));
+        assertThat(HostRanges.count(entry)).isEqualTo(hosts.split(" ").length);
+    }
 }

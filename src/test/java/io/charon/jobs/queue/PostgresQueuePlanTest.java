@@ -64,7 +64,7 @@ class PostgresQueuePlanTest {
 
     @Test
     void claimingWalksTheClaimIndexCheckingDependenciesPerCandidate() throws SQLException {
-        List<String> plan = queue.of(POSTGRES.pinIndexWalk(), JobQueue.claimable(POSTGRES));
+        List<String> plan = queue.of(POSTGRES.pinIndexWalk(), JobQueue.claimable(POSTGRES, 0));
         assertThat(plan).as(String.join("\n", plan))
                 .anyMatch(step -> step.contains("Index Scan using ix_jobs_claim on jobs j"))
                 .anyMatch(step -> step.contains("SubPlan"))

@@ -32,7 +32,7 @@ class QueuePlanTest {
 
     @Test
     void claimingReadsTheClaimIndexInClaimOrderWithoutSorting() throws SQLException {
-        assertThat(plans.of(JobQueue.claimable(SQLITE))).anyMatch(step -> step.contains("USING INDEX ix_jobs_claim"))
+        assertThat(plans.of(JobQueue.claimable(SQLITE, 0))).anyMatch(step -> step.contains("USING INDEX ix_jobs_claim"))
                 .noneMatch(step -> step.contains("TEMP B-TREE"));
     }
 

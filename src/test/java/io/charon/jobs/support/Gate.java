@@ -24,6 +24,11 @@ public final class Gate implements AutoCloseable {
         }
     }
 
+    /** The file whose existence opens the gate. */
+    public Path file() {
+        return file;
+    }
+
     /** A submission of gate.yml that waits on this gate. */
     public Map<String, Object> job(String name) {
         Map<String, Object> body = Api.job(name, "gate.yml");

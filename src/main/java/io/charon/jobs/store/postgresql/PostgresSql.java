@@ -33,7 +33,7 @@ public class PostgresSql implements QueueSql, StatisticsSql {
     }
 
     @Override
-    public String dependencyCheckPerCandidate() {
+    public String checkPerCandidate() {
         return " OFFSET 0";
     }
 

@@ -1,5 +1,6 @@
 package io.charon.jobs.store.sqlite;
 
+import io.charon.jobs.store.ClaimGuards;
 import io.charon.jobs.store.ClusterWork;
 import io.charon.jobs.store.ReplicaNotices;
 import io.charon.jobs.store.RunSlots;
@@ -7,14 +8,16 @@ import io.charon.jobs.store.StoreNotices.Notice;
 
 import jakarta.persistence.EntityManager;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * A SQLite store has one process: no replica to tell anything, none to take turns with, no
- * cluster-wide cap on runs beyond its own worker pool's.
+ * cluster-wide cap on runs beyond its own worker pool's, no other claim to guard against.
  */
-public class OneProcess implements ReplicaNotices, ClusterWork, RunSlots {
+public class OneProcess implements ReplicaNotices, ClusterWork, RunSlots, ClaimGuards {
 
     @Override
     public void send(Notice notice) {
@@ -60,5 +63,10 @@ public class OneProcess implements ReplicaNotices, ClusterWork, RunSlots {
     @Override
     public void seat(EntityManager session, List<Integer> slots, List<String> jobIds) {
         throw new UnsupportedOperationException("one process: its worker pool caps its runs");
+    }
+
+    @Override
+    public Set<String> tryTake(EntityManager session, Kind kind, Collection<String> keys) {
+        return Set.of(); // its claims run one at a time
     }
 }

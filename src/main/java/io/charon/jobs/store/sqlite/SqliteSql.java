@@ -28,7 +28,7 @@ public class SqliteSql implements QueueSql, StatisticsSql {
     }
 
     @Override
-    public String dependencyCheckPerCandidate() {
+    public String checkPerCandidate() {
         return ""; // SQLite checks a correlated NOT EXISTS per row as it is
     }
 

@@ -1,0 +1,49 @@
+-- Fleet-safe dispatch: the queue a job belongs to, how it locks its hosts, the hosts it locks,
+-- the locks running jobs hold, and the run-time settings of named queues.
+
+ALTER TABLE jobs ADD COLUMN queue text NOT NULL DEFAULT 'default';
+ALTER TABLE jobs ADD COLUMN host_lock text NOT NULL DEFAULT 'exclusive';
+-- when the job.blocked event was recorded (once per job)
+ALTER TABLE jobs ADD COLUMN blocked_at timestamptz;
+
+-- The hosts a job locks while it runs (none for hostLock "none" or localhost), written at submission.
+CREATE TABLE job_hosts (
+    job_id text NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    host   text NOT NULL,
+    PRIMARY KEY (job_id, host)
+);
+
+-- The locks of running jobs: taken by the claim that starts a job, given back by the trigger
+-- below in the transaction that takes the job out of running, whichever path does it, so that a
+-- lock lives exactly as long as its job's run (and its lease). Claims of several replicas take
+-- a transaction-scoped advisory lock per host before they check and write these rows.
+CREATE TABLE host_locks (
+    host      text NOT NULL,
+    job_id    text NOT NULL,
+    exclusive boolean NOT NULL,
+    PRIMARY KEY (host, job_id)
+);
+CREATE INDEX ix_host_locks_job ON host_locks (job_id);
+
+CREATE FUNCTION release_host_locks() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM host_locks WHERE job_id = OLD.id;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER host_locks_leave_running AFTER UPDATE OF status ON jobs
+    FOR EACH ROW WHEN (OLD.status = 'running' AND NEW.status <> 'running')
+    EXECUTE FUNCTION release_host_locks();
+
+CREATE TRIGGER host_locks_running_deleted AFTER DELETE ON jobs
+    FOR EACH ROW WHEN (OLD.status = 'running')
+    EXECUTE FUNCTION release_host_locks();
+
+-- Settings of named queues changed at run time (PUT /api/v1/queues/{name}); a queue without a row
+-- has those of the configuration.
+CREATE TABLE queues (
+    name           text NOT NULL PRIMARY KEY,
+    max_concurrent integer,
+    paused         boolean NOT NULL DEFAULT false
+);
