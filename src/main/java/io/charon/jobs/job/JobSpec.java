@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A validated submission with every default applied: what a job is asked to do. A relaunch
@@ -19,7 +20,9 @@ import java.util.Map;
  * <p>Stored whole in the job's row ({@link Job} embeds it), in the columns of the {@code jobs}
  * table. The components' order is that of the request fingerprint's JSON: keep it. The
  * components that name stored inventories and credentials are left out of that JSON when empty,
- * so that a job without them keeps the fingerprint it had before they existed.
+ * so that a job without them keeps the fingerprint it had before they existed; so are
+ * {@code retryScope} and {@code retryOn} when they hold their defaults. A spec built without them
+ * (null) takes the defaults: all hosts, every kind.
  *
  * <p>A job that names a stored inventory ({@code inventoryRef}) records the version it resolved
  * and, in {@code inventory}, the hosts that {@code limit} selected from it.
@@ -47,7 +50,13 @@ public record JobSpec(
         @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "inventory_version") Integer inventoryVersion,
         @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "host_limit") String limit,
         @JsonInclude(JsonInclude.Include.NON_EMPTY)
-        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> credentials) {
+        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> credentials,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RetryScope.IsDefault.class)
+        @Convert(converter = JobColumns.RetryScopeValue.class) @Column(name = "retry_scope", nullable = false)
+        RetryScope retryScope,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RetryOn.IsDefault.class)
+        @Convert(converter = JobColumns.RetryKinds.class) @Column(name = "retry_on", nullable = false)
+        Set<RetryOn> retryOn) {
 
     public JobSpec {
         inventory = List.copyOf(inventory);
@@ -55,24 +64,28 @@ public record JobSpec(
         tags = List.copyOf(tags);
         dependsOn = List.copyOf(dependsOn);
         credentials = credentials == null ? List.of() : List.copyOf(credentials);
+        retryScope = retryScope == null ? RetryScope.ALL : retryScope;
+        retryOn = retryOn == null ? RetryOn.EVERY : RetryOn.setOf(retryOn);
     }
 
     /** The same job on the hosts {@code hosts} of version {@code version} of its stored inventory. */
     public JobSpec resolvedOn(int version, List<String> hosts) {
         return new JobSpec(name, type, priority, playbook, hosts, variables, tags, description, scheduledAt, timeout,
-                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials);
+                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials, retryScope,
+                retryOn);
     }
 
     /** The same job before its stored inventory was resolved: to be resolved again. */
     public JobSpec unresolved() {
         return inventoryRef == null ? this : new JobSpec(name, type, priority, playbook, List.of(), variables, tags,
                 description, scheduledAt, timeout, dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, null,
-                limit, credentials);
+                limit, credentials, retryScope, retryOn);
     }
 
     /** The same job without its schedule: what a relaunch runs, as soon as a worker is free. */
     public JobSpec withoutSchedule() {
         return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, null, timeout,
-                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit, credentials);
+                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit, credentials,
+                retryScope, retryOn);
     }
 }
