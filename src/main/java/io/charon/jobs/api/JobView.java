@@ -5,6 +5,7 @@ import io.charon.jobs.job.Blocker;
 import io.charon.jobs.job.HostStats;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobAttempt;
+import io.charon.jobs.job.RetryOn;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,8 @@ public record JobView(
         int maxRetries,
         int retryCount,
         Duration retryDelay,
+        String retryScope,
+        List<String> retryOn,
         Instant createdAt,
         Instant startedAt,
         Instant completedAt,
@@ -76,7 +79,8 @@ public record JobView(
                 job.getSecretVariables() == null ? List.of() : job.getSecretVariables().names(), job.getTags(),
                 job.getDescription(), job.getUserId(), job.getDependsOn(), job.getScheduledAt(), job.getStartAfter(),
                 job.getTimeout(),
-                job.getMaxRetries(), job.getRetryCount(), job.getRetryDelay(), job.getCreatedAt(), job.getStartedAt(),
+                job.getMaxRetries(), job.getRetryCount(), job.getRetryDelay(), job.spec().retryScope().wireName(),
+                job.spec().retryOn().stream().map(RetryOn::wireName).toList(), job.getCreatedAt(), job.getStartedAt(),
                 job.getCompletedAt(), job.getDuration(), job.getExitCode(), job.getErrorMessage(), job.getHostStats(),
                 job.getLogPath(), blockedBy, output, attempts);
     }

@@ -16,8 +16,14 @@ import java.util.Map;
  * @param secretVariables sealed, opened by the runner just before it needs them; null for none
  * @param access  for a job that names a stored inventory: its hosts, host keys and credentials;
  *                null for a job with a plain host list ({@code inventory})
+ * @param onlyHosts the hosts this run is limited to ({@code --limit}): a retry of the hosts that
+ *                failed or were unreachable; empty for all of the job's hosts
  */
 public record ExecutionRequest(String jobId, String runId, String owner, String playbook, List<String> inventory,
                                Map<String, String> variables, SealedSecrets secretVariables, Duration timeout,
-                               Path logFile, HostAccess access) {
+                               Path logFile, HostAccess access, List<String> onlyHosts) {
+
+    public ExecutionRequest {
+        onlyHosts = onlyHosts == null ? List.of() : List.copyOf(onlyHosts);
+    }
 }

@@ -86,6 +86,11 @@ public class Job {
     @Column(name = "host_stats")
     private SortedMap<String, HostStats> hostStats;
 
+    /** The hosts the next run is limited to (a failed-hosts retry); empty: all of the job's hosts. */
+    @Convert(converter = JsonColumns.StringList.class)
+    @Column(name = "retry_hosts", nullable = false)
+    private List<String> retryHosts = List.of();
+
     @Column(name = "lease_owner")
     private String leaseOwner;
 
@@ -193,19 +198,29 @@ public class Job {
         exitCode = result.exitCode();
         errorMessage = result.error();
         output = result.outputTail();
-        hostStats = result.hostStats();
+        hostStats = spec.retryScope().merge(hostStats, result.hostStats());
+        retryHosts = List.of();
         completedAt = now;
         startAfter = null;
         return new RunEnd(event, attempt);
     }
 
-    /** The run ended but the job must run again ({@link Requeue}). Only a running job has a run to end. */
+    /**
+     * The run ended but the job must run again ({@link Requeue}). Only a running job has a run to
+     * end. A retry records the run's per-host results and, under the {@code failed-hosts} scope,
+     * limits the next run to the hosts that failed or were unreachable; a rescued orphan or a
+     * handed-back run runs again on the hosts it had.
+     */
     public RunEnd requeue(Requeue again, Instant now) {
         requireStatus(JobStatus.QUEUED, JobStatus.RUNNING);
         status.checkTransitionTo(JobStatus.QUEUED);
         JobAttempt attempt = closeRun(again.attemptOutcome(), again.exitCode(), again.reason(), now);
         if (again.countsAsRetry()) {
             retryCount++;
+        }
+        if (again.afterFailure()) {
+            hostStats = spec.retryScope().merge(hostStats, again.hostStats());
+            retryHosts = spec.retryScope().hostsToRetry(again.hostStats());
         }
         exitCode = again.exitCode();
         errorMessage = again.reason();
@@ -263,6 +278,14 @@ public class Job {
 
     public boolean hasRetriesLeft() {
         return retryCount < spec.maxRetries();
+    }
+
+    /**
+     * Whether a run that ended {@code ending} ({@code failed} or {@code timeout}) with these
+     * per-host results is retried: retries are left and one of its kinds is in {@code retryOn}.
+     */
+    public boolean retriesAfter(JobStatus ending, SortedMap<String, HostStats> runHostStats) {
+        return hasRetriesLeft() && RetryOn.kindsOf(ending, runHostStats).stream().anyMatch(spec.retryOn()::contains);
     }
 
     public String getId() {
@@ -392,6 +415,11 @@ public class Job {
 
     public SortedMap<String, HostStats> getHostStats() {
         return hostStats;
+    }
+
+    /** The hosts the next (or current) run is limited to; empty for all of the job's hosts. */
+    public List<String> getRetryHosts() {
+        return retryHosts;
     }
 
     public String getLeaseOwner() {

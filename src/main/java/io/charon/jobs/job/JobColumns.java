@@ -8,11 +8,12 @@ import org.hibernate.annotations.Immutable;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 
 /**
- * The columns of the domain's own types: statuses, types and priorities by their wire names and
- * values, host statistics and sealed secrets as JSON ({@link JsonColumns}).
+ * The columns of the domain's own types: statuses, types, priorities and retry scopes by their wire
+ * names and values, host statistics, retry kinds and sealed secrets as JSON ({@link JsonColumns}).
  */
 public final class JobColumns {
 
@@ -110,6 +111,38 @@ public final class JobColumns {
         @Override
         public Priority convertToEntityAttribute(Integer value) {
             return Priority.ofValue(value);
+        }
+    }
+
+    @Converter
+    public static class RetryScopeValue implements AttributeConverter<RetryScope, String> {
+        @Override
+        public String convertToDatabaseColumn(RetryScope value) {
+            return value.wireName();
+        }
+
+        @Override
+        public RetryScope convertToEntityAttribute(String text) {
+            return RetryScope.fromWireName(text).orElseThrow();
+        }
+    }
+
+    /** The kinds of failed run a job is retried after, as a JSON array of their wire names. */
+    @Converter
+    @Immutable
+    public static class RetryKinds implements AttributeConverter<Set<RetryOn>, String> {
+        private static final TypeReference<List<String>> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(Set<RetryOn> value) {
+            return JsonColumns.write(value.stream().map(RetryOn::wireName).toList());
+        }
+
+        @Override
+        public Set<RetryOn> convertToEntityAttribute(String json) {
+            return RetryOn.setOf(JsonColumns.read(json, TYPE).stream()
+                    .map(name -> RetryOn.fromWireName(name).orElseThrow()).toList());
         }
     }
 }

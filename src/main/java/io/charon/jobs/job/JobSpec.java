@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A validated submission with every default applied: what a job is asked to do. A relaunch
@@ -19,7 +20,9 @@ import java.util.Map;
  * <p>Stored whole in the job's row ({@link Job} embeds it), in the columns of the {@code jobs}
  * table. The components' order is that of the request fingerprint's JSON: keep it. The
  * components that name stored inventories and credentials are left out of that JSON when empty,
- * so that a job without them keeps the fingerprint it had before they existed.
+ * so that a job without them keeps the fingerprint it had before they existed; so are
+ * {@code retryScope} and {@code retryOn} when they hold their defaults. A spec built without them
+ * (null) takes the defaults: all hosts, every kind.
  *
  * <p>A job that names a stored inventory ({@code inventoryRef}) records the version it resolved
  * and, in {@code inventory}, the hosts that {@code limit} selected from it.
@@ -52,7 +55,13 @@ public record JobSpec(
         @Column(nullable = false) String queue,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ExclusiveLock.class)
         @Convert(converter = JobColumns.HostLockValue.class) @Column(name = "host_lock", nullable = false)
-        HostLock hostLock) {
+        HostLock hostLock,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RetryScope.IsDefault.class)
+        @Convert(converter = JobColumns.RetryScopeValue.class) @Column(name = "retry_scope", nullable = false)
+        RetryScope retryScope,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RetryOn.IsDefault.class)
+        @Convert(converter = JobColumns.RetryKinds.class) @Column(name = "retry_on", nullable = false)
+        Set<RetryOn> retryOn) {
 
     /** The queue of a job that names none. */
     public static final String DEFAULT_QUEUE = "default";
@@ -65,6 +74,8 @@ public record JobSpec(
         credentials = credentials == null ? List.of() : List.copyOf(credentials);
         queue = queue == null ? DEFAULT_QUEUE : queue;
         hostLock = hostLock == null ? HostLock.EXCLUSIVE : hostLock;
+        retryScope = retryScope == null ? RetryScope.ALL : retryScope;
+        retryOn = retryOn == null ? RetryOn.EVERY : RetryOn.setOf(retryOn);
     }
 
     /** Leaves the default queue out of the fingerprint's JSON, as it was before queues existed. */
@@ -97,20 +108,20 @@ public record JobSpec(
     public JobSpec resolvedOn(int version, List<String> hosts) {
         return new JobSpec(name, type, priority, playbook, hosts, variables, tags, description, scheduledAt, timeout,
                 dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials, queue,
-                hostLock);
+                hostLock, retryScope, retryOn);
     }
 
     /** The same job before its stored inventory was resolved: to be resolved again. */
     public JobSpec unresolved() {
         return inventoryRef == null ? this : new JobSpec(name, type, priority, playbook, List.of(), variables, tags,
                 description, scheduledAt, timeout, dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, null,
-                limit, credentials, queue, hostLock);
+                limit, credentials, queue, hostLock, retryScope, retryOn);
     }
 
     /** The same job without its schedule: what a relaunch runs, as soon as a worker is free. */
     public JobSpec withoutSchedule() {
         return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, null, timeout,
                 dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit, credentials, queue,
-                hostLock);
+                hostLock, retryScope, retryOn);
     }
 }

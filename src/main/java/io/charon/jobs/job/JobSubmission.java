@@ -33,5 +33,7 @@ public record JobSubmission(
         String limit,
         List<String> credentials,
         String queue,
-        String hostLock) {
+        String hostLock,
+        String retryScope,
+        List<String> retryOn) {
 }

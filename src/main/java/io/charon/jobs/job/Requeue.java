@@ -1,6 +1,7 @@
 package io.charon.jobs.job;
 
 import java.time.Instant;
+import java.util.SortedMap;
 
 /**
  * A run that ended but whose job must run again, as {@link Job#requeue} records it: a retry after
@@ -8,22 +9,28 @@ import java.time.Instant;
  *
  * @param attemptOutcome what the attempt record says
  * @param notBefore      the earliest next start, or null for "as soon as a worker is free"
+ * @param hostStats      the run's per-host results, null when unknown
+ * @param afterFailure   a failed or timed-out run retried: its per-host results are recorded and
+ *                       decide which hosts the next run covers; a rescued orphan or a handed-back
+ *                       run runs again on the hosts it had
  */
 public record Requeue(String attemptOutcome, boolean countsAsRetry, Instant notBefore, String reason,
-                      Integer exitCode, String outputTail) {
+                      Integer exitCode, String outputTail, SortedMap<String, HostStats> hostStats,
+                      boolean afterFailure) {
 
-    /** A failed run retried from {@code notBefore}. */
-    public static Requeue retry(Instant notBefore, String reason, Integer exitCode, String outputTail) {
-        return new Requeue(JobStatus.FAILED.wireName(), true, notBefore, reason, exitCode, outputTail);
+    /** A run that ended {@code ending} (failed or timeout), retried from {@code notBefore}. */
+    public static Requeue retry(JobStatus ending, Instant notBefore, String reason, Integer exitCode, String outputTail,
+                                SortedMap<String, HostStats> hostStats) {
+        return new Requeue(ending.wireName(), true, notBefore, reason, exitCode, outputTail, hostStats, true);
     }
 
     /** A run whose owner is gone, run again from {@code notBefore} as a retry. */
     public static Requeue orphan(Instant notBefore, String reason) {
-        return new Requeue(JobAttempt.ORPHANED, true, notBefore, reason, null, null);
+        return new Requeue(JobAttempt.ORPHANED, true, notBefore, reason, null, null, null, false);
     }
 
     /** A run handed back unfinished (the service stopped): it runs again at once, not as a retry. */
     public static Requeue handBack(String reason, Integer exitCode, String outputTail) {
-        return new Requeue(JobAttempt.INTERRUPTED, false, null, reason, exitCode, outputTail);
+        return new Requeue(JobAttempt.INTERRUPTED, false, null, reason, exitCode, outputTail, null, false);
     }
 }

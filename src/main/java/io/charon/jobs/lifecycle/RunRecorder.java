@@ -125,9 +125,8 @@ public class RunRecorder {
         Instant now = events.now();
         events.save(switch (outcome.kind()) {
             case SUCCEEDED -> job.finish(ended(JobStatus.COMPLETED, null, outcome), now);
-            case FAILED -> job.hasRetriesLeft() ? job.requeue(retry(job, outcome, now), now)
-                    : job.finish(ended(JobStatus.FAILED, outcome.error(), outcome), now);
-            case TIMED_OUT -> job.finish(ended(JobStatus.TIMEOUT, outcome.error(), outcome), now);
+            case FAILED -> retryOrEnd(job, JobStatus.FAILED, outcome, now);
+            case TIMED_OUT -> retryOrEnd(job, JobStatus.TIMEOUT, outcome, now);
             case CANCELLED -> job.finish(ended(JobStatus.CANCELLED, outcome.error(), outcome), now);
             case INTERRUPTED -> job.requeue(Requeue.handBack("handed back: the service stopped while it ran",
                     outcome.exitCode(), outcome.outputTail()), now);
@@ -140,12 +139,18 @@ public class RunRecorder {
         return RunResult.of(status, outcome.exitCode(), error, outcome.outputTail(), outcome.hostStats());
     }
 
-    /** A failed run with retries left runs again after the policy's backoff. */
-    private Requeue retry(Job job, ExecutionOutcome outcome, Instant now) {
+    /**
+     * A run that ended {@code ending} (failed or timeout) runs again after the policy's backoff
+     * if the job retries it ({@link Job#retriesAfter}); otherwise the job ends so.
+     */
+    private Job.RunEnd retryOrEnd(Job job, JobStatus ending, ExecutionOutcome outcome, Instant now) {
+        if (!job.retriesAfter(ending, outcome.hostStats())) {
+            return job.finish(ended(ending, outcome.error(), outcome), now);
+        }
         int retry = job.getRetryCount() + 1;
         Instant next = now.plus(retryPolicy.delayBeforeRetry(retry, job.getRetryDelay()));
-        return Requeue.retry(next, outcome.error() + "; retry " + retry + " of " + job.getMaxRetries() + " at " + next,
-                outcome.exitCode(), outcome.outputTail());
+        return job.requeue(Requeue.retry(ending, next, outcome.error() + "; retry " + retry + " of "
+                + job.getMaxRetries() + " at " + next, outcome.exitCode(), outcome.outputTail(), outcome.hostStats()), now);
     }
 
     /**

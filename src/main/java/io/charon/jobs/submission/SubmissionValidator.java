@@ -16,6 +16,8 @@ import io.charon.jobs.job.StoredNames;
 import io.charon.jobs.job.JobSubmission;
 import io.charon.jobs.job.JobType;
 import io.charon.jobs.job.Priority;
+import io.charon.jobs.job.RetryOn;
+import io.charon.jobs.job.RetryScope;
 import io.charon.jobs.job.VariableNames;
 import io.charon.jobs.security.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -150,6 +152,12 @@ public class SubmissionValidator {
                     errors.add(new FieldError("hostLock", "must be one of " + HostLock.WIRE_NAMES));
                     return null;
                 });
+        RetryScope retryScope = submission.retryScope() == null ? RetryScope.ALL
+                : RetryScope.fromWireName(submission.retryScope()).orElseGet(() -> {
+                    errors.add(new FieldError("retryScope", "must be one of all, failed-hosts"));
+                    return null;
+                });
+        Set<RetryOn> retryOn = retryOn(errors, submission.retryOn());
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
@@ -159,7 +167,30 @@ public class SubmissionValidator {
                 maxRetries == null ? config.defaultMaxRetries() : maxRetries,
                 retryDelay == null ? config.defaultRetryDelay() : retryDelay,
                 secretValues.isEmpty() ? null : secrets.seal(secretValues), inventoryRef, null, limit, credentials,
-                queue, hostLock);
+                queue, hostLock, retryScope, retryOn);
+    }
+
+    /** The kinds of failed run to retry: at least one, each once; all of them when not given. */
+    private static Set<RetryOn> retryOn(List<FieldError> errors, List<String> names) {
+        if (names == null) {
+            return RetryOn.EVERY;
+        }
+        String kinds = "failed, unreachable, timeout";
+        if (names.isEmpty()) {
+            errors.add(new FieldError("retryOn", "must name at least one of " + kinds));
+            return Set.of();
+        }
+        Set<RetryOn> retryOn = new HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String at = "retryOn[" + i + "]";
+            RetryOn kind = RetryOn.fromWireName(names.get(i)).orElse(null);
+            if (kind == null) {
+                errors.add(new FieldError(at, "must be one of " + kinds));
+            } else if (!retryOn.add(kind)) {
+                errors.add(new FieldError(at, "names " + kind.wireName() + " again"));
+            }
+        }
+        return retryOn;
     }
 
     /** An Ansible host pattern narrowing a stored inventory; which hosts it selects is known at submission. */

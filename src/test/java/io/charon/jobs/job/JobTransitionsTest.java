@@ -58,7 +58,7 @@ class JobTransitionsTest {
     private static JobSpec spec(Instant scheduledAt, int maxRetries) {
         return new JobSpec("deploy", JobType.ANSIBLE, Priority.HIGH, "site.yml", List.of("web1"), Map.of(), List.of(),
                 null, scheduledAt, Duration.ofMinutes(30), List.of(), maxRetries, Duration.ofSeconds(10), null,
-                null, null, null, List.of(), null, null);
+                null, null, null, List.of(), null, null, null, null);
     }
 
     /** A named transition and the status it leads to. */
@@ -72,7 +72,7 @@ class JobTransitionsTest {
     private static final Move PROMOTE = new Move("promote", QUEUED, job -> job.promote(NOW));
     private static final Move START = new Move("start", RUNNING, job -> job.start("node-b", NOW.plusSeconds(30), LOGS, NOW));
     private static final Move REQUEUE_RETRY = new Move("requeue as a retry", QUEUED,
-            job -> job.requeue(Requeue.retry(NOW.plusSeconds(10), "exit 2", 2, "tail"), NOW).event());
+            job -> job.requeue(Requeue.retry(FAILED, NOW.plusSeconds(10), "exit 2", 2, "tail", null), NOW).event());
     private static final Move REQUEUE_HAND_BACK = new Move("requeue handed back", QUEUED,
             job -> job.requeue(Requeue.handBack("shutdown", null, null), NOW).event());
 
@@ -162,7 +162,7 @@ class JobTransitionsTest {
         assertThat(job.isHeldBy(1)).isTrue();
         String firstLog = job.getLogPath();
 
-        job.requeue(Requeue.retry(NOW.plusSeconds(10), "exit 2", 2, null), NOW.plusSeconds(5));
+        job.requeue(Requeue.retry(FAILED, NOW.plusSeconds(10), "exit 2", 2, null, null), NOW.plusSeconds(5));
         assertThat(job.isHeldBy(1)).isFalse();
         job.start("node-b", NOW.plusSeconds(60), LOGS, NOW.plusSeconds(20));
         assertThat(job.getLeaseToken()).isEqualTo(2);
@@ -201,14 +201,14 @@ class JobTransitionsTest {
         assertThat(job.getStartAfter()).isNull();
 
         job.start("node-a", NOW.plusSeconds(30), LOGS, NOW);
-        Job.RunEnd first = job.requeue(Requeue.retry(NOW.plusSeconds(10), "exit 2", 2, null), NOW);
+        Job.RunEnd first = job.requeue(Requeue.retry(FAILED, NOW.plusSeconds(10), "exit 2", 2, null, null), NOW);
         assertThat(job.getRetryCount()).isEqualTo(1);
         assertThat(job.getStartAfter()).isEqualTo(NOW.plusSeconds(10));
         assertThat(first.attempt().getNumber()).isEqualTo(2);
         assertThat(first.event().getData()).contains("\"retry\":1").contains("\"attempt\":3");
 
         job.start("node-a", NOW.plusSeconds(30), LOGS, NOW);
-        job.requeue(Requeue.retry(NOW.plusSeconds(10), "exit 2", 2, null), NOW);
+        job.requeue(Requeue.retry(FAILED, NOW.plusSeconds(10), "exit 2", 2, null, null), NOW);
         assertThat(job.getRetryCount()).isEqualTo(2);
         assertThat(job.hasRetriesLeft()).isFalse();
     }

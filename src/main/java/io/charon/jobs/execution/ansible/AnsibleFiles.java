@@ -19,6 +19,7 @@ final class AnsibleFiles {
     static final String LOCALHOST = "localhost";
     static final String VARIABLES = "vars.yml";
     static final String SECRETS = "secrets.yml";
+    static final String LIMIT = "limit";
 
     private AnsibleFiles() {
     }
@@ -49,6 +50,16 @@ final class AnsibleFiles {
             ini.append('\n');
         }
         return writePrivate(runDir.resolve(fileName), ini.toString());
+    }
+
+    /**
+     * The hosts to run on as a limit file, one per line, so that no host name reaches the command
+     * line; returns the option that names it.
+     */
+    static String limit(Path runDir, List<String> hosts) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        hosts.forEach(host -> lines.append(host).append('\n'));
+        return "--limit=@" + writePrivate(runDir.resolve(LIMIT), lines.toString());
     }
 
     /**

@@ -133,11 +133,14 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         }
         List<String> command = new ArrayList<>(launcher(runDir));
         // a job that reaches its hosts over SSH: null for a plain job, which runs as it always did
-        try (HostConnection connection = HostConnection.open(request.access(), runDir, secretBox,
+        try (HostConnection connection = HostConnection.open(request.access(), request.onlyHosts(), runDir, secretBox,
                 request.timeout().plus(ansible.killGrace()).plus(KEY_LIFETIME_ALLOWANCE))) {
             List<String> masked = new ArrayList<>(secrets.values());
             if (connection == null) {
                 command.addAll(List.of("-i", AnsibleFiles.writeInventory(runDir, request.inventory()).toString()));
+                if (!request.onlyHosts().isEmpty()) {
+                    command.add(AnsibleFiles.limit(runDir, request.onlyHosts()));
+                }
             } else {
                 masked.addAll(connection.secrets());
                 command.addAll(connection.arguments());
@@ -187,6 +190,10 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             // the log is opened once the process runs, so that its creation does not delay the start;
             // the process's output waits in its pipe and its error file meanwhile
             OutputStream log = openLog(request.logFile());
+            if (!request.onlyHosts().isEmpty()) {
+                writeLine(log, mask.apply("charon-jobs: retrying only the hosts that failed or were unreachable: "
+                        + String.join(", ", request.onlyHosts())));
+            }
 
             CallbackEvents events = new CallbackEvents(progress);
             List<String> errorLines = new ArrayList<>();

@@ -41,7 +41,6 @@ final class HostConnection implements AutoCloseable {
 
     static final String INVENTORY = "inventory.yml";
     static final String LOCAL_INVENTORY = "localhost.ini";
-    static final String LIMIT = "limit";
     static final String KNOWN_HOSTS = "known_hosts";
     /** Where the agent's socket goes when the run directory's path is too long for a socket. */
     static final String AGENT_DIR_PREFIX = "charon-agent-";
@@ -55,6 +54,8 @@ final class HostConnection implements AutoCloseable {
     private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z0-9._/+@-]+");
 
     private final HostAccess access;
+    /** Hosts that narrow the run further (a retry of the failed ones); empty for none. */
+    private final List<String> onlyHosts;
     private final Path runDir;
     private final List<String> arguments = new ArrayList<>();
     private final List<String> secrets = new ArrayList<>();
@@ -64,24 +65,26 @@ final class HostConnection implements AutoCloseable {
     /** The agent's directory when it lies outside the run directory; deleted at close. */
     private Path outsideAgentDir;
 
-    private HostConnection(HostAccess access, Path runDir) {
+    private HostConnection(HostAccess access, List<String> onlyHosts, Path runDir) {
         this.access = access;
+        this.onlyHosts = onlyHosts;
         this.runDir = runDir;
     }
 
     /**
      * Writes the run's connection files and starts its agent when a key needs one.
      *
+     * @param onlyHosts   the hosts the run is limited to within the access's hosts; empty for all of them
      * @param keyLifetime how long the agent keeps a key: the run's longest life
      * @return null for a run without host access (a plain job)
      * @throws LaunchFailure a credential cannot be opened or used; nothing of it is left behind
      */
-    static HostConnection open(HostAccess access, Path runDir, SecretBox secretBox, Duration keyLifetime)
-            throws IOException {
+    static HostConnection open(HostAccess access, List<String> onlyHosts, Path runDir, SecretBox secretBox,
+                               Duration keyLifetime) throws IOException {
         if (access == null) {
             return null;
         }
-        HostConnection connection = new HostConnection(access, runDir);
+        HostConnection connection = new HostConnection(access, onlyHosts, runDir);
         try {
             connection.prepare(secretBox, keyLifetime);
             return connection;
@@ -221,13 +224,16 @@ final class HostConnection implements AutoCloseable {
 
     /**
      * The stored inventory as YAML (or the job's plain host list), and the hosts to run on as a
-     * limit file, so that no host name reaches the command line.
+     * limit file ({@link AnsibleFiles#limit}).
      */
     private void writeInventory() throws IOException {
         InventoryDocument document = access.inventory();
         if (document == null) {
-            // a plain host list is the inventory itself: nothing to narrow
+            // a plain host list is the inventory itself: narrowed only for a retry of some of its hosts
             arguments.addAll(List.of("-i", AnsibleFiles.writeInventory(runDir, access.hosts()).toString()));
+            if (!onlyHosts.isEmpty()) {
+                arguments.add(AnsibleFiles.limit(runDir, onlyHosts));
+            }
             return;
         }
         arguments.addAll(List.of("-i", write(runDir.resolve(INVENTORY), InventoryYaml.write(document)).toString()));
@@ -236,9 +242,8 @@ final class HostConnection implements AutoCloseable {
             arguments.addAll(List.of("-i", AnsibleFiles.writeInventory(runDir, List.of(AnsibleFiles.LOCALHOST),
                     LOCAL_INVENTORY).toString()));
         }
-        StringBuilder limit = new StringBuilder();
-        access.hosts().forEach(host -> limit.append(host).append('\n'));
-        arguments.add("--limit=@" + write(runDir.resolve(LIMIT), limit.toString()));
+        // a retry of the hosts that failed: those lie within the job's hosts already
+        arguments.add(AnsibleFiles.limit(runDir, onlyHosts.isEmpty() ? access.hosts() : onlyHosts));
     }
 
     /** A host named localhost without an address of its own runs locally, as in a plain host list. */
