@@ -12,10 +12,14 @@ CREATE TABLE job_hosts (
     host   TEXT NOT NULL,
     PRIMARY KEY (job_id, host)
 );
+-- the queued jobs that wait for a held host, found from the host (job.blocked reports)
+CREATE INDEX ix_job_hosts_host ON job_hosts (host);
 
 -- The locks of running jobs: taken by the claim that starts a job, given back by the triggers
 -- below in the transaction that takes the job out of running, whichever path does it, so that a
--- lock lives exactly as long as its job's run (and its lease).
+-- lock lives as long as its job's run (and its lease). A cancelled run's processes are still
+-- being stopped when the job is cancelled: its locks are given back once they are gone (by the
+-- service), or once its lease has lapsed.
 CREATE TABLE host_locks (
     host      TEXT NOT NULL,
     job_id    TEXT NOT NULL,
@@ -25,7 +29,7 @@ CREATE TABLE host_locks (
 CREATE INDEX ix_host_locks_job ON host_locks (job_id);
 
 CREATE TRIGGER host_locks_leave_running AFTER UPDATE OF status ON jobs
-    FOR EACH ROW WHEN OLD.status = 'running' AND NEW.status <> 'running'
+    FOR EACH ROW WHEN OLD.status = 'running' AND NEW.status NOT IN ('running', 'cancelled')
 BEGIN
     DELETE FROM host_locks WHERE job_id = OLD.id;
 END;

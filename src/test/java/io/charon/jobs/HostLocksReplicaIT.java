@@ -107,6 +107,9 @@ class HostLocksReplicaIT {
                         .until(() -> count(db, "SELECT COUNT(*) FROM host_locks l JOIN jobs j ON j.id = l.job_id"
                                 + " WHERE j.lease_owner = '" + victimId + "'") == 0);
                 double freedSeconds = (System.nanoTime() - killedAt) / 1e9;
+                // not before the lease ran out: its runs might still be at work (renewed every second until the kill)
+                assertThat(freedSeconds).as("seconds from the kill until its locks were free")
+                        .isGreaterThanOrEqualTo(LEASE.minusSeconds(1).toMillis() / 1000.0 - 0.1);
                 await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(100))
                         .until(() -> count(db, "SELECT COUNT(*) FROM jobs WHERE status <> 'completed'") == 0);
                 assertThat(count(db, "SELECT COUNT(*) FROM jobs")).isEqualTo(JOBS);

@@ -189,7 +189,8 @@ public class JobResource {
     }
 
     private JobView view(Job job) {
-        return JobView.full(job, jobs.attempts(job.getId()), jobs.blockedBy(job));
+        return JobView.full(job, jobs.attempts(job.getId()), jobs.blockedBy(job).stream()
+                .map(blocker -> BlockerView.of(blocker.seenBy(user.actor()))).toList());
     }
 
     /** The job if the caller may see it; another user's job is a 404, as if it did not exist. */

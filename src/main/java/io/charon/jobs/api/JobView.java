@@ -1,7 +1,6 @@
 package io.charon.jobs.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.charon.jobs.job.Blocker;
 import io.charon.jobs.job.HostStats;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobAttempt;
@@ -18,7 +17,8 @@ import java.util.SortedMap;
  * runs) are shown for one job, and left out of listings. Of its secret variables only the names
  * are shown. A job on a stored inventory shows its name, the version it recorded and its limit,
  * and in {@code inventory} the hosts that the limit selected. A queued job waiting for hosts
- * shows in {@code blockedBy} the running jobs that hold them.
+ * shows in {@code blockedBy} the hosts and the running jobs that hold them (another user's job
+ * unnamed, for those who see only their own).
  */
 public record JobView(
         String id,
@@ -56,7 +56,7 @@ public record JobView(
         String errorMessage,
         SortedMap<String, HostStats> hostStats,
         String logPath,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Blocker> blockedBy,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<BlockerView> blockedBy,
         @JsonInclude(JsonInclude.Include.NON_NULL) String output,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<AttemptView> attempts) {
 
@@ -66,12 +66,12 @@ public record JobView(
     }
 
     /** The whole job, with its log tail, every closed run and, while it waits for hosts, what holds them. */
-    static JobView full(Job job, List<JobAttempt> attempts, List<Blocker> blockedBy) {
+    static JobView full(Job job, List<JobAttempt> attempts, List<BlockerView> blockedBy) {
         return of(job, blockedBy, job.getOutput() == null ? "" : job.getOutput(),
                 attempts.stream().map(AttemptView::of).toList());
     }
 
-    private static JobView of(Job job, List<Blocker> blockedBy, String output, List<AttemptView> attempts) {
+    private static JobView of(Job job, List<BlockerView> blockedBy, String output, List<AttemptView> attempts) {
         return new JobView(job.getId(), job.getName(), job.getType().wireName(), job.getPriority().wireName(),
                 job.getStatus().wireName(), job.getPlaybook(), job.getInventory(), job.spec().inventoryRef(),
                 job.spec().inventoryVersion(), job.spec().limit(), job.spec().credentials(), job.getQueue(),

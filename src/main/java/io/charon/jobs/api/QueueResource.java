@@ -77,7 +77,6 @@ public class QueueResource {
         if (!change.isObject()) {
             throw new InvalidInputException("body", "must be a JSON object such as {\"paused\": true}");
         }
-        QueueSettings.Setting before = settings.all().getOrDefault(name, new QueueSettings.Setting(name, null, false));
         List<FieldError> errors = new ArrayList<>();
         change.fieldNames().forEachRemaining(field -> {
             if (!field.equals("paused") && !field.equals("maxConcurrent")) {
@@ -89,25 +88,25 @@ public class QueueResource {
             errors.add(new FieldError("paused", "must be true or false"));
         }
         // a field left out keeps its value; "maxConcurrent": null lifts the cap
-        Integer cap = before.maxConcurrent();
         JsonNode maxConcurrent = change.get("maxConcurrent");
-        if (maxConcurrent != null && maxConcurrent.isNull()) {
-            cap = null;
-        } else if (maxConcurrent != null) {
-            if (!maxConcurrent.isIntegralNumber() || maxConcurrent.asLong() < 1 || maxConcurrent.asLong() > MAX_CONCURRENT) {
+        boolean capGiven = maxConcurrent != null;
+        Integer cap = null;
+        if (capGiven && !maxConcurrent.isNull()) {
+            if (!maxConcurrent.isIntegralNumber() || !maxConcurrent.canConvertToInt() || maxConcurrent.intValue() < 1
+                    || maxConcurrent.intValue() > MAX_CONCURRENT) {
                 errors.add(new FieldError("maxConcurrent", "must be a whole number from 1 to " + MAX_CONCURRENT
                         + ", or null for no cap"));
             } else {
-                cap = maxConcurrent.asInt();
+                cap = maxConcurrent.intValue();
             }
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        QueueSettings.Setting after = new QueueSettings.Setting(name, cap,
-                paused == null ? before.paused() : paused.asBoolean());
-        settings.change(after);
-        audit.record(AuditEntry.success(user.id(), AuditActions.QUEUE_CHANGE, name, describe(before) + " -> " + describe(after)));
+        QueueSettings.Changed changed = settings.change(name,
+                new QueueSettings.Change(paused == null ? null : paused.asBoolean(), capGiven, cap));
+        audit.record(AuditEntry.success(user.id(), AuditActions.QUEUE_CHANGE, name,
+                describe(changed.before()) + " -> " + describe(changed.after())));
         dispatcher.wake();
         return overview.get(name);
     }

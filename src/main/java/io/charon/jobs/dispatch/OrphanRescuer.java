@@ -111,6 +111,7 @@ public class OrphanRescuer {
      *                   since later a fresh claim is held before its run is registered
      */
     public int rescue(boolean includeOwn) {
+        queue.releaseStrayLocks(includeOwn ? instance.id() : null);
         int rescued = 0;
         while (true) {
             Set<String> mine = running.jobIds();

@@ -74,17 +74,18 @@ public final class HostRanges {
         String[] bounds = range.split(":", -1);
         String begin = bounds[0].isEmpty() ? "0" : bounds[0];
         String end = bounds[1];
-        int step = bounds.length == 3 ? new BigInteger(bounds[2]).min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue() : 1;
+        BigInteger step = bounds.length == 3 ? new BigInteger(bounds[2]) : BigInteger.ONE;
         List<String> values = new ArrayList<>();
         if (LETTER.matcher(begin).matches()) {
-            for (int i = LETTERS.indexOf(begin); i <= LETTERS.indexOf(end); i += step) {
-                values.add(String.valueOf(LETTERS.charAt(i)));
+            BigInteger last = BigInteger.valueOf(LETTERS.indexOf(end));
+            for (BigInteger i = BigInteger.valueOf(LETTERS.indexOf(begin)); i.compareTo(last) <= 0; i = i.add(step)) {
+                values.add(String.valueOf(LETTERS.charAt(i.intValueExact())));
             }
             return values;
         }
         String format = begin.length() > 1 && begin.charAt(0) == '0' ? "%0" + begin.length() + "d" : "%d";
         BigInteger last = new BigInteger(end);
-        for (BigInteger i = new BigInteger(begin); i.compareTo(last) <= 0; i = i.add(BigInteger.valueOf(step))) {
+        for (BigInteger i = new BigInteger(begin); i.compareTo(last) <= 0; i = i.add(step)) {
             values.add(String.format(Locale.ROOT, format, i));
         }
         return values;

@@ -7,6 +7,7 @@ import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import org.hibernate.annotations.DynamicUpdate;
 
 import java.nio.file.Path;
@@ -37,6 +38,10 @@ import java.util.stream.Collectors;
 public class Job {
 
     private static final String LOCAL_HOST = "localhost";
+
+    /** {@link #lockedHosts()}, worked out once: a claim asks for it several times. */
+    @Transient
+    private List<String> lockedHosts;
 
     @Id
     private String id;
@@ -149,16 +154,17 @@ public class Job {
      * A queued job found waiting for hosts that running jobs hold, reported once: empty when it was
      * before, or when it no longer waits.
      *
-     * @param data the event's data: who holds which hosts
+     * @param data the event's data: the hosts it waits for
      */
     public Optional<JobEvent> reportBlocked(List<Blocker> blockers, String data, Instant now) {
         if (status != JobStatus.QUEUED || blockedAt != null || blockers.isEmpty()) {
             return Optional.empty();
         }
         blockedAt = now;
-        String holders = blockers.stream().map(blocker -> blocker.jobId() + " (" + String.join(", ", blocker.hosts()) + ")")
+        // the holders are other users' jobs as often as not: the event, which this job's user reads, names only hosts
+        String hosts = blockers.stream().flatMap(blocker -> blocker.hosts().stream()).distinct().sorted()
                 .collect(Collectors.joining(", "));
-        return Optional.of(record(JobEventType.BLOCKED, "waiting for hosts held by " + holders, data, now));
+        return Optional.of(record(JobEventType.BLOCKED, "waiting for hosts running jobs hold: " + hosts, data, now));
     }
 
     /** A scheduled job whose time has come joins the queue. */
@@ -318,15 +324,28 @@ public class Job {
 
     /**
      * The hosts this job locks while it runs: every host its inventory stands for, ranges
-     * expanded; none when it opts out. {@code localhost} is the service's own machine, where
-     * runs have always run side by side: it takes no lock.
+     * expanded and an entry's {@code :port} left out, as Ansible reads them; none when it opts
+     * out. {@code localhost} is the service's own machine, where runs have always run side by
+     * side: it takes no lock.
      */
     public List<String> lockedHosts() {
         if (spec.hostLock() == HostLock.NONE) {
             return List.of();
         }
-        return spec.inventory().stream().flatMap(entry -> HostRanges.expand(entry).stream())
-                .filter(host -> !LOCAL_HOST.equals(host)).distinct().toList();
+        if (lockedHosts == null) {
+            lockedHosts = spec.inventory().stream().flatMap(entry -> HostRanges.expand(entry).stream())
+                    .map(Job::withoutPort).filter(host -> !LOCAL_HOST.equals(host)).distinct().toList();
+        }
+        return lockedHosts;
+    }
+
+    /** {@code web1:2222} is host {@code web1} on port 2222; an IPv6 address (more than one colon) stays whole. */
+    private static String withoutPort(String host) {
+        int colon = host.indexOf(':');
+        if (colon < 0 || colon != host.lastIndexOf(':') || colon == host.length() - 1) {
+            return host;
+        }
+        return host.substring(colon + 1).chars().allMatch(Character::isDigit) ? host.substring(0, colon) : host;
     }
 
     public String getQueue() {

@@ -8,6 +8,7 @@ import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.job.IllegalTransitionException;
 import io.charon.jobs.job.Job;
+import io.charon.jobs.queue.HostHolders;
 import io.charon.jobs.job.JobEventType;
 import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.job.Requeue;
@@ -120,6 +121,10 @@ public class RunRecorder {
         Job job = store.session().find(Job.class, jobId);
         if (job == null || !job.isHeldBy(token)) {
             LOG.infof("ignoring the result of a stale run of job %s (token %d)", jobId, token);
+            if (job == null || job.getStatus() != JobStatus.RUNNING) {
+                // cancelled while it ran: its processes are gone now, and with them its hold on its hosts
+                HostHolders.release(store.session(), jobId);
+            }
             return Optional.empty();
         }
         Instant now = events.now();

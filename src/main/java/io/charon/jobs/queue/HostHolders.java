@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Who holds the hosts a queued job waits for. */
+/** Who holds the hosts a queued job waits for, and giving them back. */
 public final class HostHolders {
 
     private HostHolders() {
@@ -27,11 +27,19 @@ public final class HostHolders {
             return List.of();
         }
         List<Object[]> rows = session.createNativeQuery("""
-                        SELECT held.job_id, held.host FROM job_hosts mine JOIN host_locks held ON held.host = mine.host
+                        SELECT held.job_id, holder.user_id, held.host
+                        FROM job_hosts mine JOIN host_locks held ON held.host = mine.host JOIN jobs holder ON holder.id = held.job_id
                         WHERE mine.job_id = ?1 AND (?2 OR held.exclusive) ORDER BY held.job_id, held.host""")
                 .setParameter(1, job.getId()).setParameter(2, job.getHostLock() == HostLock.EXCLUSIVE).getResultList();
-        Map<String, List<String>> hosts = new LinkedHashMap<>();
-        rows.forEach(row -> hosts.computeIfAbsent((String) row[0], held -> new ArrayList<>()).add((String) row[1]));
-        return hosts.entrySet().stream().map(held -> new Blocker(held.getKey(), List.copyOf(held.getValue()))).toList();
+        Map<List<String>, List<String>> hosts = new LinkedHashMap<>();
+        rows.forEach(row -> hosts.computeIfAbsent(List.of((String) row[0], (String) row[1]), held -> new ArrayList<>())
+                .add((String) row[2]));
+        return hosts.entrySet().stream()
+                .map(held -> new Blocker(held.getKey().get(0), held.getKey().get(1), List.copyOf(held.getValue()))).toList();
+    }
+
+    /** Gives back the hosts a job that no longer runs holds: a cancelled run's, once its processes are gone. */
+    public static void release(EntityManager session, String jobId) {
+        session.createNativeQuery("DELETE FROM host_locks WHERE job_id = ?1").setParameter(1, jobId).executeUpdate();
     }
 }

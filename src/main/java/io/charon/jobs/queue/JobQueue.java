@@ -17,7 +17,6 @@ import jakarta.enterprise.context.control.ActivateRequestContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.persistence.EntityManager;
-import org.hibernate.Session;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -85,25 +84,25 @@ public class JobQueue {
     }
 
     /**
-     * Due queued jobs waiting for hosts that running jobs hold and not yet reported so, in claim
-     * order: the blocked jobs among those a claim passed over.
+     * Due queued jobs waiting for hosts that running jobs hold and not yet reported so, found from
+     * the held hosts (few: those of the running jobs) rather than by walking the queue.
      */
-    static String blockedUnreported(QueueSql sql) {
-        return """
-                SELECT j.id FROM %s
-                WHERE j.status = 'queued'
-                  AND (j.start_after IS NULL OR j.start_after <= ?)
-                  AND j.blocked_at IS NULL
-                  AND EXISTS (SELECT 1 FROM job_hosts mine JOIN host_locks held ON held.host = mine.host
-                              WHERE mine.job_id = j.id AND (j.host_lock = 'exclusive' OR held.exclusive))
-                ORDER BY j.priority DESC, j.created_at, j.id
-                LIMIT ?""".formatted(sql.claimFrom());
-    }
+    static final String BLOCKED_UNREPORTED = """
+            SELECT DISTINCT mine.job_id FROM host_locks held
+            JOIN job_hosts mine ON mine.host = held.host
+            JOIN jobs j ON j.id = mine.job_id
+            WHERE j.status = 'queued' AND j.blocked_at IS NULL
+              AND (j.start_after IS NULL OR j.start_after <= ?)
+              AND (j.host_lock = 'exclusive' OR held.exclusive)
+            LIMIT ?""";
 
     /** The scheduled job due first, from the same index. */
     static String nextScheduled(QueueSql sql) {
         return "SELECT j.* FROM %s WHERE j.status = 'scheduled' ORDER BY j.scheduled_at LIMIT 1".formatted(sql.scheduleFrom());
     }
+
+    /** How often, at most, queued jobs are looked for that wait for held hosts and were not yet reported. */
+    private static final long BLOCKED_REPORT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final EventRecorder events;
     private final JobsConfig config;
@@ -115,7 +114,8 @@ public class JobQueue {
     /** The claim's selection when no queue is closed, which is most of the time. */
     private final String claimable;
     private final String worthClaiming;
-    private final String blockedUnreported;
+    /** When blocked jobs were last looked for (System.nanoTime); only the dispatcher thread touches it. */
+    private long blockedLookedFor = System.nanoTime() - BLOCKED_REPORT_INTERVAL_NANOS;
     private final RowLocks rowLocks;
     private final Timer claimTime;
     private final String dueScheduled;
@@ -131,7 +131,6 @@ public class JobQueue {
         this.guards = guards;
         this.queueSettings = queueSettings;
         this.claimable = claimable(sql, 0);
-        this.blockedUnreported = blockedUnreported(sql);
         this.rowLocks = rowLocks;
         this.claimTime = Timer.builder("charon.jobs.claim")
                 .description("Time a claim took in its transaction: selecting due jobs, admitting them to their hosts"
@@ -196,11 +195,11 @@ public class JobQueue {
             return List.of();
         }
         Path logs = config.dataDir().resolve("logs");
-        Admission admission = Admission.open(session, guards, queueSettings.restricted(), sql.sharedByReplicas());
-        List<String> closed = admission.closedQueues();
-        String selection = closed.isEmpty() ? claimable : claimable(sql, closed.size());
+        Admission admission = Admission.open(session, guards, queueSettings.restricted());
         List<Job> started = new ArrayList<>();
         while (started.size() < allowed) {
+            List<String> closed = admission.closedQueues();
+            String selection = closed.isEmpty() ? claimable : claimable(sql, closed.size());
             List<Job> selected = loadWalkingIndex(selection, events.now(), allowed - started.size(), closed);
             List<Job> admitted = admission.admit(selected);
             // the start time is read once the selection has its rows (SQLite: once the transaction
@@ -216,7 +215,8 @@ public class JobQueue {
                 break;
             }
             // some were passed over for a host or a queue another job of this claim took: select
-            // again, past them now that the locks and starts of this claim are written
+            // again, past them now that the locks and starts of this claim are written and the
+            // queues it filled closed
             session.flush();
         }
         if (taken != null && !started.isEmpty()) {
@@ -246,9 +246,14 @@ public class JobQueue {
      * naming who holds what); up to {@code max} of them. Returns how many were reported.
      */
     public int reportBlocked(int max) {
+        // a dispatcher with idle workers asks at every pass, which may be many a second
+        if (System.nanoTime() - blockedLookedFor < BLOCKED_REPORT_INTERVAL_NANOS) {
+            return 0;
+        }
+        blockedLookedFor = System.nanoTime();
         List<String> ids = new ArrayList<>();
         try {
-            StoreReads.forEachRow(store.dataSource(), blockedUnreported, List.of(Timestamp.from(events.now()), max),
+            StoreReads.forEachRow(store.dataSource(), BLOCKED_UNREPORTED, List.of(Timestamp.from(events.now()), max),
                     row -> ids.add(row.getString(1)));
         } catch (SQLException e) {
             return 0; // a report to make at a later pass, when the store answers again
@@ -259,10 +264,15 @@ public class JobQueue {
         return QuarkusTransaction.requiringNew().call(() -> {
             EntityManager session = store.session();
             int reported = 0;
-            // as the last commit left them: started or reported meanwhile, they are passed over
-            for (Job job : rowLocks.loadJobsForChange(session.unwrap(Session.class), Job.class, ids)) {
+            // rows a claim holds are left for a later pass: the claim may be starting them
+            @SuppressWarnings("unchecked")
+            List<Job> jobs = session.createNativeQuery("SELECT j.* FROM jobs j WHERE j.id IN (?1) ORDER BY j.id"
+                    + rowLocks.forChangeOfJSkippingLocked(), Job.class).setParameter(1, ids).getResultList();
+            for (Job job : jobs) {
                 List<Blocker> blockers = HostHolders.blockers(session, job);
-                var event = job.reportBlocked(blockers, JsonColumns.write(Map.of("blockedBy", blockers)), events.now());
+                List<String> hosts = blockers.stream().flatMap(blocker -> blocker.hosts().stream()).distinct().sorted()
+                        .toList();
+                var event = job.reportBlocked(blockers, JsonColumns.write(Map.of("hosts", hosts)), events.now());
                 if (event.isPresent()) {
                     events.save(event.get());
                     reported++;
@@ -308,6 +318,20 @@ public class JobQueue {
                 .setParameter(1, events.now()).setParameter(2, owner == null ? "" : owner).setParameter(3, max)
                 .getResultList();
         return rows.stream().map(r -> new Run((String) r[0], ((Number) r[1]).longValue(), (String) r[2])).toList();
+    }
+
+    /**
+     * Gives back the host locks of jobs that no longer run and whose run can no longer be at work:
+     * a cancelled run whose lease has lapsed (its owner died before its processes were gone), or,
+     * when {@code owner} is given (at its start-up, once its previous life's processes are
+     * stopped), one of its own; and locks of jobs deleted meanwhile. Returns how many locks.
+     */
+    public int releaseStrayLocks(String owner) {
+        return QuarkusTransaction.requiringNew().call(() -> store.session().createNativeQuery("""
+                        DELETE FROM host_locks WHERE NOT EXISTS (
+                            SELECT 1 FROM jobs j WHERE j.id = host_locks.job_id
+                              AND (j.status = 'running' OR (j.lease_expires_at >= ?1 AND j.lease_owner <> ?2)))""")
+                .setParameter(1, events.now()).setParameter(2, owner == null ? "" : owner).executeUpdate());
     }
 
     /**

@@ -3,16 +3,17 @@ package io.charon.jobs.store;
 import jakarta.persistence.EntityManager;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * What keeps claims of several replicas from starting, each on a check the other has not yet
  * committed, two jobs that may not run together: two exclusive jobs on one host, or one job
  * too many in a capped queue. Before a claim reads what holds a host or fills a queue, it takes
- * a guard on each, held until its transaction ends; a claim of another replica that wants the
+ * a guard on it, held until its transaction ends; a claim of another replica that wants the
  * same guard passes over that job for now instead of waiting, and reads the first claim's
  * writes once it has committed. Where one process uses the store, its claims run one at a
- * time and there is nothing to guard.
+ * time, their selections see every lock, and there is nothing to guard or to read again.
  */
 public interface ClaimGuards {
 
@@ -39,4 +40,11 @@ public interface ClaimGuards {
      * @return the keys whose guard another transaction holds
      */
     Set<String> tryTake(EntityManager session, Kind kind, Collection<String> keys);
+
+    /**
+     * The hosts among {@code hosts} that running jobs hold as the last commit left them, read
+     * after their guards were taken: true where one holds it exclusively. Empty where one process
+     * uses the store.
+     */
+    Map<String, Boolean> heldSinceSelection(EntityManager session, Collection<String> hosts);
 }

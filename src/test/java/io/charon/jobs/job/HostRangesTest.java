@@ -49,7 +49,10 @@ class HostRangesTest {
             "db-[a:c]|db-a db-b db-c",
             "h[y:B]|hy hz hA hB",
             "r[1:2]-[a:b]|r1-a r1-b r2-a r2-b",
-            "h[:2]|h0 h1 h2"})
+            "h[:2]|h0 h1 h2",
+            "web[1:99999999999:5000000000]|web1 web5000000001 web10000000001 web15000000001 web20000000001 web25000000001 web30000000001 web35000000001 web40000000001 web45000000001 web50000000001 web55000000001 web60000000001 web65000000001 web70000000001 web75000000001 web80000000001 web85000000001 web90000000001 web95000000001",
+            "h[0:99999999999999:99999999999999]|h0 h99999999999999",
+            "web[b:z:2147483647]|webb"})
     void expandsAnEntryToTheHostsItStandsForInAnsiblesOrder(String entry, String hosts) {
         assertThat(HostRanges.expand(entry)).containsExactly(hosts.split(" "));
         assertThat(HostRanges.count(entry)).isEqualTo(hosts.split(" ").length);

@@ -2,6 +2,8 @@ package io.charon.jobs.queue;
 
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
+import io.charon.jobs.support.Processes;
+import io.restassured.http.ContentType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 /** Host locks through the API, with the real ansible-playbook holding its hosts until a gate opens. */
 @QuarkusTest
@@ -73,7 +76,7 @@ class HostLocksTest {
         assertThat(two.getList("blockedBy")).isNull();
         // reported once, however many passes found it waiting
         assertThat(Api.events(second)).filteredOn(event -> "job.blocked".equals(event.get("type"))).hasSize(1)
-                .first().satisfies(event -> assertThat(event.get("message").toString()).contains(first));
+                .first().satisfies(event -> assertThat(event.get("message").toString()).endsWith(": " + h.get(1)));
     }
 
     @Test
@@ -134,6 +137,43 @@ class HostLocksTest {
     }
 
     @Test
+    void aCancelledJobHoldsItsHostsUntilItsProcessesAreGone() {
+        List<String> h = hosts("cancelled");
+        String waiting;
+        try (Gate gate = new Gate()) {
+            String holder = Api.submit(holding(gate, "to-cancel", h));
+            Api.awaitStatus(holder, "running");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Processes.alive(holder) > 0);
+            waiting = Api.submit(holding(gate, "after-it", h));
+            awaitBlocked(waiting);
+
+            Api.cancel(holder);
+            Api.awaitStatus(waiting, "running");
+            assertThat(Processes.alive(holder)).as("processes of the cancelled run").isZero();
+        }
+        assertThat(Api.awaitTerminal(waiting).getString("status")).isEqualTo("completed");
+    }
+
+    @Test
+    void anotherUsersHolderIsNotNamedToThoseWhoSeeOnlyTheirOwnJobs() {
+        List<String> h = hosts("private");
+        String operator = given().contentType(ContentType.JSON).body(Map.of("userId", "lock-waiter", "role", "operator"))
+                .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+        try (Gate gate = new Gate()) {
+            String holder = Api.submit(holding(gate, "admins-job", h));
+            Api.awaitStatus(holder, "running");
+            String mine = Api.as(operator).contentType(ContentType.JSON).body(holding(gate, "operators-job", h))
+                    .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+            awaitBlocked(mine);
+            Api.as(operator).get("/api/v1/jobs/" + mine).then().statusCode(200)
+                    .body("blockedBy[0].hosts", equalTo(h)).body("blockedBy[0].jobId", nullValue());
+            given().get("/api/v1/jobs/" + mine).then().body("blockedBy[0].jobId", equalTo(holder));
+            Api.as(operator).get("/api/v1/jobs/" + mine + "/events").then().statusCode(200)
+                    .body(org.hamcrest.Matchers.not(containsString(holder)));
+        }
+    }
+
+    @Test
     void aHostRangeLocksEveryHostItStandsFor() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String holder;
@@ -141,7 +181,8 @@ class HostLocksTest {
         try (Gate gate = new Gate()) {
             holder = Api.submit(holding(gate, "range", List.of("node" + run + "-[1:3]")));
             Api.awaitStatus(holder, "running");
-            single = Api.submit(holding(gate, "one-of-them", List.of("node" + run + "-2")));
+            // the host named with a port is the same host to the lock
+            single = Api.submit(holding(gate, "one-of-them", List.of("node" + run + "-2:22")));
             assertThat(awaitBlocked(single).getList("blockedBy[0].hosts")).containsExactly("node" + run + "-2");
         }
         assertThat(Api.awaitTerminal(single).getString("status")).isEqualTo("completed");

@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -68,5 +69,10 @@ public class OneProcess implements ReplicaNotices, ClusterWork, RunSlots, ClaimG
     @Override
     public Set<String> tryTake(EntityManager session, Kind kind, Collection<String> keys) {
         return Set.of(); // its claims run one at a time
+    }
+
+    @Override
+    public Map<String, Boolean> heldSinceSelection(EntityManager session, Collection<String> hosts) {
+        return Map.of(); // nothing committed since the selection, which saw every lock
     }
 }
