@@ -38,6 +38,8 @@ public record JobView(
         Instant scheduledAt,
         Instant startAfter,
         Duration timeout,
+        Duration startDeadline,
+        Duration idleTimeout,
         int maxRetries,
         int retryCount,
         Duration retryDelay,
@@ -68,7 +70,7 @@ public record JobView(
                 job.spec().inventoryVersion(), job.spec().limit(), job.spec().credentials(), job.getVariables(),
                 job.getSecretVariables() == null ? List.of() : job.getSecretVariables().names(), job.getTags(),
                 job.getDescription(), job.getUserId(), job.getDependsOn(), job.getScheduledAt(), job.getStartAfter(),
-                job.getTimeout(),
+                job.getTimeout(), job.spec().startDeadline(), job.spec().idleTimeout(),
                 job.getMaxRetries(), job.getRetryCount(), job.getRetryDelay(), job.getCreatedAt(), job.getStartedAt(),
                 job.getCompletedAt(), job.getDuration(), job.getExitCode(), job.getErrorMessage(), job.getHostStats(),
                 job.getLogPath(), output, attempts);

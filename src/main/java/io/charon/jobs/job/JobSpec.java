@@ -23,6 +23,10 @@ import java.util.Map;
  *
  * <p>A job that names a stored inventory ({@code inventoryRef}) records the version it resolved
  * and, in {@code inventory}, the hosts that {@code limit} selected from it.
+ *
+ * <p>{@code startDeadline} (how long after its due time the job may still start) and
+ * {@code idleTimeout} (how long a run may go without output) are null when not asked for, and
+ * left out of the fingerprint's JSON then.
  */
 @Embeddable
 public record JobSpec(
@@ -47,7 +51,11 @@ public record JobSpec(
         @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "inventory_version") Integer inventoryVersion,
         @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "host_limit") String limit,
         @JsonInclude(JsonInclude.Include.NON_EMPTY)
-        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> credentials) {
+        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> credentials,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Convert(converter = JsonColumns.Millis.class) @Column(name = "start_deadline_ms") Duration startDeadline,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Convert(converter = JsonColumns.Millis.class) @Column(name = "idle_timeout_ms") Duration idleTimeout) {
 
     public JobSpec {
         inventory = List.copyOf(inventory);
@@ -60,19 +68,24 @@ public record JobSpec(
     /** The same job on the hosts {@code hosts} of version {@code version} of its stored inventory. */
     public JobSpec resolvedOn(int version, List<String> hosts) {
         return new JobSpec(name, type, priority, playbook, hosts, variables, tags, description, scheduledAt, timeout,
-                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials);
+                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials,
+                startDeadline, idleTimeout);
     }
 
     /** The same job before its stored inventory was resolved: to be resolved again. */
     public JobSpec unresolved() {
         return inventoryRef == null ? this : new JobSpec(name, type, priority, playbook, List.of(), variables, tags,
                 description, scheduledAt, timeout, dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, null,
-                limit, credentials);
+                limit, credentials, startDeadline, idleTimeout);
     }
 
-    /** The same job without its schedule: what a relaunch runs, as soon as a worker is free. */
+    /**
+     * The same job without its schedule: what a relaunch runs, as soon as a worker is free (a
+     * start deadline then counts from the relaunch).
+     */
     public JobSpec withoutSchedule() {
         return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, null, timeout,
-                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit, credentials);
+                dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit, credentials,
+                startDeadline, idleTimeout);
     }
 }

@@ -30,5 +30,7 @@ public record JobSubmission(
         Map<String, String> secretVariables,
         String inventoryRef,
         String limit,
-        List<String> credentials) {
+        List<String> credentials,
+        String startDeadline,
+        String idleTimeout) {
 }
