@@ -1,7 +1,9 @@
 package io.charon.jobs.job;
 
 import io.charon.jobs.support.Api;
+import io.charon.jobs.support.Gate;
 import io.charon.jobs.support.MutableClock;
+import io.charon.jobs.support.Processes;
 import io.charon.jobs.support.SettableClockProfile;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,6 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +27,8 @@ import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A job's start deadline (it ends cancelled rather than start late), through the API, with a
- * clock the test moves instead of waiting.
+ * A job's start deadline (it ends cancelled rather than start late) and a run's idle timeout (it
+ * is stopped when it goes silent), through the API, with a clock the test moves instead of waiting.
  */
 @QuarkusTest
 @TestProfile(SettableClockProfile.class)
@@ -145,5 +150,69 @@ class TimeLimitsTest {
 
         assertThat(job.getString("status")).isEqualTo("failed");
         assertThat(job.getList("attempts.outcome")).containsExactly("failed", "failed");
+    }
+
+    @Test
+    void aRunThatGoesSilentIsStoppedAsIdleWithItsWholeProcessTree() {
+        try (Gate gate = new Gate()) {
+            String id = Api.submit(Api.with(gate.job("goes-silent"), "idleTimeout", "PT30S"));
+            awaitTaskStarted(id, "Wait for the gate file");
+            assertThat(Processes.alive(id)).isPositive();
+
+            clock.advance(Duration.ofMinutes(1));
+            JsonPath job = Api.awaitTerminal(id);
+
+            assertThat(job.getString("status")).isEqualTo("timeout");
+            assertThat(job.getString("errorMessage")).isEqualTo("idle for PT30S: no output");
+            assertThat(job.getString("idleTimeout")).isEqualTo("PT30S");
+            assertThat(job.getString("output")).contains("TASK [Wait for the gate file]");
+            assertThat(Api.events(id)).extracting(e -> e.get("type")).last().isEqualTo("job.timeout");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Processes.alive(id) == 0);
+        }
+    }
+
+    @Test
+    void aRunThatKeepsPrintingIsNotStoppedAsIdle() throws IOException {
+        try (Gate gate = new Gate()) {
+            Map<String, Object> body = gate.job("keeps-printing");
+            body.put("playbook", "ticker.yml");
+            body.put("idleTimeout", "PT1M");
+            Path ticks = gate.path();
+            String id = Api.submit(body);
+            try {
+                awaitTaskStarted(id, "Wait for each tick");
+                // two minutes in all, but never a minute without a line
+                for (int tick = 1; tick <= 3; tick++) {
+                    clock.advance(Duration.ofSeconds(40));
+                    Files.createFile(Path.of(ticks + "-" + tick));
+                    String item = "(item=" + tick + ")";
+                    await().atMost(Duration.ofSeconds(60)).until(() -> log(id).contains(item));
+                }
+                JsonPath job = Api.awaitTerminal(id);
+                assertThat(job.getString("status")).isEqualTo("completed");
+                assertThat(job.getString("errorMessage")).isNull();
+            } finally {
+                for (int tick = 1; tick <= 3; tick++) {
+                    Path file = Path.of(ticks + "-" + tick);
+                    if (!Files.exists(file)) {
+                        Files.createFile(file);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until the run has printed the task's banner and reported its start, the last things it
+     * says before it waits in silence.
+     */
+    private static void awaitTaskStarted(String id, String task) {
+        await().atMost(Duration.ofSeconds(90)).until(() -> log(id).contains("TASK [" + task + "]")
+                && Api.events(id).stream().map(e -> e.get("data")).anyMatch(data -> data instanceof Map<?, ?> fields
+                && "task_start".equals(fields.get("event")) && task.equals(fields.get("task"))));
+    }
+
+    private static String log(String id) {
+        return given().get("/api/v1/jobs/" + id + "/log").asString();
     }
 }
