@@ -34,6 +34,9 @@ import java.util.SortedMap;
 @Table(name = "jobs")
 public class Job {
 
+    /** Why a job that could not start by its start deadline was cancelled. */
+    private static final String START_DEADLINE_PASSED = "start deadline passed";
+
     @Id
     private String id;
 
@@ -103,9 +106,6 @@ public class Job {
 
     protected Job() {
     }
-
-    /** Why a job that could not start by its start deadline was cancelled. */
-    public static final String START_DEADLINE_PASSED = "start deadline passed";
 
     /**
      * A new job: scheduled when its time lies ahead, queued otherwise. Its start deadline counts
