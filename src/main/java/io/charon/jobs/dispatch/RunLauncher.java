@@ -73,8 +73,8 @@ public class RunLauncher {
         ExecutionOutcome outcome;
         try {
             ExecutionRequest request = new ExecutionRequest(job.id(), job.id() + "-" + job.token(), instance.id(),
-                    job.playbook(), job.inventory(), job.variables(), job.secretVariables(), job.timeout(), job.logFile(),
-                    hostAccess.load(job), job.retryHosts());
+                    job.playbook(), job.inventory(), job.variables(), job.secretVariables(), job.timeout(),
+                    job.idleTimeout(), job.logFile(), hostAccess.load(job), job.retryHosts());
             outcome = runner.run(request, (message, data) -> recordProgress(job, handle, message, data), handle);
         } catch (HostAccessLoader.UnavailableException e) {
             outcome = ExecutionOutcome.launchFailed(e.getMessage());

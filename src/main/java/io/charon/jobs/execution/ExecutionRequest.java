@@ -12,6 +12,8 @@ import java.util.Map;
  *
  * @param runId   unique per run (job id and claim token): names the work directory
  * @param owner   the instance running it, for {@link PlaybookRunner#stopAbandonedRuns}
+ * @param idleTimeout how long the run may print nothing (and report no event) before it is stopped as
+ *                timed out; null for no such limit
  * @param logFile where the whole output goes; {@code GET /jobs/{id}/log} reads it
  * @param secretVariables sealed, opened by the runner just before it needs them; null for none
  * @param access  for a job that names a stored inventory: its hosts, host keys and credentials;
@@ -21,7 +23,7 @@ import java.util.Map;
  */
 public record ExecutionRequest(String jobId, String runId, String owner, String playbook, List<String> inventory,
                                Map<String, String> variables, SealedSecrets secretVariables, Duration timeout,
-                               Path logFile, HostAccess access, List<String> onlyHosts) {
+                               Duration idleTimeout, Path logFile, HostAccess access, List<String> onlyHosts) {
 
     public ExecutionRequest {
         onlyHosts = onlyHosts == null ? List.of() : List.copyOf(onlyHosts);

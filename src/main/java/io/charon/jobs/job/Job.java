@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
 public class Job {
 
     private static final String LOCAL_HOST = "localhost";
+    /** Why a job that could not start by its start deadline was cancelled. */
+    private static final String START_DEADLINE_PASSED = "start deadline passed";
 
     /** {@link #lockedHosts()}, worked out once: a claim asks for it several times. */
     @Transient
@@ -59,6 +61,13 @@ public class Job {
 
     @Column(name = "start_after")
     private Instant startAfter;
+
+    /**
+     * The instant by which a job that has never started must start, or it ends cancelled; null
+     * once it started or ended, and for a job without a start deadline.
+     */
+    @Column(name = "start_deadline_at")
+    private Instant startDeadlineAt;
 
     @Column(name = "retry_count", nullable = false)
     private int retryCount;
@@ -115,7 +124,10 @@ public class Job {
     protected Job() {
     }
 
-    /** A new job: scheduled when its time lies ahead, queued otherwise. */
+    /**
+     * A new job: scheduled when its time lies ahead, queued otherwise. Its start deadline counts
+     * from the time it falls due: the scheduled time, or else its creation.
+     */
     public static Job create(String id, JobSpec spec, String userId, Instant createdAt) {
         Job job = new Job();
         job.id = id;
@@ -125,6 +137,9 @@ public class Job {
         boolean later = spec.scheduledAt() != null && spec.scheduledAt().isAfter(createdAt);
         job.status = later ? JobStatus.SCHEDULED : JobStatus.QUEUED;
         job.startAfter = later ? spec.scheduledAt() : null;
+        if (spec.startDeadline() != null) {
+            job.startDeadlineAt = (later ? spec.scheduledAt() : createdAt).plus(spec.startDeadline());
+        }
         return job;
     }
 
@@ -180,6 +195,8 @@ public class Job {
         leaseToken++;
         leaseExpiresAt = leaseUntil;
         startedAt = now;
+        // it started: a retry, a rescue or a hand-back later is no late start
+        startDeadlineAt = null;
         completedAt = null;
         duration = null;
         exitCode = null;
@@ -248,11 +265,23 @@ public class Job {
 
     /** A job that never ran ends here: cancelled before it started, or failed because a dependency did. */
     public JobEvent endWithoutRunning(JobStatus outcome, String reason, Instant now) {
+        return endWithoutRunning(outcome, reason, outcome == JobStatus.FAILED ? reason : null, null, now);
+    }
+
+    /** A job that could not start by its start deadline ends cancelled instead of starting late. */
+    public JobEvent missStartDeadline(Instant now) {
+        String data = JsonColumns.write(Map.of("reason", START_DEADLINE_PASSED,
+                "startDeadline", String.valueOf(spec.startDeadline()), "deadline", String.valueOf(startDeadlineAt)));
+        return endWithoutRunning(JobStatus.CANCELLED, START_DEADLINE_PASSED, START_DEADLINE_PASSED, data, now);
+    }
+
+    private JobEvent endWithoutRunning(JobStatus outcome, String reason, String error, String data, Instant now) {
         requireStatus(outcome, JobStatus.SCHEDULED, JobStatus.QUEUED);
-        JobEvent event = moveTo(outcome, reason, null, now);
-        errorMessage = outcome == JobStatus.FAILED ? reason : null;
+        JobEvent event = moveTo(outcome, reason, data, now);
+        errorMessage = error;
         completedAt = now;
         startAfter = null;
+        startDeadlineAt = null;
         return event;
     }
 
@@ -386,6 +415,10 @@ public class Job {
 
     public Duration getTimeout() {
         return spec.timeout();
+    }
+
+    public Instant getStartDeadlineAt() {
+        return startDeadlineAt;
     }
 
     public int getMaxRetries() {

@@ -26,6 +26,10 @@ import java.util.Set;
  *
  * <p>A job that names a stored inventory ({@code inventoryRef}) records the version it resolved
  * and, in {@code inventory}, the hosts that {@code limit} selected from it.
+ *
+ * <p>{@code startDeadline} (how long after its due time the job may still start) and
+ * {@code idleTimeout} (how long a run may go without output) are null when not asked for, and
+ * left out of the fingerprint's JSON then.
  */
 @Embeddable
 public record JobSpec(
@@ -61,7 +65,11 @@ public record JobSpec(
         RetryScope retryScope,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RetryOn.IsDefault.class)
         @Convert(converter = JobColumns.RetryKinds.class) @Column(name = "retry_on", nullable = false)
-        Set<RetryOn> retryOn) {
+        Set<RetryOn> retryOn,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Convert(converter = JsonColumns.Millis.class) @Column(name = "start_deadline_ms") Duration startDeadline,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Convert(converter = JsonColumns.Millis.class) @Column(name = "idle_timeout_ms") Duration idleTimeout) {
 
     /** The queue of a job that names none. */
     public static final String DEFAULT_QUEUE = "default";
@@ -108,20 +116,23 @@ public record JobSpec(
     public JobSpec resolvedOn(int version, List<String> hosts) {
         return new JobSpec(name, type, priority, playbook, hosts, variables, tags, description, scheduledAt, timeout,
                 dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials, queue,
-                hostLock, retryScope, retryOn);
+                hostLock, retryScope, retryOn, startDeadline, idleTimeout);
     }
 
     /** The same job before its stored inventory was resolved: to be resolved again. */
     public JobSpec unresolved() {
         return inventoryRef == null ? this : new JobSpec(name, type, priority, playbook, List.of(), variables, tags,
                 description, scheduledAt, timeout, dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, null,
-                limit, credentials, queue, hostLock, retryScope, retryOn);
+                limit, credentials, queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout);
     }
 
-    /** The same job without its schedule: what a relaunch runs, as soon as a worker is free. */
+    /**
+     * The same job without its schedule: what a relaunch runs, as soon as a worker is free (a
+     * start deadline then counts from the relaunch).
+     */
     public JobSpec withoutSchedule() {
         return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, null, timeout,
                 dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit, credentials, queue,
-                hostLock, retryScope, retryOn);
+                hostLock, retryScope, retryOn, startDeadline, idleTimeout);
     }
 }

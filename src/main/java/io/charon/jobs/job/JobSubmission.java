@@ -35,5 +35,7 @@ public record JobSubmission(
         String queue,
         String hostLock,
         String retryScope,
-        List<String> retryOn) {
+        List<String> retryOn,
+        String startDeadline,
+        String idleTimeout) {
 }

@@ -19,13 +19,14 @@ import java.util.Map;
  */
 public record ClaimedJob(String id, long token, String name, String playbook, List<String> inventory,
                          Map<String, String> variables, SealedSecrets secretVariables, Duration timeout,
-                         Path logFile, String inventoryRef, Integer inventoryVersion, List<String> credentials,
-                         List<String> retryHosts) {
+                         Duration idleTimeout, Path logFile, String inventoryRef, Integer inventoryVersion,
+                         List<String> credentials, List<String> retryHosts) {
 
     static ClaimedJob of(Job job) {
         JobSpec spec = job.spec();
         return new ClaimedJob(job.getId(), job.getLeaseToken(), job.getName(), job.getPlaybook(), job.getInventory(),
-                job.getVariables(), job.getSecretVariables(), job.getTimeout(), Path.of(job.getLogPath()),
-                spec.inventoryRef(), spec.inventoryVersion(), spec.credentials(), job.getRetryHosts());
+                job.getVariables(), job.getSecretVariables(), job.getTimeout(), spec.idleTimeout(),
+                Path.of(job.getLogPath()), spec.inventoryRef(), spec.inventoryVersion(), spec.credentials(),
+                job.getRetryHosts());
     }
 }

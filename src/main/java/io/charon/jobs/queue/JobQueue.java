@@ -48,7 +48,8 @@ public class JobQueue {
      * Due queued jobs whose dependencies have all completed and whose hosts no running job holds
      * in a way that excludes them, outside the {@code closedQueues} queues, in claim order
      * (priority first, then FIFO, as the partial index {@code ix_jobs_claim} reads), locked as
-     * the store locks claims. The closed queues are parameters from {@code ?3} on.
+     * the store locks claims. The closed queues are parameters from {@code ?3} on. A job past its
+     * start deadline is never taken, though not yet cancelled ({@link #lockPastStartDeadline}).
      */
     static String claimable(QueueSql sql, int closedQueues) {
         StringBuilder queues = new StringBuilder();
@@ -61,7 +62,8 @@ public class JobQueue {
         return """
                 SELECT j.* FROM %s
                 WHERE j.status = 'queued'
-                  AND (j.start_after IS NULL OR j.start_after <= ?1)%s
+                  AND (j.start_after IS NULL OR j.start_after <= ?1)
+                  AND (j.start_deadline_at IS NULL OR j.start_deadline_at > ?1)%s
                   AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id
                                   WHERE d.job_id = j.id AND p.status <> 'completed'%s)
                   AND NOT EXISTS (SELECT 1 FROM job_hosts mine JOIN host_locks held ON held.host = mine.host
@@ -103,6 +105,24 @@ public class JobQueue {
 
     /** How often, at most, queued jobs are looked for that wait for held hosts and were not yet reported. */
     private static final long BLOCKED_REPORT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /**
+     * Jobs that never started and whose start deadline has passed, earliest first, as the partial
+     * index {@code ix_jobs_start_deadline} reads (it holds only the deadlines still pending),
+     * locked as the store locks scheduled jobs from other promoters.
+     */
+    static String pastStartDeadline(QueueSql sql) {
+        return """
+                SELECT j.* FROM %s
+                WHERE j.start_deadline_at <= ?1 AND j.status IN ('queued', 'scheduled')
+                ORDER BY j.start_deadline_at
+                LIMIT ?2%s""".formatted(sql.startDeadlineFrom(), sql.scheduleLocking());
+    }
+
+    /** The earliest start deadline still pending, from the same index. */
+    static String nextStartDeadline(QueueSql sql) {
+        return "SELECT j.* FROM %s WHERE j.start_deadline_at IS NOT NULL ORDER BY j.start_deadline_at LIMIT 1"
+                .formatted(sql.startDeadlineFrom());
+    }
 
     private final EventRecorder events;
     private final JobsConfig config;
@@ -120,6 +140,8 @@ public class JobQueue {
     private final Timer claimTime;
     private final String dueScheduled;
     private final String nextScheduled;
+    private final String pastStartDeadline;
+    private final String nextStartDeadline;
 
     public JobQueue(EventRecorder events, JobsConfig config, Store store, QueueSql sql, RunSlots slots,
                     ClaimGuards guards, QueueSettings queueSettings, RowLocks rowLocks, MeterRegistry metrics) {
@@ -139,6 +161,8 @@ public class JobQueue {
         this.worthClaiming = sql.sharedByReplicas() ? worthClaiming(slots) : null;
         this.dueScheduled = dueScheduled(sql);
         this.nextScheduled = nextScheduled(sql);
+        this.pastStartDeadline = pastStartDeadline(sql);
+        this.nextStartDeadline = nextStartDeadline(sql);
     }
 
     /** Claims up to {@code max} jobs for {@code owner}, marking them running with a fresh lease. */
@@ -298,6 +322,22 @@ public class JobQueue {
     public Optional<Instant> nextScheduledTime() {
         List<Job> next = store.session().createNativeQuery(nextScheduled, Job.class).getResultList();
         return next.stream().findFirst().map(Job::getScheduledAt);
+    }
+
+    /**
+     * Up to {@code max} jobs that never started and whose start deadline passed by {@code now},
+     * locked against other replicas, in the caller's write transaction, which ends them.
+     */
+    public List<Job> lockPastStartDeadline(Instant now, int max) {
+        return loadWalkingIndex(pastStartDeadline, now, max, List.of());
+    }
+
+    /** The earliest start deadline of a job that has not started yet, if any; read without a transaction. */
+    @ActivateRequestContext
+    @SuppressWarnings("unchecked")
+    public Optional<Instant> earliestStartDeadline() {
+        List<Job> next = store.session().createNativeQuery(nextStartDeadline, Job.class).getResultList();
+        return next.stream().findFirst().map(Job::getStartDeadlineAt);
     }
 
     /** A run as the store knows it: the job, the claim token of that run and its owner. */

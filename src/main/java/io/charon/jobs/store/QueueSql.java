@@ -27,8 +27,14 @@ public interface QueueSql {
     /** The table expression, aliased {@code j}, that scheduled jobs are selected from by due time. */
     String scheduleFrom();
 
-    /** Appended to the selection of due scheduled jobs: how it locks them from other promoters. */
+    /**
+     * Appended to the selection of due scheduled jobs, and of jobs past their start deadline: how
+     * it locks them from other replicas doing the same.
+     */
     String scheduleLocking();
+
+    /** The table expression, aliased {@code j}, that jobs with a start deadline are selected from by deadline. */
+    String startDeadlineFrom();
 
     /**
      * Statements run in the selecting transaction just before the claim's or the promotion's

@@ -56,6 +56,9 @@ public class SubmissionValidator {
     static final int MAX_DEPENDENCIES = 100;
     static final int MAX_RETRIES = 100;
     static final Duration SHORTEST_TIMEOUT = Duration.ofMillis(1);
+    /** A year: a job that could not start within one is not waited for any longer. */
+    static final String MAX_START_DEADLINE_TEXT = "P365D";
+    static final Duration MAX_START_DEADLINE = Duration.parse(MAX_START_DEADLINE_TEXT);
 
     /**
      * Host names, IPv4/IPv6 addresses and inventory patterns such as {@code web[01:20].example.com};
@@ -121,14 +124,14 @@ public class SubmissionValidator {
         if (scheduledAt != null && !InstantRange.contains(scheduledAt)) {
             errors.add(new FieldError("scheduledAt", "must be " + InstantRange.TEXT));
         }
-        Duration timeout = parse(errors, "timeout", submission.timeout(),
-                "an ISO-8601 duration such as PT30M", Duration::parse);
-        // durations are stored in whole milliseconds: a shorter timeout would be stored as none at all
-        if (timeout != null && timeout.compareTo(SHORTEST_TIMEOUT) < 0) {
-            errors.add(new FieldError("timeout", "must be at least " + SHORTEST_TIMEOUT));
-        } else if (timeout != null && timeout.compareTo(config.maxTimeout()) > 0) {
-            errors.add(new FieldError("timeout", "must not exceed " + config.maxTimeout()));
+        Duration timeout = timeLimit(errors, "timeout", submission.timeout(), config.maxTimeout(), null);
+        Duration startDeadline = timeLimit(errors, "startDeadline", submission.startDeadline(), MAX_START_DEADLINE,
+                MAX_START_DEADLINE_TEXT);
+        if (startDeadline != null && scheduledAt != null && InstantRange.contains(scheduledAt)
+                && !InstantRange.contains(scheduledAt.plus(startDeadline))) {
+            errors.add(new FieldError("startDeadline", "counted from scheduledAt, must end by " + InstantRange.LATEST));
         }
+        Duration idleTimeout = timeLimit(errors, "idleTimeout", submission.idleTimeout(), config.maxTimeout(), null);
         Duration retryDelay = parse(errors, "retryDelay", submission.retryDelay(),
                 "an ISO-8601 duration such as PT30S", Duration::parse);
         if (retryDelay != null && retryDelay.isNegative()) {
@@ -167,7 +170,7 @@ public class SubmissionValidator {
                 maxRetries == null ? config.defaultMaxRetries() : maxRetries,
                 retryDelay == null ? config.defaultRetryDelay() : retryDelay,
                 secretValues.isEmpty() ? null : secrets.seal(secretValues), inventoryRef, null, limit, credentials,
-                queue, hostLock, retryScope, retryOn);
+                queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout);
     }
 
     /** The kinds of failed run to retry: at least one, each once; all of them when not given. */
@@ -191,6 +194,22 @@ public class SubmissionValidator {
             }
         }
         return retryOn;
+    }
+
+    /**
+     * A time limit: an ISO-8601 duration of at least {@link #SHORTEST_TIMEOUT} (durations are
+     * stored in whole milliseconds: a shorter one would be stored as none at all) and at most
+     * {@code max}, named {@code maxText} in the error when given.
+     */
+    private static Duration timeLimit(List<FieldError> errors, String field, String text, Duration max,
+                                      String maxText) {
+        Duration value = parse(errors, field, text, "an ISO-8601 duration such as PT30M", Duration::parse);
+        if (value != null && value.compareTo(SHORTEST_TIMEOUT) < 0) {
+            errors.add(new FieldError(field, "must be at least " + SHORTEST_TIMEOUT));
+        } else if (value != null && value.compareTo(max) > 0) {
+            errors.add(new FieldError(field, "must not exceed " + (maxText == null ? max : maxText)));
+        }
+        return value;
     }
 
     /** An Ansible host pattern narrowing a stored inventory; which hosts it selects is known at submission. */

@@ -63,6 +63,20 @@ class ValidationTest {
                 bad("timeout", b -> b.put("timeout", "P3650D")),
                 bad("timeout", b -> b.put("timeout", "PT9223372036854775807S")),
                 bad("timeout", b -> b.put("timeout", "PT0.0009S")),
+                bad("startDeadline", b -> b.put("startDeadline", "ten minutes")),
+                bad("startDeadline", b -> b.put("startDeadline", "PT0S")),
+                bad("startDeadline", b -> b.put("startDeadline", "-PT10M")),
+                bad("startDeadline", b -> b.put("startDeadline", "P365DT0.001S")),
+                bad("startDeadline", b -> b.put("startDeadline", 600)),
+                bad("startDeadline", b -> {
+                    b.put("scheduledAt", "9999-12-31T23:00:00Z");
+                    b.put("startDeadline", "PT2H");
+                }),
+                bad("idleTimeout", b -> b.put("idleTimeout", "quiet")),
+                bad("idleTimeout", b -> b.put("idleTimeout", "PT0S")),
+                bad("idleTimeout", b -> b.put("idleTimeout", "-PT30S")),
+                bad("idleTimeout", b -> b.put("idleTimeout", "PT0.0009S")),
+                bad("idleTimeout", b -> b.put("idleTimeout", "PT24H0.001S")),
                 bad("retryDelay", b -> b.put("retryDelay", "-PT5S")),
                 bad("retryDelay", b -> b.put("retryDelay", "PT9223372036854775807S")),
                 bad("retryDelay", b -> b.put("retryDelay", "PT10M0.001S")),
@@ -172,6 +186,7 @@ class ValidationTest {
         Map<String, Object> body = Api.job("at the edges", "hello.yml");
         body.put("scheduledAt", "9999-12-31T23:59:59Z");
         body.put("timeout", "PT24H");
+        body.put("idleTimeout", "PT24H");
         body.put("retryDelay", "PT10M");
         body.put("maxRetries", 100);
         body.put("inventory", List.of("web[001:500].example.com", "db-[a:t]-[0:9]", "x[1:600:2]"));
@@ -181,7 +196,25 @@ class ValidationTest {
             assertThat(job.getString("status")).isEqualTo("scheduled");
             assertThat(job.getString("scheduledAt")).isEqualTo("9999-12-31T23:59:59Z");
             assertThat(job.getString("timeout")).isEqualTo("PT24H");
+            assertThat(job.getString("idleTimeout")).isEqualTo("PT24H");
+            assertThat(job.getString("startDeadline")).isNull();
             assertThat(job.getString("retryDelay")).isEqualTo("PT10M");
+        } finally {
+            given().post("/api/v1/jobs/" + id + "/cancel").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void theLongestStartDeadlineMayEndOnTheLastAcceptedDay() {
+        Map<String, Object> body = Api.job("a year to start", "hello.yml");
+        body.put("scheduledAt", "9998-12-31T00:00:00Z");
+        body.put("startDeadline", "P365D");
+        String id = Api.submit(body);
+        try {
+            var job = Api.get(id);
+            assertThat(job.getString("status")).isEqualTo("scheduled");
+            assertThat(Duration.parse(job.getString("startDeadline"))).isEqualTo(Duration.ofDays(365));
+            assertThat(job.getString("idleTimeout")).isNull();
         } finally {
             given().post("/api/v1/jobs/" + id + "/cancel").then().statusCode(200);
         }

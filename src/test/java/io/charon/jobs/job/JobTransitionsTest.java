@@ -56,9 +56,13 @@ class JobTransitionsTest {
     }
 
     private static JobSpec spec(Instant scheduledAt, int maxRetries) {
+        return spec(scheduledAt, maxRetries, null);
+    }
+
+    private static JobSpec spec(Instant scheduledAt, int maxRetries, Duration startDeadline) {
         return new JobSpec("deploy", JobType.ANSIBLE, Priority.HIGH, "site.yml", List.of("web1"), Map.of(), List.of(),
                 null, scheduledAt, Duration.ofMinutes(30), List.of(), maxRetries, Duration.ofSeconds(10), null,
-                null, null, null, List.of(), null, null, null, null);
+                null, null, null, List.of(), null, null, null, null, startDeadline, null);
     }
 
     /** A named transition and the status it leads to. */
@@ -80,6 +84,9 @@ class JobTransitionsTest {
         return new Move("finish " + outcome.wireName(), outcome,
                 job -> job.finish(RunResult.of(outcome, 1, null, "tail", null), NOW).event());
     }
+
+    private static final Move MISS_START_DEADLINE = new Move("missStartDeadline", CANCELLED,
+            job -> job.missStartDeadline(NOW));
 
     private static Move endWithoutRunning(JobStatus outcome) {
         return new Move("endWithoutRunning " + outcome.wireName(), outcome,
@@ -104,6 +111,7 @@ class JobTransitionsTest {
         table.put(REQUEUE_HAND_BACK, Map.of(RUNNING, JobEventType.QUEUED));
         table.put(endWithoutRunning(CANCELLED), Map.of(SCHEDULED, JobEventType.CANCELLED, QUEUED, JobEventType.CANCELLED));
         table.put(endWithoutRunning(FAILED), Map.of(SCHEDULED, JobEventType.FAILED, QUEUED, JobEventType.FAILED));
+        table.put(MISS_START_DEADLINE, Map.of(SCHEDULED, JobEventType.CANCELLED, QUEUED, JobEventType.CANCELLED));
         List<Arguments> cases = new ArrayList<>();
         table.forEach((move, allowed) -> {
             for (JobStatus from : JobStatus.values()) {
@@ -226,6 +234,49 @@ class JobTransitionsTest {
         cancelled.endWithoutRunning(CANCELLED, "cancelled by alice", NOW);
         assertThat(cancelled.getErrorMessage()).isNull();
         assertThat(cancelled.getCompletedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aStartDeadlineCountsFromTheTimeTheJobFallsDueAndHoldsUntilItsFirstStart() {
+        Duration tenMinutes = Duration.ofMinutes(10);
+        Job queued = Job.create("00000000-0000-4000-8000-000000000003", spec(null, 2, tenMinutes), "alice", CREATED);
+        assertThat(queued.getStartDeadlineAt()).isEqualTo(CREATED.plus(tenMinutes));
+        Job scheduled = Job.create("00000000-0000-4000-8000-000000000004", spec(LATER, 0, tenMinutes), "alice", CREATED);
+        assertThat(scheduled.getStartDeadlineAt()).isEqualTo(LATER.plus(tenMinutes));
+        // a time already past queues the job at once: it falls due when it is created
+        Job late = Job.create("00000000-0000-4000-8000-000000000005", spec(CREATED.minusSeconds(3600), 0, tenMinutes),
+                "alice", CREATED);
+        assertThat(late.getStartDeadlineAt()).isEqualTo(CREATED.plus(tenMinutes));
+        assertThat(job(QUEUED).getStartDeadlineAt()).isNull();
+
+        queued.start("node-a", NOW.plusSeconds(30), LOGS, NOW);
+        assertThat(queued.getStartDeadlineAt()).isNull();
+        // a retry after the deadline is no late start: the job started in time
+        queued.requeue(Requeue.retry(FAILED, CREATED.plus(tenMinutes).plusSeconds(1), "exit 2", 2, null, null), NOW);
+        assertThat(queued.getStartDeadlineAt()).isNull();
+
+        scheduled.endWithoutRunning(CANCELLED, "cancelled by alice", NOW);
+        assertThat(scheduled.getStartDeadlineAt()).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JobStatus.class, names = {"SCHEDULED", "QUEUED"})
+    void aJobPastItsStartDeadlineEndsCancelledSayingWhy(JobStatus from) {
+        Job job = Job.create("00000000-0000-4000-8000-000000000006",
+                spec(from == SCHEDULED ? LATER : null, 0, Duration.ofSeconds(30)), "alice", CREATED);
+        assertThat(job.getStatus()).isEqualTo(from);
+        Instant deadline = job.getStartDeadlineAt();
+
+        JobEvent event = job.missStartDeadline(NOW);
+
+        assertThat(job.getStatus()).isEqualTo(CANCELLED);
+        assertThat(job.getErrorMessage()).isEqualTo("start deadline passed");
+        assertThat(job.getCompletedAt()).isEqualTo(NOW);
+        assertThat(job.getStartDeadlineAt()).isNull();
+        assertThat(event.getType()).isEqualTo(JobEventType.CANCELLED.wireName());
+        assertThat(event.getMessage()).isEqualTo("start deadline passed");
+        assertThat(event.getData()).contains("\"reason\":\"start deadline passed\"")
+                .contains("\"startDeadline\":\"PT30S\"").contains("\"deadline\":\"" + deadline + "\"");
     }
 
     @Test

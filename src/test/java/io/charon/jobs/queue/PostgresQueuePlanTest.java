@@ -41,6 +41,8 @@ class PostgresQueuePlanTest {
     private static QueryPlans queue;
     /** 100,000 scheduled jobs, all due. */
     private static QueryPlans schedule;
+    /** 100,000 queued jobs, all past their start deadline. */
+    private static QueryPlans late;
 
     @BeforeAll
     static void fillFreshTables() throws SQLException {
@@ -54,12 +56,16 @@ class PostgresQueuePlanTest {
                 FROM generate_series(10, 100000, 10) g""");
         schedule = QueryPlans.migratedPostgresSchema();
         schedule.run(JOB.formatted("scheduled", "now() - (200000 - g) * interval '1 ms'", 100_000));
+        late = QueryPlans.migratedPostgresSchema();
+        late.run(JOB.formatted("queued", "NULL", 100_000),
+                "UPDATE jobs SET start_deadline_ms = 60000, start_deadline_at = created_at + interval '1 minute'");
     }
 
     @AfterAll
     static void dropThem() throws SQLException {
         queue.close();
         schedule.close();
+        late.close();
     }
 
     @Test
@@ -87,6 +93,19 @@ class PostgresQueuePlanTest {
         List<String> plan = schedule.of(JobQueue.nextScheduled(POSTGRES));
         assertThat(plan).as(String.join("\n", plan))
                 .anyMatch(step -> step.contains("Index Scan using ix_jobs_scheduled on jobs j"))
+                .noneMatch(step -> step.contains("Sort"));
+    }
+
+    @Test
+    void cancellingLateJobsWalksTheStartDeadlineIndex() throws SQLException {
+        List<String> plan = late.of(POSTGRES.pinIndexWalk(), JobQueue.pastStartDeadline(POSTGRES), PROMOTE_BATCH);
+        assertThat(plan).as(String.join("\n", plan))
+                .anyMatch(step -> step.contains("Index Scan using ix_jobs_start_deadline on jobs j"))
+                .noneMatch(step -> step.contains("Sort"))
+                .noneMatch(step -> step.contains("Bitmap"));
+        List<String> next = late.of(JobQueue.nextStartDeadline(POSTGRES));
+        assertThat(next).as(String.join("\n", next))
+                .anyMatch(step -> step.contains("Index Scan using ix_jobs_start_deadline on jobs j"))
                 .noneMatch(step -> step.contains("Sort"));
     }
 

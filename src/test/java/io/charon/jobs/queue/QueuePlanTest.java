@@ -47,4 +47,14 @@ class QueuePlanTest {
         assertThat(plans.of(JobQueue.nextScheduled(SQLITE))).anyMatch(step -> step.contains("USING INDEX ix_jobs_scheduled"))
                 .noneMatch(step -> step.contains("TEMP B-TREE"));
     }
+
+    @Test
+    void cancellingLateJobsReadsTheStartDeadlineIndexWithoutSorting() throws SQLException {
+        assertThat(plans.of(JobQueue.pastStartDeadline(SQLITE)))
+                .anyMatch(step -> step.contains("USING INDEX ix_jobs_start_deadline"))
+                .noneMatch(step -> step.contains("TEMP B-TREE"));
+        assertThat(plans.of(JobQueue.nextStartDeadline(SQLITE)))
+                .anyMatch(step -> step.contains("USING INDEX ix_jobs_start_deadline"))
+                .noneMatch(step -> step.contains("TEMP B-TREE"));
+    }
 }

@@ -36,6 +36,11 @@ public final class Gate implements AutoCloseable {
         return body;
     }
 
+    /** The file the gate waits for; a playbook may wait for others beside it (ticker.yml). */
+    public Path path() {
+        return file;
+    }
+
     public void open() {
         try {
             if (!Files.exists(file)) {

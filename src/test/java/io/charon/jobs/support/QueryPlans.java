@@ -13,6 +13,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A store's plan for the service's own queries, on a store migrated by the service's own
@@ -86,16 +88,21 @@ public final class QueryPlans implements AutoCloseable {
                     statement.execute(setting);
                 }
             }
-            // PostgreSQL's driver knows no numbered parameters; the service's queries number them in order
+            // PostgreSQL's driver knows no numbered parameters: each use of one becomes a parameter of its own
             String explained = postgres ? "EXPLAIN (COSTS OFF) " + query.replaceAll("\\?\\d", "?")
                     : "EXPLAIN QUERY PLAN " + query;
             try (PreparedStatement explain = connection.prepareStatement(explained)) {
-                if (explain.getParameterMetaData().getParameterCount() > 0) {
-                    if (postgres) {
-                        explain.setTimestamp(1, Timestamp.from(Instant.now()));
-                    } else {
-                        explain.setLong(1, 0);
+                if (postgres) {
+                    Matcher numbered = Pattern.compile("\\?(\\d)").matcher(query);
+                    for (int at = 1; numbered.find(); at++) {
+                        if (numbered.group(1).equals("1")) {
+                            explain.setTimestamp(at, Timestamp.from(Instant.now()));
+                        } else {
+                            explain.setInt(at, limit);
+                        }
                     }
+                } else if (explain.getParameterMetaData().getParameterCount() > 0) {
+                    explain.setLong(1, 0);
                     explain.setInt(2, limit);
                 }
                 try (ResultSet rows = explain.executeQuery()) {

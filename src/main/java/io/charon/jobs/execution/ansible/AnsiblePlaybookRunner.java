@@ -62,7 +62,7 @@ import java.util.function.Consumer;
 @Typed(AnsiblePlaybookRunner.class) // injected as a PlaybookRunner through RunnerSelection
 public class AnsiblePlaybookRunner implements PlaybookRunner {
 
-    /** How often a running playbook's progress file is read, and its timeout checked. */
+    /** How often a running playbook's progress file is read, and its timeout and idle time checked. */
     static final long POLL_MILLIS = 25;
     /** In each run directory: the owning instance and the process id, one per line. */
     static final String OWNER_FILE = "owner";
@@ -199,6 +199,10 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             List<String> errorLines = new ArrayList<>();
             // on the service's clock, as every other time rule: tests move it rather than wait
             Instant deadline = clock.instant().plus(request.timeout());
+            // when the run last printed anything or reported an event (its callback writes to standard error)
+            Instant lastHeard = clock.instant();
+            // why this loop stopped the run as timed out, once it did
+            String timedOut = null;
             int exit;
             boolean interrupted = false;
             // standard output comes through a pipe, so that it reaches the disk only once masked
@@ -215,11 +219,19 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
                         interrupted = true;
                         handle.stop(Kind.INTERRUPTED);
                     }
-                    out.drain(outSink, false);
-                    tail.drain(sink, false);
+                    boolean heard = out.drain(outSink, false) | tail.drain(sink, false);
                     log.flush();
-                    if (clock.instant().isAfter(deadline)) {
-                        handle.stop(Kind.TIMED_OUT);
+                    Instant now = clock.instant();
+                    if (heard) {
+                        lastHeard = now;
+                    }
+                    if (timedOut == null) {
+                        timedOut = now.isAfter(deadline) ? "timed out after " + request.timeout()
+                                : idle(request, lastHeard, now) ? "idle for " + request.idleTimeout() + ": no output"
+                                : null;
+                        if (timedOut != null) {
+                            handle.stop(Kind.TIMED_OUT);
+                        }
                     }
                 }
                 exit = process.exitValue();
@@ -238,7 +250,7 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             List<String> learned = connection == null ? List.of() : connection.learnedHostKeys();
             Kind stopped = handle.stopReason().orElse(null);
             if (stopped != null) {
-                return new ExecutionOutcome(stopped, exit, stopMessage(stopped, request), outputTail, events.stats(),
+                return new ExecutionOutcome(stopped, exit, stopMessage(stopped, timedOut), outputTail, events.stats(),
                         learned);
             }
             if (exit == 0) {
@@ -374,9 +386,15 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
         env.put("PYTHONUNBUFFERED", "1");
     }
 
-    private static String stopMessage(Kind stopped, ExecutionRequest request) {
+    /** Whether the run has printed nothing and reported no event for longer than its idle timeout allows. */
+    private static boolean idle(ExecutionRequest request, Instant lastHeard, Instant now) {
+        return request.idleTimeout() != null && now.isAfter(lastHeard.plus(request.idleTimeout()));
+    }
+
+    /** @param timedOut why the run was stopped as timed out, if it was: its timeout or its idle timeout */
+    private static String stopMessage(Kind stopped, String timedOut) {
         return switch (stopped) {
-            case TIMED_OUT -> "timed out after " + request.timeout();
+            case TIMED_OUT -> timedOut;
             case CANCELLED -> "cancelled while running";
             case INTERRUPTED -> "interrupted: the service stopped while it ran";
             default -> stopped.name();

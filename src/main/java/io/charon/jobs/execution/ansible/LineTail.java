@@ -74,14 +74,19 @@ final class LineTail implements AutoCloseable {
         });
     }
 
-    /** Hands every new complete line to {@code consumer}; with {@code toEnd}, also a last unterminated one. */
-    void drain(Consumer<String> consumer, boolean toEnd) throws IOException {
+    /**
+     * Hands every new complete line to {@code consumer}; with {@code toEnd}, also a last
+     * unterminated one. Returns whether anything was written since the last call, a part of a line included.
+     */
+    boolean drain(Consumer<String> consumer, boolean toEnd) throws IOException {
+        boolean written = false;
         while (true) {
             buffer.clear();
             int read = source.read(buffer);
             if (read <= 0) {
                 break;
             }
+            written = true;
             byte[] bytes = buffer.array();
             for (int i = 0; i < read; i++) {
                 if (bytes[i] == '\n') {
@@ -96,6 +101,7 @@ final class LineTail implements AutoCloseable {
             consumer.accept(partial.toString(StandardCharsets.UTF_8));
             partial.reset();
         }
+        return written;
     }
 
     @Override

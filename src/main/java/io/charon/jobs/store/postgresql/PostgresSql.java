@@ -48,6 +48,11 @@ public class PostgresSql implements QueueSql, StatisticsSql {
     }
 
     @Override
+    public String startDeadlineFrom() {
+        return "jobs j";
+    }
+
+    @Override
     public List<String> pinIndexWalk() {
         return List.of("SET LOCAL enable_sort = off");
     }

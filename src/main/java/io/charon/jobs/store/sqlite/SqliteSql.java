@@ -43,6 +43,11 @@ public class SqliteSql implements QueueSql, StatisticsSql {
     }
 
     @Override
+    public String startDeadlineFrom() {
+        return "jobs j INDEXED BY ix_jobs_start_deadline";
+    }
+
+    @Override
     public List<String> pinIndexWalk() {
         return List.of(); // the selections name their index
     }
