@@ -8,8 +8,10 @@ import org.hibernate.annotations.Immutable;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.function.Function;
 
 /**
  * The columns of the domain's own types: statuses, types, priorities and retry scopes by their wire
@@ -62,42 +64,45 @@ public final class JobColumns {
         }
     }
 
-    @Converter
-    public static class Status implements AttributeConverter<JobStatus, String> {
-        @Override
-        public String convertToDatabaseColumn(JobStatus value) {
-            return value.wireName();
+    /** An enum stored by its wire name: what the API shows is what the column holds. */
+    abstract static class WireName<E> implements AttributeConverter<E, String> {
+        private final Function<E, String> name;
+        private final Function<String, Optional<E>> parse;
+
+        WireName(Function<E, String> name, Function<String, Optional<E>> parse) {
+            this.name = name;
+            this.parse = parse;
         }
 
         @Override
-        public JobStatus convertToEntityAttribute(String text) {
-            return JobStatus.fromWireName(text).orElseThrow();
-        }
-    }
-
-    @Converter
-    public static class Type implements AttributeConverter<JobType, String> {
-        @Override
-        public String convertToDatabaseColumn(JobType value) {
-            return value.wireName();
+        public String convertToDatabaseColumn(E value) {
+            return name.apply(value);
         }
 
         @Override
-        public JobType convertToEntityAttribute(String text) {
-            return JobType.fromWireName(text).orElseThrow();
+        public E convertToEntityAttribute(String text) {
+            return parse.apply(text).orElseThrow();
         }
     }
 
     @Converter
-    public static class HostLockValue implements AttributeConverter<HostLock, String> {
-        @Override
-        public String convertToDatabaseColumn(HostLock value) {
-            return value.wireName();
+    public static class Status extends WireName<JobStatus> {
+        public Status() {
+            super(JobStatus::wireName, JobStatus::fromWireName);
         }
+    }
 
-        @Override
-        public HostLock convertToEntityAttribute(String text) {
-            return HostLock.fromWireName(text).orElseThrow();
+    @Converter
+    public static class Type extends WireName<JobType> {
+        public Type() {
+            super(JobType::wireName, JobType::fromWireName);
+        }
+    }
+
+    @Converter
+    public static class HostLockValue extends WireName<HostLock> {
+        public HostLockValue() {
+            super(HostLock::wireName, HostLock::fromWireName);
         }
     }
 
@@ -115,15 +120,9 @@ public final class JobColumns {
     }
 
     @Converter
-    public static class RetryScopeValue implements AttributeConverter<RetryScope, String> {
-        @Override
-        public String convertToDatabaseColumn(RetryScope value) {
-            return value.wireName();
-        }
-
-        @Override
-        public RetryScope convertToEntityAttribute(String text) {
-            return RetryScope.fromWireName(text).orElseThrow();
+    public static class RetryScopeValue extends WireName<RetryScope> {
+        public RetryScopeValue() {
+            super(RetryScope::wireName, RetryScope::fromWireName);
         }
     }
 
