@@ -9,10 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +18,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
+import static io.charon.jobs.support.SchemaQueries.count;
+import static io.charon.jobs.support.SchemaQueries.query;
+import static io.charon.jobs.support.SchemaQueries.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -163,31 +162,6 @@ class HostLocksReplicaIT {
                 if (passed) {
                     update(db, "DROP SCHEMA " + schema + " CASCADE");
                 }
-            }
-        }
-    }
-
-    private static long count(Connection db, String sql) throws SQLException {
-        try (Statement statement = db.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
-    }
-
-    private static void update(Connection db, String sql) throws SQLException {
-        try (Statement statement = db.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private interface RowReader {
-        void read(ResultSet row) throws SQLException;
-    }
-
-    private static void query(Connection db, String sql, RowReader reader) throws SQLException {
-        try (PreparedStatement statement = db.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                reader.read(rows);
             }
         }
     }

@@ -21,7 +21,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +38,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import static io.charon.jobs.support.SchemaQueries.count;
+import static io.charon.jobs.support.SchemaQueries.query;
+import static io.charon.jobs.support.SchemaQueries.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -390,34 +392,6 @@ class MultiReplicaIT {
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getLong(1);
-            }
-        }
-    }
-
-    private static long count(Connection db, String sql) throws SQLException {
-        try (Statement statement = db.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getLong(1);
-        }
-    }
-
-    private static void update(Connection db, String sql) throws SQLException {
-        try (Statement statement = db.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private interface RowReader {
-        void read(ResultSet row) throws SQLException;
-    }
-
-    private static void query(Connection db, String sql, RowReader reader) throws SQLException {
-        try (Statement statement = db.createStatement()) {
-            statement.setFetchSize(2000);
-            try (ResultSet rows = statement.executeQuery(sql)) {
-                while (rows.next()) {
-                    reader.read(rows);
-                }
             }
         }
     }
