@@ -22,8 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,13 +95,29 @@ class SlowSubscriberTest {
         double cutOffBefore = metrics.counter("charon.event.subscribers.cut.off").count();
         try (Socket stalled = stalledSseConnection("/api/v1/events")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> feed.subscriberCount() == 1);
-            // far more than the socket buffers hold (the kernel's send buffer grows to 4 MB): 2 events
-            // per job (created, scheduled), each carrying the job's 50 tags of 100 characters (~5 KB),
-            // and nothing runs
+            // more than the socket buffers hold (the kernel's send buffer grows to 4 MB): 2 events per
+            // job (created, scheduled), each carrying the job's 50 tags of 100 characters (~5 KB), and
+            // nothing runs; at most 2,000 jobs, 20 MB of events
             String tomorrow = Instant.now().plus(Duration.ofDays(1)).toString();
             List<String> tags = IntStream.range(0, 50).mapToObj(i -> String.format("%03d", i) + "x".repeat(97)).toList();
-            for (int i = 0; i < 1_000; i++) {
-                Api.submit(Api.with(Api.with(Api.job("fill-" + i, "hello.yml"), "scheduledAt", tomorrow), "tags", tags));
+            // from several clients at once (the service stores concurrent submissions in one
+            // transaction), in rounds, until the feed has cut the subscriber off: how many that takes
+            // depends on how far the kernel grows the socket's buffers
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            try {
+                for (int round = 0; round < 40 && feed.subscriberCount() > 0; round++) {
+                    List<Future<String>> submitted = new ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                        Map<String, Object> job = Api.with(Api.with(Api.job("fill-" + round + "-" + i, "hello.yml"),
+                                "scheduledAt", tomorrow), "tags", tags);
+                        submitted.add(clients.submit(() -> Api.submit(job)));
+                    }
+                    for (Future<String> submission : submitted) {
+                        submission.get();
+                    }
+                }
+            } finally {
+                clients.shutdownNow();
             }
             // the events it could not take stay in the feed's buffer of 8, which fills: cut off
             await().atMost(Duration.ofSeconds(30)).until(() -> feed.subscriberCount() == 0);
