@@ -74,8 +74,10 @@ class PostgresQueuePlanTest {
         assertThat(plan).as(String.join("\n", plan))
                 .anyMatch(step -> step.contains("Index Scan using ix_jobs_claim on jobs j"))
                 .anyMatch(step -> step.contains("SubPlan"))
+                .anyMatch(step -> step.contains("job_hosts_pkey on job_hosts mine"))
                 .noneMatch(step -> step.contains("Sort"))
                 .noneMatch(step -> step.contains("Anti Join"))
+                .noneMatch(step -> step.contains("Seq Scan"))
                 .noneMatch(step -> step.contains("Bitmap"));
     }
 

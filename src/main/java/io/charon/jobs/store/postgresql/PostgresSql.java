@@ -10,10 +10,11 @@ import java.util.List;
  * statistics for (autovacuum off, or a queue filled since the last ANALYZE) it takes the partial
  * claim index for a few rows: it read every queued job, joined all dependencies and sorted, tens
  * to hundreds of milliseconds per claim on a queue of 100,000. So the queue's selections run
- * with sorting switched off for the rest of their transaction (SET LOCAL), which leaves walking their partial index
- * in order as the only way to their order, stopping at the limit; and the claim's dependency
- * check carries {@code OFFSET 0}, which PostgreSQL never turns into an anti-join, so it is
- * checked per candidate. The selections lock the rows they take and pass over rows other
+ * with sorting, sequential and bitmap scans switched off for the rest of their transaction
+ * (SET LOCAL), which leaves walking their partial index in order as the only way to their order,
+ * stopping at the limit, and looking up each candidate's dependencies and hosts by key; and the
+ * claim's dependency and host checks carry {@code OFFSET 0}, which PostgreSQL never turns into an
+ * anti-join, so they are checked per candidate. The selections lock the rows they take and pass over rows other
  * replicas' transactions hold ({@code FOR UPDATE SKIP LOCKED}), and the cluster-wide
  * {@code max-concurrent-jobs} cap is kept by slots ({@link PostgresRunSlots}), so a claim waits
  * for no other write and may ride along any.
@@ -54,7 +55,9 @@ public class PostgresSql implements QueueSql, StatisticsSql {
 
     @Override
     public List<String> pinIndexWalk() {
-        return List.of("SET LOCAL enable_sort = off");
+        // and no sequential or bitmap scan where an index serves: a job_hosts table filled since
+        // its last ANALYZE was read whole for every candidate's host check (seconds per claim)
+        return List.of("SET LOCAL enable_sort = off", "SET LOCAL enable_seqscan = off", "SET LOCAL enable_bitmapscan = off");
     }
 
     @Override
