@@ -49,7 +49,7 @@ public final class Bench {
         SeededStores stores = new SeededStores(layout, options);
         List<Scenario> all = List.of(new FloorsScenario(), new SubmitScenario(), new DrainProcessScenario(), new DrainNoopScenario(),
                 new DispatchLatencyScenario(), new AnsibleOverheadScenario(), new ScaleScenario(stores),
-                new MemoryScenario(stores), new SseFanoutScenario(), new ReplicasScenario());
+                new MemoryScenario(stores), new SseFanoutScenario(), new ReplicasScenario(), new HostLocksScenario());
         List<Scenario> selected;
         String store;
         try {

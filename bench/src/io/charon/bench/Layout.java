@@ -46,6 +46,14 @@ record Layout(Path root) {
         };
     }
 
+    /**
+     * The stand-in for ansible-playbook of host-locks: {@code bench/fake-ansible-holding}, which
+     * keeps a job of {@code hold.yml} running until its release file exists and ends any other at once.
+     */
+    Path holdingFake() {
+        return root.resolve("bench/fake-ansible-holding");
+    }
+
     Path compiledFake() {
         return work().resolve("fake-ansible-playbook");
     }

@@ -52,6 +52,11 @@ final class RunContext implements AutoCloseable {
         return layout;
     }
 
+    /** Which run of the scenario this is: 1, 2, ... */
+    int number() {
+        return run;
+    }
+
     boolean smoke() {
         return options.smoke();
     }

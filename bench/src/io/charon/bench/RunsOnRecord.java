@@ -51,6 +51,21 @@ record RunsOnRecord(long jobs, List<String> notOnce, Map<String, Long> runsByOwn
         }
     }
 
+    /**
+     * The attempts and {@code job.started} events the store holds of the jobs named {@code prefix}...:
+     * 0 when none of them ever started.
+     */
+    static long starts(StoreLocation store, String prefix) {
+        String like = prefix + "%";
+        try (Connection db = store.connect()) {
+            return count(db, "SELECT COUNT(*) FROM job_attempts a JOIN jobs j ON j.id = a.job_id WHERE j.name LIKE ?", like)
+                    + count(db, "SELECT COUNT(*) FROM job_events e JOIN jobs j ON j.id = e.job_id"
+                    + " WHERE e.type = 'job.started' AND j.name LIKE ?", like);
+        } catch (SQLException e) {
+            throw new ScenarioFailure("cannot read the runs back from " + store.jdbcUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Fails the run unless the store holds {@code expected} measured jobs, each run exactly once. */
     RunsOnRecord requireEachRunOnce(long expected) {
         if (jobs != expected) {

@@ -49,9 +49,14 @@ final class ServiceClient {
     }
 
     HttpRequest submitRequest(String name, String priority) {
+        return submitRequest(jobBody(name, priority));
+    }
+
+    /** A submission of {@code body}, a job's JSON. */
+    HttpRequest submitRequest(String body) {
         return HttpRequest.newBuilder(uri("/api/v1/jobs")).timeout(REQUEST_TIMEOUT).header(AUTHORIZATION, BEARER)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(jobBody(name, priority))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     /** The same submission for the closed-loop load's raw connections. */
@@ -100,7 +105,12 @@ final class ServiceClient {
     }
 
     Map<String, Object> submit(String name, String priority) {
-        return expect(send(submitRequest(name, priority)), 201).json();
+        return submit(jobBody(name, priority));
+    }
+
+    /** Submits {@code body}, a job's JSON; the job as the 201 shows it. */
+    Map<String, Object> submit(String body) {
+        return expect(send(submitRequest(body)), 201).json();
     }
 
     Map<String, Object> job(String id) {

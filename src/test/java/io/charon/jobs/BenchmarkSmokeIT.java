@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchmarkSmokeIT {
 
     static final List<String> SCENARIOS = List.of("floors", "submit", "drain-process", "drain-noop", "dispatch-latency",
-            "ansible-overhead", "scale", "memory", "sse-fanout");
+            "ansible-overhead", "scale", "memory", "sse-fanout", "host-locks");
     static final Duration TIMEOUT = Duration.ofMinutes(8);
 
     @Test
