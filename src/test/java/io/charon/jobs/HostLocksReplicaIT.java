@@ -95,7 +95,7 @@ class HostLocksReplicaIT {
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(5))
                         .until(() -> count(db, "SELECT COUNT(*) FROM host_locks l JOIN jobs j ON j.id = l.job_id"
                                 + " WHERE j.lease_owner = '" + victimId + "'") > 0
-                                && count(db, "SELECT COUNT(*) FROM jobs WHERE status = 'completed'") >= JOBS / 4);
+                                && count(db, "SELECT COUNT(*) FROM jobs WHERE status = 'completed'") >= JOBS / 10);
                 victim.kill();
                 long killedAt = System.nanoTime();
                 Set<String> heldByVictim = new HashSet<>();
