@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +35,15 @@ class QueuePlanTest {
     void claimingReadsTheClaimIndexInClaimOrderWithoutSorting() throws SQLException {
         assertThat(plans.of(JobQueue.claimable(SQLITE, 0))).anyMatch(step -> step.contains("USING INDEX ix_jobs_claim"))
                 .noneMatch(step -> step.contains("TEMP B-TREE"));
+    }
+
+    @Test
+    void claimingLooksUpEachCandidatesHostsByItsKeyThenTheirLocks() throws SQLException {
+        List<String> plan = plans.of(JobQueue.claimable(SQLITE, 0));
+        assertThat(plan).as(String.join("\n", plan))
+                .anyMatch(step -> step.contains("SEARCH mine USING") && step.contains("(job_id=?)"))
+                .anyMatch(step -> step.contains("SEARCH held USING") && step.contains("(host=?)"))
+                .noneMatch(step -> step.contains("SCAN held"));
     }
 
     @Test
