@@ -212,6 +212,10 @@ public class JobQueue {
         // the transaction's own writes first: outcomes recorded along free their slots (PostgreSQL's
         // trigger) and their dependents, which the selections below must see
         session.flush();
+        // before the slots are taken: their row locks give the transaction its id, by which its
+        // events are ordered against other transactions' (PostgreSQL), so that id is taken as
+        // late as it was before the planner settings grew to three statements
+        pinIndexWalk(session);
         // where replicas share the store, one slot under the cluster-wide cap per job started
         List<Integer> taken = sql.sharedByReplicas() ? slots.take(session, config.maxConcurrentJobs(), max) : null;
         int allowed = taken == null ? max : taken.size();
@@ -224,7 +228,7 @@ public class JobQueue {
         while (started.size() < allowed) {
             List<String> closed = admission.closedQueues();
             String selection = closed.isEmpty() ? claimable : claimable(sql, closed.size());
-            List<Job> selected = loadWalkingIndex(selection, events.now(), allowed - started.size(), closed);
+            List<Job> selected = select(selection, events.now(), allowed - started.size(), closed);
             List<Job> admitted = admission.admit(selected);
             // the start time is read once the selection has its rows (SQLite: once the transaction
             // holds the write lock, which may have been a wait): startedAt and job.started tell the truth
@@ -408,8 +412,18 @@ public class JobQueue {
     /** The jobs {@code query} selects, in its order, in one statement that walks its index; {@code more} bound from ?3 on. */
     @SuppressWarnings("unchecked")
     private List<Job> loadWalkingIndex(String query, Instant now, int max, List<String> more) {
-        EntityManager session = store.session();
+        pinIndexWalk(store.session());
+        return select(query, now, max, more);
+    }
+
+    private void pinIndexWalk(EntityManager session) {
         sql.pinIndexWalk().forEach(statement -> session.createNativeQuery(statement).executeUpdate());
+    }
+
+    /** As {@link #loadWalkingIndex}, in a transaction whose planner settings are pinned already. */
+    @SuppressWarnings("unchecked")
+    private List<Job> select(String query, Instant now, int max, List<String> more) {
+        EntityManager session = store.session();
         var selection = session.createNativeQuery(query, Job.class).setParameter(1, now).setParameter(2, max);
         for (int i = 0; i < more.size(); i++) {
             selection.setParameter(i + 3, more.get(i));
