@@ -40,7 +40,8 @@ public class JobQueue {
 
     /** Whether a due job is queued and (the store's part) a run slot is free. */
     static String worthClaiming(RunSlots slots) {
-        return "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'queued' AND (start_after IS NULL OR start_after <= ?)) AND "
+        return "SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'queued' AND NOT waiting_for_host"
+                + " AND (start_after IS NULL OR start_after <= ?)) AND "
                 + slots.anyFree();
     }
 
@@ -61,7 +62,7 @@ public class JobQueue {
         }
         return """
                 SELECT j.* FROM %s
-                WHERE j.status = 'queued'
+                WHERE j.status = 'queued' AND NOT j.waiting_for_host
                   AND (j.start_after IS NULL OR j.start_after <= ?1)
                   AND (j.start_deadline_at IS NULL OR j.start_deadline_at > ?1)%s
                   AND NOT EXISTS (SELECT 1 FROM job_dependencies d JOIN jobs p ON p.id = d.depends_on_id

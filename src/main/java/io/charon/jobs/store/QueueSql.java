@@ -24,6 +24,13 @@ public interface QueueSql {
      */
     String checkPerCandidate();
 
+    /**
+     * Appended to the selection of the jobs that wait for held hosts, which reads the locks they
+     * wait for as {@code held}: what keeps a lock read there from being given back until those
+     * jobs are set aside, so that giving it back finds them ({@link io.charon.jobs.queue.HostWaits}).
+     */
+    String heldLocksKept();
+
     /** The table expression, aliased {@code j}, that scheduled jobs are selected from by due time. */
     String scheduleFrom();
 
@@ -44,6 +51,13 @@ public interface QueueSql {
      * planned as before, so undoing them would be a round trip for nothing.
      */
     List<String> pinIndexWalk();
+
+    /**
+     * Statements run in a transaction before a selection written as cross joins, so that its
+     * plan joins the tables in the order written, each looked up by key from the one before,
+     * with or without statistics; none where cross joins are walked in that order anyway.
+     */
+    List<String> keepJoinOrder();
 
     /**
      * Whether a claim may ride along inside any other write transaction: true where a claim

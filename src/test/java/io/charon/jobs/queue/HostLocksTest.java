@@ -1,15 +1,21 @@
 package io.charon.jobs.queue;
 
+import io.charon.jobs.store.Store;
+import io.charon.jobs.store.StoreReads;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
 import io.charon.jobs.support.Processes;
 import io.restassured.http.ContentType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +30,9 @@ import static org.hamcrest.Matchers.nullValue;
 /** Host locks through the API, with the real ansible-playbook holding its hosts until a gate opens. */
 @QuarkusTest
 class HostLocksTest {
+
+    @Inject
+    Store store;
 
     /** Host names of this test alone: no other test's job holds them. */
     private static List<String> hosts(String... names) {
@@ -134,6 +143,40 @@ class HostLocksTest {
         JsonPath second = Api.awaitTerminal(low);
         assertThat(at(first, "startedAt")).isAfterOrEqualTo(at(Api.get(holder), "completedAt"));
         assertThat(at(second, "startedAt")).isAfterOrEqualTo(at(first, "completedAt"));
+    }
+
+    /** The hosts a queued job is set aside for: while any, the claim's walk passes it by. */
+    private List<String> setAsideFor(String id) throws SQLException {
+        List<String> hosts = new ArrayList<>();
+        StoreReads.forEachRow(store.dataSource(), """
+                SELECT w.host FROM jobs j JOIN host_waits w ON w.job_id = j.id
+                WHERE j.id = ? AND j.waiting_for_host ORDER BY w.host""", List.of(id), row -> hosts.add(row.getString(1)));
+        return hosts;
+    }
+
+    @Test
+    void aJobWaitingForALongHeldHostIsSetAsideAndStartsOnceTheHostIsGivenBack() throws SQLException {
+        List<String> h = hosts("long-held", "other");
+        String holder;
+        String waiting;
+        String other;
+        try (Gate gate = new Gate()) {
+            holder = Api.submit(holding(gate, "long-run", List.of(h.get(0))));
+            Api.awaitStatus(holder, "running");
+            waiting = Api.submit(holding(gate, "set-aside", h));
+            await().atMost(Duration.ofSeconds(60)).until(() -> !setAsideFor(waiting).isEmpty());
+            assertThat(setAsideFor(waiting)).containsExactly(h.get(0));
+            assertThat(Api.get(waiting).getList("blockedBy.jobId")).containsExactly(holder);
+            // set aside, it delays no one: a job on its other host starts
+            other = Api.submit(holding(gate, "beside-it", List.of(h.get(1))));
+            Api.awaitStatus(other, "running");
+            assertThat(Api.get(waiting).getString("status")).isEqualTo("queued");
+        }
+        JsonPath started = Api.awaitTerminal(waiting);
+        assertThat(started.getString("status")).isEqualTo("completed");
+        assertThat(at(started, "startedAt")).isAfterOrEqualTo(at(Api.awaitTerminal(holder), "completedAt"))
+                .isAfterOrEqualTo(at(Api.awaitTerminal(other), "completedAt"));
+        assertThat(setAsideFor(waiting)).isEmpty();
     }
 
     @Test

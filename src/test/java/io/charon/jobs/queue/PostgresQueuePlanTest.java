@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +38,10 @@ class PostgresQueuePlanTest {
                    %2$s, 60000, 0, 0, 0, now() - (200000 - g) * interval '1 ms', 0, 1
             FROM generate_series(1, %3$d) g""";
 
-    /** A queue of 100,000 jobs, a tenth of them waiting for one of 1,000 parents, half of which completed. */
+    /**
+     * A queue of 100,000 jobs, a tenth of them waiting for one of 1,000 parents, half of which
+     * completed; each on one of 1,000 hosts, 200 of which running jobs hold.
+     */
     private static QueryPlans queue;
     /** 100,000 scheduled jobs, all due. */
     private static QueryPlans schedule;
@@ -53,7 +57,10 @@ class PostgresQueuePlanTest {
                 """
                 INSERT INTO job_dependencies (job_id, depends_on_id)
                 SELECT 'queued-' || g, CASE WHEN g % 20 = 0 THEN 'completed-' ELSE 'running-' END || (g / 20 % 500 + 1)
-                FROM generate_series(10, 100000, 10) g""");
+                FROM generate_series(10, 100000, 10) g""",
+                "INSERT INTO job_hosts (job_id, host) SELECT 'queued-' || g, 'host-' || g % 1000 FROM generate_series(1, 100000) g",
+                "INSERT INTO host_locks (host, job_id, exclusive) SELECT 'host-' || g, 'running-' || (g % 10 + 1), true"
+                        + " FROM generate_series(0, 199) g");
         schedule = QueryPlans.migratedPostgresSchema();
         schedule.run(JOB.formatted("scheduled", "now() - (200000 - g) * interval '1 ms'", 100_000));
         late = QueryPlans.migratedPostgresSchema();
@@ -79,6 +86,19 @@ class PostgresQueuePlanTest {
                 .noneMatch(step -> step.contains("Anti Join"))
                 .noneMatch(step -> step.contains("Seq Scan"))
                 .noneMatch(step -> step.contains("Bitmap"));
+    }
+
+    @Test
+    void settingAsideStartsFromTheHeldLocksAndLooksUpTheirWaitersByKey() throws SQLException {
+        List<String> plan = queue.of(Stream.concat(POSTGRES.pinIndexWalk().stream(), POSTGRES.keepJoinOrder().stream()).toList(),
+                HostWaits.waiting(POSTGRES), 2_000);
+        assertThat(plan).as(String.join("\n", plan))
+                .anyMatch(step -> step.contains("host_locks_pkey on host_locks held"))
+                .anyMatch(step -> step.contains("ix_job_hosts_host on job_hosts mine"))
+                .anyMatch(step -> step.contains("jobs_pkey on jobs w"))
+                .noneMatch(step -> step.contains("Seq Scan"))
+                .noneMatch(step -> step.contains("Bitmap"))
+                .noneMatch(step -> step.contains("ix_jobs_claim"));
     }
 
     @Test

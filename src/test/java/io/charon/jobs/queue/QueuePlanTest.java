@@ -47,6 +47,17 @@ class QueuePlanTest {
     }
 
     @Test
+    void settingAsideStartsFromTheHeldLocksAndLooksUpTheirWaitersByKey() throws SQLException {
+        List<String> plan = plans.of(HostWaits.waiting(SQLITE));
+        assertThat(plan).as(String.join("\n", plan))
+                .anyMatch(step -> step.startsWith("SCAN held"))
+                .anyMatch(step -> step.contains("SEARCH mine USING") && step.contains("(host=?)"))
+                .anyMatch(step -> step.contains("SEARCH w USING") && step.contains("(id=?)"))
+                .anyMatch(step -> step.contains("SEARCH holder USING") && step.contains("(id=?)"))
+                .noneMatch(step -> step.startsWith("SCAN w") || step.startsWith("SCAN mine") || step.startsWith("SCAN holder"));
+    }
+
+    @Test
     void promotingReadsTheScheduleIndexWithoutSorting() throws SQLException {
         assertThat(plans.of(JobQueue.dueScheduled(SQLITE))).anyMatch(step -> step.contains("USING INDEX ix_jobs_scheduled"))
                 .noneMatch(step -> step.contains("TEMP B-TREE"));

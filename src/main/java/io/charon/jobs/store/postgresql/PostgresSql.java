@@ -39,6 +39,13 @@ public class PostgresSql implements QueueSql, StatisticsSql {
     }
 
     @Override
+    public String heldLocksKept() {
+        // a lock row being deleted makes this wait, and then passes it over; one read here makes
+        // its deletion wait until the jobs waiting for it are set aside, where its trigger finds them
+        return " FOR KEY SHARE OF held";
+    }
+
+    @Override
     public String scheduleFrom() {
         return "jobs j";
     }
@@ -58,6 +65,13 @@ public class PostgresSql implements QueueSql, StatisticsSql {
         // and no sequential or bitmap scan where an index serves: a job_hosts table filled since
         // its last ANALYZE was read whole for every candidate's host check (seconds per claim)
         return List.of("SET LOCAL enable_sort = off", "SET LOCAL enable_seqscan = off", "SET LOCAL enable_bitmapscan = off");
+    }
+
+    @Override
+    public List<String> keepJoinOrder() {
+        // the order written, and each table looked up from the one before rather than hashed whole
+        return List.of("SET LOCAL join_collapse_limit = 1", "SET LOCAL enable_hashjoin = off",
+                "SET LOCAL enable_mergejoin = off");
     }
 
     @Override

@@ -33,6 +33,11 @@ public class SqliteSql implements QueueSql, StatisticsSql {
     }
 
     @Override
+    public String heldLocksKept() {
+        return ""; // the write transaction holds the database's write lock
+    }
+
+    @Override
     public String scheduleFrom() {
         return "jobs j INDEXED BY ix_jobs_scheduled";
     }
@@ -50,6 +55,11 @@ public class SqliteSql implements QueueSql, StatisticsSql {
     @Override
     public List<String> pinIndexWalk() {
         return List.of(); // the selections name their index
+    }
+
+    @Override
+    public List<String> keepJoinOrder() {
+        return List.of(); // SQLite walks cross joins in the order written
     }
 
     @Override
