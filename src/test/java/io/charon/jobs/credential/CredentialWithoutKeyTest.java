@@ -1,7 +1,7 @@
 package io.charon.jobs.credential;
 
+import io.charon.jobs.support.IncompleteInstallationProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Tag;
@@ -15,16 +15,9 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** Without charon.security.secret-key nothing secret is stored: a credential is refused, naming its secret field. */
 @QuarkusTest
-@TestProfile(CredentialWithoutKeyTest.NoSecretKey.class)
+@TestProfile(IncompleteInstallationProfile.class) // without a secret key
 @Tag("store-independent") // refused before the store is asked
 class CredentialWithoutKeyTest {
-
-    public static class NoSecretKey implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("charon.security.secret-key", "");
-        }
-    }
 
     @Test
     void aCredentialIsRefusedWithoutAnEncryptionKey() {

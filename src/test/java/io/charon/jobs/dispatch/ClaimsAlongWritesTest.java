@@ -2,9 +2,9 @@ package io.charon.jobs.dispatch;
 
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
+import io.charon.jobs.support.TunedServiceProfile;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,17 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * slot goes to the next job in the commit of its outcome, in claim order and within the cap.
  */
 @QuarkusTest
-@TestProfile(ClaimsAlongWritesTest.OneSlot.class)
+@TestProfile(TunedServiceProfile.class) // one slot, and a dispatcher tick of an hour
 class ClaimsAlongWritesTest {
-
-    public static class OneSlot implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // a long tick: a pass of the dispatcher's own would have to be woken to claim anything
-            return Map.of("charon.jobs.worker-count", "2", "charon.jobs.max-concurrent-jobs", "1",
-                    "charon.jobs.dispatch-interval", "1h");
-        }
-    }
 
     @Inject
     MeterRegistry metrics;

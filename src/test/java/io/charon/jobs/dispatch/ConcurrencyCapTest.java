@@ -18,28 +18,28 @@ import static org.awaitility.Awaitility.await;
 
 /** With more workers than the cap, the cap wins. */
 @QuarkusTest
-@TestProfile(TunedServiceProfile.class) // four workers, a cap of two
+@TestProfile(TunedServiceProfile.class) // two workers, a cap of one
 class ConcurrencyCapTest {
 
     @Test
     void runningJobsNeverExceedTheCap() {
         List<String> ids = new ArrayList<>();
         try (Gate gate = new Gate()) {
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 3; i++) {
                 ids.add(Api.submit(gate.job("capped-" + i)));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> running(ids) == 2);
-            // holds while the gate stays closed: the other three stay queued
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(60)).until(() -> running(ids) == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> running(ids) == 1);
+            // holds while the gate stays closed: the other two stay queued, a worker idle
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(60)).until(() -> running(ids) == 1);
             JsonPath workers = Api.workers();
-            assertThat(workers.getInt("workerCount")).isEqualTo(4);
-            assertThat(workers.getInt("maxConcurrentJobs")).isEqualTo(2);
-            assertThat(workers.getInt("activeJobs")).isEqualTo(2);
-            assertThat(workers.getLong("queueSize")).isEqualTo(3);
+            assertThat(workers.getInt("workerCount")).isEqualTo(2);
+            assertThat(workers.getInt("maxConcurrentJobs")).isEqualTo(1);
+            assertThat(workers.getInt("activeJobs")).isEqualTo(1);
+            assertThat(workers.getLong("queueSize")).isEqualTo(2);
         }
         List<JsonPath> finished = ids.stream().map(Api::awaitTerminal).toList();
         assertThat(finished).allSatisfy(j -> assertThat(j.getString("status")).isEqualTo("completed"));
-        assertThat(maxOverlap(finished)).isEqualTo(2);
+        assertThat(maxOverlap(finished)).isEqualTo(1);
     }
 
     private static long running(List<String> ids) {

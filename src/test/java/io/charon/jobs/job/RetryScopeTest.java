@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,18 +41,8 @@ import static org.hamcrest.Matchers.hasItem;
  * on the hosts a marker file names, and a clock the test moves past each retry delay.
  */
 @QuarkusTest
-@TestProfile(RetryScopeTest.LocalHostsProfile.class)
+@TestProfile(SettableClockProfile.class) // also lets inventories hold hosts with the local connection
 class RetryScopeTest {
-
-    /** The settable clock, and inventories whose hosts may run with the local connection. */
-    public static class LocalHostsProfile extends SettableClockProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
-            overrides.put("charon.ansible.allowed-variables", "ansible_connection");
-            return overrides;
-        }
-    }
 
     private static final String RETRY_LINE = "charon-jobs: retrying only the hosts that failed or were unreachable: ";
 

@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 /** Response headers, cross-origin requests and request size limits. */
 @QuarkusTest
+@Tag("store-independent") // headers, origins and limits of the HTTP layer: refused before the store is asked
 class HardeningTest {
 
     @Test

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -32,6 +33,7 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @TestProfile(OidcTest.WithOidc.class)
+@Tag("store-independent") // who sends a JWT is read from the JWT; the service's own tokens on each store are AuthenticationTest's
 class OidcTest {
 
     static final Path KEYS = Path.of("src/test/resources/oidc");

@@ -190,8 +190,12 @@ class SshHostsRunTest {
         }
     }
 
+    /**
+     * A changed key is refused under accept-new as under strict: FleetJobsTest shows it through the
+     * API, with the stored inventory learning nothing from that run.
+     */
     @Test
-    void acceptNewLearnsTheKeysOfNewHostsAndStillRefusesAChangedOne() {
+    void acceptNewLearnsTheKeysOfNewHostsAndOffLearnsNothing() {
         List<String> all = names(fleet.hosts());
 
         Run first = run(access(inventory(Map.of()), all, HostKeyPolicy.ACCEPT_NEW, "", sshKey(), null, null), Map.of());
@@ -199,18 +203,6 @@ class SshHostsRunTest {
         assertThat(first.outcome.kind()).as(first.log).isEqualTo(Kind.SUCCEEDED);
         assertThat(first.outcome.learnedHostKeys()).containsExactlyInAnyOrderElementsOf(
                 fleet.hosts().stream().map(Host::knownHostsLine).toList());
-
-        Host changed = fleet.changeHostKey(fleet.host(0));
-        String learned = String.join("\n", first.outcome.learnedHostKeys()) + "\n";
-        Run second = run(access(inventory(Map.of()), all, HostKeyPolicy.ACCEPT_NEW, learned, sshKey(), null, null),
-                Map.of());
-
-        assertThat(second.outcome.kind()).isEqualTo(Kind.FAILED);
-        assertThat(second.reached()).as(second.log).containsOnlyKeys("host2", "host3", "host4");
-        assertThat(second.outcome.error()).as(second.log)
-                .startsWith("host host1 was unreachable").contains("REMOTE HOST IDENTIFICATION HAS CHANGED");
-        assertThat(second.outcome.learnedHostKeys()).isEmpty();
-        assertThat(changed.knownHostsLine()).isNotIn(first.outcome.learnedHostKeys());
 
         // off: no known hosts at all, nothing learned
         Run off = run(access(inventory(Map.of()), List.of("host1"), HostKeyPolicy.OFF, "", sshKey(), null, null),
