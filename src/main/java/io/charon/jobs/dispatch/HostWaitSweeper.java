@@ -7,11 +7,18 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
- * Sets aside, at every dispatch interval while the dispatcher claims, the queued jobs that wait
- * for hosts runs have held for {@link #LONG_HELD} or more ({@link HostWaits}). On PostgreSQL every
- * replica sweeps; two setting aside the same job record it once.
+ * Sets aside, while the dispatcher claims, the queued jobs that wait for hosts runs have held for
+ * {@link #LONG_HELD} or more ({@link HostWaits}). At every dispatch interval it looks for runs
+ * that became long holders since it last looked, and sets aside their waiters only: looking at
+ * every waiter of every long-held host would cost as much as the claims it saves. Every
+ * {@link #EVERY_HOLDER} it looks at them all, for jobs submitted since onto hosts already held,
+ * and jobs one lock's release brought back that another lock still keeps waiting. On PostgreSQL
+ * every replica sweeps; two setting aside the same job record it once.
  */
 @ApplicationScoped
 public class HostWaitSweeper {
@@ -23,11 +30,16 @@ public class HostWaitSweeper {
      * of a second are checked by a few claims at most; setting them aside costs two writes each.
      */
     static final Duration LONG_HELD = Duration.ofSeconds(1);
+    /** How often the waiters of every long-held host are looked at. */
+    static final Duration EVERY_HOLDER = Duration.ofSeconds(30);
 
     private final HostWaits waits;
     private final Dispatcher dispatcher;
     private final Clock clock;
     private final FailureLog failures;
+    /** The long holders whose waiters were set aside; only the scheduler's thread touches these. */
+    private Set<String> swept = Set.of();
+    private Instant everyHolderSwept = Instant.MIN;
 
     public HostWaitSweeper(HostWaits waits, Dispatcher dispatcher, Clock clock) {
         this.waits = waits;
@@ -50,14 +62,27 @@ public class HostWaitSweeper {
         }
     }
 
-    /** Sets aside every job waiting for a long-held host; returns how many waits it recorded. */
+    /**
+     * Sets aside the jobs waiting for hosts of runs that became long holders since the last
+     * sweep, or of every long holder when that is due; returns how many waits it recorded.
+     */
     int sweep() {
+        Instant now = clock.instant();
+        Instant heldSince = now.minus(LONG_HELD);
+        Set<String> holders = waits.longHolders(heldSince);
+        boolean everyHolder = !now.isBefore(everyHolderSwept.plus(EVERY_HOLDER));
+        Set<String> fresh = new HashSet<>(holders);
+        fresh.removeAll(swept);
         int recorded = 0;
         int batch;
         do {
-            batch = waits.setAside(clock.instant().minus(LONG_HELD), BATCH);
+            batch = waits.setAside(heldSince, everyHolder ? null : fresh, BATCH);
             recorded += batch;
         } while (batch == BATCH);
+        swept = holders;
+        if (everyHolder) {
+            everyHolderSwept = now;
+        }
         return recorded;
     }
 }

@@ -91,7 +91,7 @@ class PostgresQueuePlanTest {
     @Test
     void settingAsideStartsFromTheHeldLocksAndLooksUpTheirWaitersByKey() throws SQLException {
         List<String> plan = queue.of(Stream.concat(POSTGRES.pinIndexWalk().stream(), POSTGRES.keepJoinOrder().stream()).toList(),
-                HostWaits.waiting(POSTGRES), 2_000);
+                HostWaits.waiting(POSTGRES, false), 2_000);
         assertThat(plan).as(String.join("\n", plan))
                 .anyMatch(step -> step.contains("host_locks_pkey on host_locks held"))
                 .anyMatch(step -> step.contains("ix_job_hosts_host on job_hosts mine"))
