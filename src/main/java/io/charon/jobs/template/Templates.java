@@ -107,6 +107,14 @@ public class Templates {
             if (template == null) {
                 throw notFound(name);
             }
+            // locked first: a schedule's check of its template either saw it whole or finds it gone
+            List<?> schedules = store.session().createNativeQuery("SELECT name FROM schedules WHERE template = :name"
+                    + " ORDER BY name", Object.class).setParameter("name", name).getResultList();
+            if (!schedules.isEmpty()) {
+                throw new TemplateConflictException("template " + name + " is launched by schedules "
+                        + String.join(", ", schedules.stream().map(String::valueOf).toList())
+                        + "; delete them or point them at another template first");
+            }
             store.session().createMutationQuery("delete from TemplateVersion where key.name = :name")
                     .setParameter("name", name).executeUpdate();
             store.session().remove(template);
