@@ -8,6 +8,7 @@ import io.charon.jobs.job.StoredNames;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
+import io.charon.jobs.store.ConstraintViolations;
 import io.charon.jobs.store.RolledBackByConflict;
 import io.charon.jobs.store.Store;
 import io.charon.jobs.template.LaunchRequest;
@@ -70,16 +71,23 @@ public class Schedules {
         String name = request.name();
         ScheduleSettings settings = checked(request, name);
         Instant now = now();
-        return RolledBackByConflict.retrying("a schedule's creation", () -> QuarkusTransaction.requiringNew().call(() -> {
-            if (store.session().find(Schedule.class, name) != null) {
-                throw new ScheduleConflictException("a schedule named " + name + " exists already");
+        try {
+            return RolledBackByConflict.retrying("a schedule's creation", () -> QuarkusTransaction.requiringNew().call(() -> {
+                if (store.session().find(Schedule.class, name) != null) {
+                    throw taken(name);
+                }
+                Schedule schedule = new Schedule(name, settings, userId, now);
+                store.session().persist(schedule);
+                audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.SCHEDULE_CREATE, name,
+                        describe(schedule))));
+                return schedule;
+            }));
+        } catch (RuntimeException e) {
+            if (ConstraintViolations.causedBy(e)) {
+                throw taken(name); // created by another request at the same moment
             }
-            Schedule schedule = new Schedule(name, settings, userId, now);
-            store.session().persist(schedule);
-            audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.SCHEDULE_CREATE, name,
-                    describe(schedule))));
-            return schedule;
-        }));
+            throw e;
+        }
     }
 
     /**
@@ -236,6 +244,10 @@ public class Schedules {
         return "template " + schedule.template() + ", cron " + schedule.cron() + " in " + schedule.timeZone()
                 + (schedule.enabled() ? "" : ", disabled") + ", overlap " + schedule.overlap().wireName()
                 + ", misfire " + schedule.misfire().wireName();
+    }
+
+    private static ScheduleConflictException taken(String name) {
+        return new ScheduleConflictException("a schedule named " + name + " exists already");
     }
 
     private Instant now() {

@@ -7,6 +7,7 @@ import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
 import io.charon.jobs.security.Ownership;
+import io.charon.jobs.store.ConstraintViolations;
 import io.charon.jobs.store.RolledBackByConflict;
 import io.charon.jobs.store.Store;
 import io.charon.jobs.submission.SubmissionValidator;
@@ -14,7 +15,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.LockModeType;
-import org.hibernate.exception.ConstraintViolationException;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -68,7 +68,7 @@ public class Templates {
                         return template;
                     }));
         } catch (RuntimeException e) {
-            if (causedBy(e, ConstraintViolationException.class)) {
+            if (ConstraintViolations.causedBy(e)) {
                 throw taken(checked.name()); // created by another request at the same moment
             }
             throw e;
@@ -231,15 +231,6 @@ public class Templates {
 
     private static TemplateConflictException taken(String name) {
         return new TemplateConflictException("a template named " + name + " exists already");
-    }
-
-    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Instant now() {
