@@ -127,7 +127,14 @@ public class JobResource {
                            @Context UriInfo uri) {
         refuseNewWorkWhileStopping();
         String key = IdempotencyKeys.validated(idempotencyKey);
-        Submitted submitted = submitter.submit(parser.parse(body), user.actor(), key);
+        return answer(submitter.submit(parser.parse(body), user.actor(), key), uri);
+    }
+
+    /**
+     * The answer to a submission (here, or a template's launch): 201 with the new job, or 200
+     * with the job that an earlier request with the same idempotency key created.
+     */
+    Response answer(Submitted submitted, UriInfo uri) {
         if (submitted.created()) {
             return created(submitted.job(), uri.getBaseUriBuilder());
         }
@@ -173,7 +180,7 @@ public class JobResource {
      * From the first moment of a shutdown, new jobs go elsewhere: one stored here now would wait
      * for this instance's restart, or for another replica, while its client believes it under way.
      */
-    private void refuseNewWorkWhileStopping() {
+    void refuseNewWorkWhileStopping() {
         if (lifecycle.isDraining()) {
             throw new ServiceStoppingException();
         }

@@ -18,7 +18,8 @@ import java.util.SortedMap;
  * are shown. A job on a stored inventory shows its name, the version it recorded and its limit,
  * and in {@code inventory} the hosts that the limit selected. A queued job waiting for hosts
  * shows in {@code blockedBy} the hosts and the running jobs that hold them (another user's job
- * unnamed, for those who see only their own).
+ * unnamed, for those who see only their own). A job launched from a template names it and the
+ * version it was launched from.
  */
 public record JobView(
         String id,
@@ -31,6 +32,8 @@ public record JobView(
         @JsonInclude(JsonInclude.Include.NON_NULL) String inventoryRef,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer inventoryVersion,
         @JsonInclude(JsonInclude.Include.NON_NULL) String limit,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String template,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer templateVersion,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> credentials,
         String queue,
         String hostLock,
@@ -76,7 +79,8 @@ public record JobView(
     private static JobView of(Job job, List<BlockerView> blockedBy, String output, List<AttemptView> attempts) {
         return new JobView(job.getId(), job.getName(), job.getType().wireName(), job.getPriority().wireName(),
                 job.getStatus().wireName(), job.getPlaybook(), job.getInventory(), job.spec().inventoryRef(),
-                job.spec().inventoryVersion(), job.spec().limit(), job.spec().credentials(), job.getQueue(),
+                job.spec().inventoryVersion(), job.spec().limit(), job.spec().template(), job.spec().templateVersion(),
+                job.spec().credentials(), job.getQueue(),
                 job.getHostLock().wireName(), job.getVariables(),
                 job.getSecretVariables() == null ? List.of() : job.getSecretVariables().names(), job.getTags(),
                 job.getDescription(), job.getUserId(), job.getDependsOn(), job.getScheduledAt(), job.getStartAfter(),

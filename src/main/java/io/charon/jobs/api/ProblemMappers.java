@@ -10,6 +10,10 @@ import io.charon.jobs.job.IllegalTransitionException;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.JobConflictException;
 import io.charon.jobs.job.JobNotFoundException;
+import io.charon.jobs.schedule.ScheduleConflictException;
+import io.charon.jobs.schedule.ScheduleNotFoundException;
+import io.charon.jobs.template.TemplateConflictException;
+import io.charon.jobs.template.TemplateNotFoundException;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
@@ -110,6 +114,26 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response inventoryConflict(InventoryConflictException e) {
         return Problem.response(409, "inventory-conflict", "Not possible for this inventory", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response templateNotFound(TemplateNotFoundException e) {
+        return Problem.response(404, "template-not-found", "Template not found", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response templateConflict(TemplateConflictException e) {
+        return Problem.response(409, "template-conflict", "Not possible for this template", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response scheduleNotFound(ScheduleNotFoundException e) {
+        return Problem.response(404, "schedule-not-found", "Schedule not found", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response scheduleConflict(ScheduleConflictException e) {
+        return Problem.response(409, "schedule-conflict", "Not possible for this schedule", e.getMessage(), null);
     }
 
     /** No token where one is needed (a bad token is refused before the request gets here). */

@@ -14,6 +14,7 @@ import io.charon.jobs.security.AuditTrail;
 import io.charon.jobs.security.Ownership;
 import io.charon.jobs.security.SecretBox;
 import io.charon.jobs.ssh.SshKeys;
+import io.charon.jobs.store.ConstraintViolations;
 import io.charon.jobs.store.Store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -23,7 +24,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.LockModeType;
-import org.hibernate.exception.ConstraintViolationException;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -110,7 +110,7 @@ public class Credentials {
                         credential.name(), detail(credential))));
             });
         } catch (RuntimeException e) {
-            if (violatesAConstraint(e)) {
+            if (ConstraintViolations.causedBy(e)) {
                 throw taken(request.name());
             }
             throw e;
@@ -363,15 +363,6 @@ public class Credentials {
     }
 
     /** True when the store refused a row for a constraint: here, a name created a moment ago elsewhere. */
-    private static boolean violatesAConstraint(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof ConstraintViolationException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static CredentialConflictException taken(String name) {
         return new CredentialConflictException("a credential named " + name + " exists already");
     }

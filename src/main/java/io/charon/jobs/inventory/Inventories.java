@@ -4,6 +4,7 @@ import io.charon.jobs.job.JobStatus;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
+import io.charon.jobs.store.ConstraintViolations;
 import io.charon.jobs.store.RolledBackByConflict;
 import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -11,7 +12,6 @@ import io.quarkus.security.ForbiddenException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.LockModeType;
-import org.hibernate.exception.ConstraintViolationException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -71,7 +71,7 @@ public class Inventories {
                         return inventory;
                     }));
         } catch (RuntimeException e) {
-            if (causedBy(e, ConstraintViolationException.class)) {
+            if (ConstraintViolations.causedBy(e)) {
                 throw taken(name); // created by another request at the same moment
             }
             throw e;
@@ -255,15 +255,6 @@ public class Inventories {
 
     private static InventoryConflictException taken(String name) {
         return new InventoryConflictException("an inventory named " + name + " exists already");
-    }
-
-    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Instant now() {

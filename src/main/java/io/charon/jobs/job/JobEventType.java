@@ -13,7 +13,13 @@ public enum JobEventType {
     RETRIED("job.retried"),
     /** A queued job found waiting for hosts that running jobs hold; reported once per job. */
     BLOCKED("job.blocked"),
-    TIMEOUT("job.timeout");
+    TIMEOUT("job.timeout"),
+    /** A schedule fired a slot: recorded on the job it launched. */
+    SCHEDULE_FIRED("schedule.fired"),
+    /** A schedule skipped a slot because its previous job had not ended: recorded on that job. */
+    SCHEDULE_SKIPPED("schedule.skipped"),
+    /** Slots of a schedule passed unhandled (an outage): recorded on the schedule's latest job. */
+    SCHEDULE_MISSED("schedule.missed");
 
     private final String wireName;
 

@@ -30,6 +30,9 @@ import java.util.Set;
  * <p>{@code startDeadline} (how long after its due time the job may still start) and
  * {@code idleTimeout} (how long a run may go without output) are null when not asked for, and
  * left out of the fingerprint's JSON then.
+ *
+ * <p>A job launched from a template records the template's name and version in {@code template}
+ * and {@code templateVersion}; null for any other job, and left out of the fingerprint's JSON then.
  */
 @Embeddable
 public record JobSpec(
@@ -69,7 +72,9 @@ public record JobSpec(
         @JsonInclude(JsonInclude.Include.NON_NULL)
         @Convert(converter = JsonColumns.Millis.class) @Column(name = "start_deadline_ms") Duration startDeadline,
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        @Convert(converter = JsonColumns.Millis.class) @Column(name = "idle_timeout_ms") Duration idleTimeout) {
+        @Convert(converter = JsonColumns.Millis.class) @Column(name = "idle_timeout_ms") Duration idleTimeout,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "template_name") String template,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "template_version") Integer templateVersion) {
 
     /** The queue of a job that names none. */
     public static final String DEFAULT_QUEUE = "default";
@@ -116,14 +121,21 @@ public record JobSpec(
     public JobSpec resolvedOn(int version, List<String> hosts) {
         return new JobSpec(name, type, priority, playbook, hosts, variables, tags, description, scheduledAt, timeout,
                 dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials, queue,
-                hostLock, retryScope, retryOn, startDeadline, idleTimeout);
+                hostLock, retryScope, retryOn, startDeadline, idleTimeout, template, templateVersion);
     }
 
     /** The same job before its stored inventory was resolved: to be resolved again. */
     public JobSpec unresolved() {
         return inventoryRef == null ? this : new JobSpec(name, type, priority, playbook, List.of(), variables, tags,
                 description, scheduledAt, timeout, dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, null,
-                limit, credentials, queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout);
+                limit, credentials, queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout, template, templateVersion);
+    }
+
+    /** The same job, launched from version {@code version} of template {@code name}. */
+    public JobSpec fromTemplate(String name, int version) {
+        return new JobSpec(this.name, type, priority, playbook, inventory, variables, tags, description, scheduledAt,
+                timeout, dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit,
+                credentials, queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout, name, version);
     }
 
     /**
@@ -133,6 +145,6 @@ public record JobSpec(
     public JobSpec withoutSchedule() {
         return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, null, timeout,
                 dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit, credentials, queue,
-                hostLock, retryScope, retryOn, startDeadline, idleTimeout);
+                hostLock, retryScope, retryOn, startDeadline, idleTimeout, template, templateVersion);
     }
 }

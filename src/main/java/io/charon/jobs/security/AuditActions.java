@@ -18,6 +18,16 @@ public final class AuditActions {
     public static final String INVENTORY_DELETE = "inventory.delete";
     /** host keys a run found under {@code accept-new}, recorded into its inventory */
     public static final String INVENTORY_LEARN_HOST_KEYS = "inventory.learn-host-keys";
+    public static final String TEMPLATE_CREATE = "template.create";
+    public static final String TEMPLATE_UPDATE = "template.update";
+    public static final String TEMPLATE_DELETE = "template.delete";
+    /** a job launched from a template */
+    public static final String TEMPLATE_LAUNCH = "template.launch";
+    public static final String SCHEDULE_CREATE = "schedule.create";
+    public static final String SCHEDULE_UPDATE = "schedule.update";
+    public static final String SCHEDULE_DELETE = "schedule.delete";
+    /** a job launched by a schedule for one of its slots */
+    public static final String SCHEDULE_FIRE = "schedule.fire";
     /** a request with a token that is unknown, revoked, expired or malformed */
     public static final String AUTHENTICATION = "authentication";
     /** an authenticated request whose role does not allow what it asked */

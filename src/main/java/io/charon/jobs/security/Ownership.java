@@ -46,16 +46,21 @@ public record Ownership(
      * is not a user id adds an error to {@code errors}, naming its place in {@code users}.
      */
     public static List<String> sharedWith(List<String> users, List<FieldError> errors) {
+        return sharedWith("users", users, errors);
+    }
+
+    /** As {@link #sharedWith(List, List)}, for a request that names the list {@code field}. */
+    public static List<String> sharedWith(String field, List<String> users, List<FieldError> errors) {
         if (users == null) {
             return List.of();
         }
         if (users.size() > MAX_USERS) {
-            errors.add(new FieldError("users", "must list at most " + MAX_USERS + " users"));
+            errors.add(new FieldError(field, "must list at most " + MAX_USERS + " users"));
             return List.of();
         }
         for (int i = 0; i < users.size(); i++) {
             if (users.get(i) == null || !ApiTokens.USER.matcher(users.get(i)).matches()) {
-                errors.add(new FieldError("users[" + i + "]", "must be a user id: 1 to 100 letters, digits or _ . @ -,"
+                errors.add(new FieldError(field + "[" + i + "]", "must be a user id: 1 to 100 letters, digits or _ . @ -,"
                         + " starting with a letter or digit"));
             }
         }

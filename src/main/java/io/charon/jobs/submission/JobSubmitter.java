@@ -98,11 +98,43 @@ public class JobSubmitter {
      * and it may depend only on jobs the actor may see (another user's job is "no such job").
      */
     public Submitted submit(JobSubmission submission, Actor actor, String idempotencyKey) {
-        JobSpec spec = validator.validate(submission);
-        Idempotency idempotency = idempotencyKey == null ? null
-                : new Idempotency(idempotencyKey, fingerprint.of(spec));
-        return submissions.write(new NewJob(spec, actor, "created by " + actor.userId(), idempotency,
-                AuditActions.JOB_SUBMIT, null));
+        return submitValidated(validator.validate(submission), actor, idempotencyKey, "created by " + actor.userId(),
+                AuditActions.JOB_SUBMIT, null);
+    }
+
+    /**
+     * As {@link #submit(JobSubmission, Actor, String)}, for a spec that {@link SubmissionValidator}
+     * made already (a template launch validates the submission it merges, to report its errors
+     * with those of the parameters).
+     *
+     * @param note the message of the job's {@code job.created} event
+     */
+    public Submitted submitValidated(JobSpec spec, Actor actor, String idempotencyKey, String note,
+                                     String auditAction, String auditDetail) {
+        return submissions.write(new NewJob(spec, actor, note, idempotency(spec, idempotencyKey), auditAction,
+                auditDetail));
+    }
+
+    /**
+     * As {@link #submitValidated}, but in the caller's transaction, for a caller that records
+     * something else with the job, atomically (a schedule's firing of a slot). The caller
+     * retries its transaction when it is rolled back by a conflict.
+     *
+     * @throws InvalidInputException the spec names an inventory or credential the actor may not use
+     * @throws IdempotencyConflictException the key was used for a different request
+     */
+    public Submitted submitInTransaction(JobSpec spec, Actor actor, String idempotencyKey, String note,
+                                         String auditAction, String auditDetail) {
+        GroupCommit.Result<Submitted> stored = store(List.of(new NewJob(spec, actor, note,
+                idempotency(spec, idempotencyKey), auditAction, auditDetail))).get(0);
+        if (stored.error() != null) {
+            throw stored.error();
+        }
+        return stored.value();
+    }
+
+    private Idempotency idempotency(JobSpec spec, String idempotencyKey) {
+        return idempotencyKey == null ? null : new Idempotency(idempotencyKey, fingerprint.of(spec));
     }
 
     /**
@@ -127,7 +159,8 @@ public class JobSubmitter {
     /**
      * A new job from the spec of a finished one, for {@code actor}; its schedule is not repeated,
      * and a stored inventory and credentials it names are resolved again, with the actor's rights
-     * of today: the hosts its limit selects now, from the inventory's current version.
+     * of today: the hosts its limit selects now, from the inventory's current version. A job
+     * launched from a template is run again as that template version made it.
      */
     public Job relaunch(String id, Actor actor) {
         return RolledBackByConflict.retrying("a relaunch", () -> QuarkusTransaction.requiringNew().call(() -> {
@@ -136,13 +169,9 @@ public class JobSubmitter {
                 throw new JobConflictException("job " + id + " is " + original.getStatus().wireName()
                         + "; only a finished job can be relaunched");
             }
-            NewJob again = new NewJob(original.spec().withoutSchedule().unresolved(), actor,
-                    "relaunch of " + id + " by " + actor.userId(), null, AuditActions.JOB_RELAUNCH, "relaunch of " + id);
-            GroupCommit.Result<Submitted> stored = store(List.of(again)).get(0);
-            if (stored.error() != null) {
-                throw stored.error();
-            }
-            return stored.value().job();
+            return submitInTransaction(original.spec().withoutSchedule().unresolved(), actor,
+                    null, "relaunch of " + id + " by " + actor.userId(), AuditActions.JOB_RELAUNCH, "relaunch of " + id)
+                    .job();
         }));
     }
 

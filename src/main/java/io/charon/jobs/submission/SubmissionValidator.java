@@ -170,7 +170,7 @@ public class SubmissionValidator {
                 maxRetries == null ? config.defaultMaxRetries() : maxRetries,
                 retryDelay == null ? config.defaultRetryDelay() : retryDelay,
                 secretValues.isEmpty() ? null : secrets.seal(secretValues), inventoryRef, null, limit, credentials,
-                queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout);
+                queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout, null, null);
     }
 
     /** The kinds of failed run to retry: at least one, each once; all of them when not given. */
