@@ -33,7 +33,7 @@ export function barChart(target, labels, series, format, max) {
     target.append(svg('text', { x: i * group + group / 2, y: height - 5, 'text-anchor': 'middle', class: 'chart-label' }, label));
     series.forEach((s, j) => {
       const value = s.values[i];
-      const h = Math.max(1, (value / top) * (base - 18));
+      const h = Math.max(1, (value / top) * (base - 30)); // room above for the value and the legend
       const x = i * group + 10 + j * bar;
       target.append(svg('rect', { x, y: base - h, width: bar - 2, height: h, class: 'bar bar-' + j }));
       target.append(svg('text', { x: x + bar / 2 - 1, y: base - h - 3, 'text-anchor': 'middle', class: 'chart-value' },

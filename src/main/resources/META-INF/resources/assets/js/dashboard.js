@@ -30,8 +30,7 @@ export function remember(tokenText, who) {
 }
 
 export function signOut() {
-  sessionStorage.removeItem(TOKEN);
-  sessionStorage.removeItem(CALLER);
+  sessionStorage.clear(); // the token, the caller and whatever the pages kept for this tab
   location.assign('/signin');
 }
 
