@@ -28,7 +28,12 @@ public class DashboardPages {
 
     /** A page: templates/dashboard/{name}.html in the common layout, with its script assets/js/{name}.js. */
     private TemplateInstance page(String title, String name) {
-        return templates.getTemplate("dashboard/" + name).data("title", title).data("script", name);
+        return page(title, name, name);
+    }
+
+    /** A page whose template serves several pages, each with its own script. */
+    private TemplateInstance page(String title, String template, String script) {
+        return templates.getTemplate("dashboard/" + template).data("title", title).data("script", script);
     }
 
     @GET
@@ -64,24 +69,24 @@ public class DashboardPages {
     @GET
     @Path("inventories")
     public TemplateInstance inventories() {
-        return page("Inventories", "inventories");
+        return page("Inventories", "listing", "inventories");
     }
 
     @GET
     @Path("credentials")
     public TemplateInstance credentials() {
-        return page("Credentials", "credentials");
+        return page("Credentials", "listing", "credentials");
     }
 
     @GET
     @Path("tokens")
     public TemplateInstance tokens() {
-        return page("Tokens", "tokens");
+        return page("Tokens", "listing", "tokens");
     }
 
     @GET
     @Path("audit")
     public TemplateInstance audit() {
-        return page("Audit", "audit");
+        return page("Audit", "listing", "audit");
     }
 }

@@ -5,6 +5,9 @@ const TOKEN = 'charon.token';
 const CALLER = 'charon.caller';
 export const ROLES = ['viewer', 'operator', 'admin'];
 export const FINAL = ['completed', 'failed', 'cancelled', 'timeout'];
+/** The events that change a job's status (not job.progress): what lists and counts follow. */
+export const LIFECYCLE = ['job.created', 'job.scheduled', 'job.queued', 'job.started', 'job.retried', 'job.blocked',
+  'job.completed', 'job.failed', 'job.cancelled', 'job.timeout'];
 
 export function token() {
   return sessionStorage.getItem(TOKEN);

@@ -11,6 +11,7 @@ const id = decodeURIComponent(location.pathname.slice('/jobs/'.length));
 const HOST_COLUMNS = ['ok', 'changed', 'failed', 'unreachable', 'skipped', 'rescued', 'ignored'];
 let job = null;
 const seenEvents = new Set();
+const MAX_EVENTS = 5000;
 
 function fact(term, value) {
   if (value === null || value === undefined || value === '') {
@@ -76,15 +77,20 @@ function addEvent(event) {
   if (event.type === 'job.progress' && event.data && event.data.host) {
     detail = [event.data.task, event.data.host, event.data.result].filter(Boolean).join(' · ');
   }
-  byId('events').append(el('li', { 'data-type': event.type },
+  const timeline = byId('events');
+  timeline.append(el('li', { 'data-type': event.type },
       el('time', { datetime: event.timestamp }, formatTime(event.timestamp)), ' ',
       el('span', { class: 'event-type' }, event.type), ' ', statusBadge(event.status), ' ',
       el('span', {}, detail)));
+  if (timeline.childElementCount > MAX_EVENTS) {
+    timeline.firstElementChild.remove(); // the page stays bounded; GET /jobs/{id}/events has them all
+  }
 }
 
 // ---- the log ----------------------------------------------------------------------------------
 const log = byId('log');
 const lineQueue = [];
+const MAX_LOG_LINES = 20000;
 let ansiStyle = {};
 
 function matches(line, query) {
@@ -120,6 +126,15 @@ const drawLog = perFrame(() => {
   }
   lineQueue.length = 0;
   log.append(fragment);
+  // a page holds a bounded log: the oldest lines go, the whole log stays a download away
+  let dropped = 0;
+  while (log.childElementCount > MAX_LOG_LINES) {
+    log.firstElementChild.remove();
+    dropped++;
+  }
+  if (dropped > 0) {
+    byId('log-trimmed').hidden = false;
+  }
   if (query !== '') {
     applySearch();
   }

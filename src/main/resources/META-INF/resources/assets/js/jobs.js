@@ -1,6 +1,6 @@
 import {
   api, byId, el, jobLink, statusBadge, formatTime, formatMillis, durationMillis, start, stream, perFrame,
-  throttle, may, clearError, showError, FINAL,
+  throttle, may, clearError, showError, FINAL, LIFECYCLE,
 } from './dashboard.js';
 
 // The jobs list: filters from the address (so a filtered list can be bookmarked; it never holds
@@ -151,13 +151,15 @@ start(async () => {
   await load();
   const tag = filters().get('tag');
   const userId = may('admin') ? filters().get('userId') : null;
-  const scope = new URLSearchParams();
+  // lifecycle events only: progress events change no row
+  const scope = new URLSearchParams(LIFECYCLE.map(type => ['type', type]));
   if (tag) {
     scope.set('tag', tag);
   }
   if (userId) {
     scope.set('userId', userId);
   }
-  // from now on: the stream starts with the live events, and resumes after the last one it saw
-  stream('/events' + (scope.toString() ? '?' + scope : ''), onEvent);
+  // the stream starts with the live events and resumes after the last one it saw; what changed
+  // before it opened is caught by a reload when it opens
+  stream('/events?' + scope, onEvent, { onOpen: reload });
 });

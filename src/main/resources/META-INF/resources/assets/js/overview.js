@@ -1,5 +1,5 @@
 import {
-  api, byId, el, jobLink, formatTime, formatMillis, start, stream, throttle, may, showError, clearError,
+  api, byId, el, jobLink, formatTime, formatMillis, start, stream, throttle, may, showError, clearError, LIFECYCLE,
 } from './dashboard.js';
 import { barChart } from './chart.js';
 
@@ -119,9 +119,7 @@ start(async () => {
   byId('resume-pool').addEventListener('click', () => resize(Number(sessionStorage.getItem(LAST_WORKERS)) || 1));
   await Promise.all([refresh(), trend()]);
   const live = throttle(() => refresh().catch(showError), 1000);
-  const types = ['job.created', 'job.queued', 'job.started', 'job.retried', 'job.completed', 'job.failed',
-    'job.cancelled', 'job.timeout', 'job.scheduled'];
-  stream('/events?' + types.map(t => 'type=' + t).join('&'), live, { onOpen: live });
+  stream('/events?' + new URLSearchParams(LIFECYCLE.map(type => ['type', type])), live, { onOpen: live });
   setInterval(drawElapsed, 1000);
   setInterval(() => trend().catch(showError), 30000);
 });

@@ -18,11 +18,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -119,10 +124,11 @@ class DashboardTest {
             assertThat(browser.text("#attempts tbody")).contains("completed");
             assertThat(Api.get(id).getList("tags")).containsExactly("dashboard", "live");
 
+            browser.script("window.scrollTo(0, 0)");
+            browser.screenshot("job");
             browser.find("#log-search").sendKeys("item=2");
             browser.until(() -> browser.text("#log-matches").equals("1 line"));
             assertThat(browser.text("#log")).contains("item=2").doesNotContain("item=1");
-            browser.screenshot("job");
         }
     }
 
@@ -178,13 +184,14 @@ class DashboardTest {
     void twoHundredJobsArePagedThrough() {
         String tag = tag();
         String later = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
-        Set<String> submitted = new LinkedHashSet<>();
-        for (int i = 0; i < 200; i++) {
+        // several at once: each submission waits for its group commit
+        Set<String> submitted = ConcurrentHashMap.newKeySet();
+        inParallel(200, i -> {
             Map<String, Object> body = Api.job("paged " + i, "hello.yml");
             body.put("tags", List.of(tag));
             body.put("scheduledAt", later); // waits, so the list does not change while it is paged
             submitted.add(Api.submit(body));
-        }
+        });
         browser.open("/jobs?tag=" + tag);
         List<String> seen = new ArrayList<>();
         for (int page = 1; page <= 4; page++) {
@@ -202,7 +209,26 @@ class DashboardTest {
         browser.find("#prev-page").click();
         browser.until(() -> browser.text("#page-number").equals("Page 3"));
         assertThat(browser.find("#jobs tbody tr").getAttribute("data-job")).isEqualTo(seen.get(100));
-        submitted.forEach(Api::cancel); // so that they never run
+        List<String> ids = List.copyOf(submitted);
+        inParallel(ids.size(), i -> Api.cancel(ids.get(i))); // so that they never run
+    }
+
+    private static void inParallel(int count, IntConsumer task) {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                done.add(pool.submit(() -> task.accept(index)));
+            }
+            for (Future<?> each : done) {
+                each.get(2, TimeUnit.MINUTES);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -224,6 +250,12 @@ class DashboardTest {
         browser.screenshot("overview");
 
         String viewer = Api.token("watcher", "viewer");
+        browser.open("/tokens");
+        browser.until(() -> browser.text("#listing tbody").contains("watcher"));
+        assertThat(browser.text("#listing tbody")).doesNotContain(viewer);
+        browser.open("/audit");
+        browser.until(() -> browser.text("#listing tbody").contains("workers.resize"));
+
         browser.signIn(viewer);
         browser.until(() -> !browser.all("#queues tbody tr[data-queue='default']").isEmpty());
         assertThat(browser.find("#workers").isDisplayed()).isFalse();
