@@ -91,6 +91,16 @@ class AuthenticationTest {
     }
 
     @Test
+    void whoamiNamesTheTokensUserAndHighestRole() {
+        Api.as(Api.token("wanda", "viewer")).get("/api/v1/whoami").then().statusCode(200)
+                .body("userId", equalTo("wanda")).body("role", equalTo("viewer"));
+        Api.as(Api.token("wanda", "operator")).get("/api/v1/whoami").then().statusCode(200)
+                .body("role", equalTo("operator"));
+        given().get("/api/v1/whoami").then().statusCode(200).body("userId", equalTo("admin")).body("role", equalTo("admin"));
+        Api.anonymous().get("/api/v1/whoami").then().statusCode(401);
+    }
+
+    @Test
     void theOwnerIsTheTokensUserNeverTheBody() {
         String operator = Api.token("olga", "operator");
         Map<String, Object> body = Api.job("spoof", "hello.yml");

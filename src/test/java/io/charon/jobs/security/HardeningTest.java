@@ -46,6 +46,21 @@ class HardeningTest {
     }
 
     @Test
+    void dashboardPagesNeedNoTokenAndAllowNoInlineScript() {
+        for (String page : List.of("/", "/signin", "/jobs", "/jobs/some-id", "/launch", "/audit")) {
+            Api.anonymous().get(page).then().statusCode(200).contentType(containsString("text/html"))
+                    .header("Set-Cookie", nullValue())
+                    .header("Content-Security-Policy", equalTo("default-src 'none'; script-src 'self'; style-src 'self';"
+                            + " img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"))
+                    .header("X-Frame-Options", "DENY");
+        }
+        Api.anonymous().get("/assets/js/dashboard.js").then().statusCode(200)
+                .header("Content-Security-Policy", containsString("script-src 'self'"));
+        Api.anonymous().get("/api/v1/jobs").then().statusCode(401)
+                .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    }
+
+    @Test
     void crossOriginRequestsGetNoPermission() {
         given().header("Origin", "https://evil.example").get("/api/v1/jobs").then()
                 .header("Access-Control-Allow-Origin", nullValue());

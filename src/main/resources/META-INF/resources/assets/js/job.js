@@ -1,0 +1,205 @@
+import {
+  api, byId, el, statusBadge, formatTime, formatMillis, durationMillis, start, stream, perFrame, throttle,
+  may, showError, clearError, FINAL,
+} from './dashboard.js';
+import { appendAnsi, plain } from './ansi.js';
+
+// One job: its state and results reloaded as its events arrive, its events as a timeline, and
+// its log followed live.
+
+const id = decodeURIComponent(location.pathname.slice('/jobs/'.length));
+const HOST_COLUMNS = ['ok', 'changed', 'failed', 'unreachable', 'skipped', 'rescued', 'ignored'];
+let job = null;
+const seenEvents = new Set();
+const MAX_EVENTS = 5000;
+
+function fact(term, value) {
+  if (value === null || value === undefined || value === '') {
+    return [];
+  }
+  return [el('dt', {}, term), el('dd', {}, value)];
+}
+
+function renderJob(view) {
+  job = view;
+  document.title = view.name + ' · charon-jobs';
+  byId('job-name').textContent = view.name;
+  byId('job-status').replaceChildren(statusBadge(view.status));
+  byId('job-error').textContent = view.errorMessage || '';
+  const final = FINAL.includes(view.status);
+  byId('cancel-job').hidden = !may('operator') || final;
+  byId('relaunch-job').hidden = !may('operator') || !final;
+  const hosts = view.inventoryRef
+    ? view.inventoryRef + ' v' + view.inventoryVersion + (view.limit ? ' (' + view.limit + ')' : '') + ': ' + view.inventory.join(', ')
+    : (view.inventory || []).join(', ');
+  byId('job-facts').replaceChildren(
+      ...fact('Id', view.id), ...fact('Playbook', view.playbook), ...fact('Hosts', hosts),
+      ...fact('Type', view.type), ...fact('Priority', view.priority), ...fact('Queue', view.queue),
+      ...fact('User', view.userId), ...fact('Description', view.description),
+      ...fact('Created', formatTime(view.createdAt)), ...fact('Scheduled for', formatTime(view.scheduledAt)),
+      ...fact('Next attempt after', formatTime(view.startAfter)),
+      ...fact('Started', formatTime(view.startedAt)), ...fact('Ended', formatTime(view.completedAt)),
+      ...fact('Duration', view.duration ? formatMillis(durationMillis(view.duration)) : ''),
+      ...fact('Exit code', view.exitCode === null || view.exitCode === undefined ? '' : String(view.exitCode)),
+      ...fact('Retries', view.retryCount + ' of ' + view.maxRetries),
+      ...fact('Waiting for hosts held by', (view.blockedBy || [])
+          .map(b => (b.jobId || 'another job') + ' (' + b.hosts.join(', ') + ')').join('; ')));
+
+  const stats = Object.entries(view.hostStats || {});
+  document.querySelector('#hosts tbody').replaceChildren(...stats.map(([host, s]) => el('tr', {
+    'data-host': host, class: s.failed > 0 || s.unreachable > 0 ? 'host-failed' : null,
+  }, el('th', { scope: 'row' }, host), ...HOST_COLUMNS.map(c => el('td', { 'data-column': c }, s[c])))));
+  byId('hosts-empty').hidden = stats.length > 0;
+
+  byId('job-tags').replaceChildren(...(view.tags || []).map(tag => el('li', {}, tag)));
+  const variables = Object.entries(view.variables || {}).map(([name, value]) => el('tr', {},
+      el('th', { scope: 'row' }, name), el('td', {}, value)));
+  const secrets = (view.secretVariables || []).map(name => el('tr', {}, el('th', { scope: 'row' }, name),
+      el('td', { class: 'muted' }, 'secret')));
+  document.querySelector('#variables tbody').replaceChildren(...variables, ...secrets);
+
+  const attempts = view.attempts || [];
+  document.querySelector('#attempts tbody').replaceChildren(...attempts.map(a => el('tr', {},
+      el('td', {}, a.number), el('td', {}, statusBadge(a.outcome)), el('td', {}, formatTime(a.startedAt)),
+      el('td', {}, formatTime(a.endedAt)), el('td', {}, a.duration ? formatMillis(durationMillis(a.duration)) : ''),
+      el('td', {}, a.exitCode === null || a.exitCode === undefined ? '' : a.exitCode), el('td', {}, a.errorMessage || ''))));
+  byId('attempts-empty').hidden = attempts.length > 0;
+}
+
+const reloadJob = throttle(() => api('/jobs/' + encodeURIComponent(id)).then(renderJob).catch(showError), 500);
+
+function addEvent(event) {
+  if (seenEvents.has(event.id)) {
+    return;
+  }
+  seenEvents.add(event.id);
+  let detail = event.message || '';
+  if (event.type === 'job.progress' && event.data && event.data.host) {
+    detail = [event.data.task, event.data.host, event.data.result].filter(Boolean).join(' · ');
+  }
+  const timeline = byId('events');
+  timeline.append(el('li', { 'data-type': event.type },
+      el('time', { datetime: event.timestamp }, formatTime(event.timestamp)), ' ',
+      el('span', { class: 'event-type' }, event.type), ' ', statusBadge(event.status), ' ',
+      el('span', {}, detail)));
+  if (timeline.childElementCount > MAX_EVENTS) {
+    timeline.firstElementChild.remove(); // the page stays bounded; GET /jobs/{id}/events has them all
+  }
+}
+
+// ---- the log ----------------------------------------------------------------------------------
+const log = byId('log');
+const lineQueue = [];
+const MAX_LOG_LINES = 20000;
+let ansiStyle = {};
+
+function matches(line, query) {
+  return line.dataset.plain.toLowerCase().includes(query);
+}
+
+function applySearch() {
+  const query = byId('log-search').value.trim().toLowerCase();
+  let count = 0;
+  for (const line of log.children) {
+    const hit = query !== '' && matches(line, query);
+    line.hidden = query !== '' && !hit;
+    line.classList.toggle('match', hit);
+    count += hit ? 1 : 0;
+  }
+  byId('log-matches').textContent = query === '' ? '' : count + (count === 1 ? ' line' : ' lines');
+}
+
+const drawLog = perFrame(() => {
+  const query = byId('log-search').value.trim().toLowerCase();
+  const fragment = document.createDocumentFragment();
+  for (const text of lineQueue) {
+    const line = el('span', { class: 'line' });
+    ansiStyle = appendAnsi(line, text, ansiStyle);
+    line.dataset.plain = plain(text);
+    line.append('\n');
+    if (query !== '') {
+      const hit = matches(line, query);
+      line.hidden = !hit;
+      line.classList.toggle('match', hit);
+    }
+    fragment.append(line);
+  }
+  lineQueue.length = 0;
+  log.append(fragment);
+  // a page holds a bounded log: the oldest lines go, the whole log stays a download away
+  let dropped = 0;
+  while (log.childElementCount > MAX_LOG_LINES) {
+    log.firstElementChild.remove();
+    dropped++;
+  }
+  if (dropped > 0) {
+    byId('log-trimmed').hidden = false;
+  }
+  if (query !== '') {
+    applySearch();
+  }
+  if (byId('log-follow').checked) {
+    log.scrollTop = log.scrollHeight;
+  }
+});
+
+function onLogLine(message) {
+  if (message.type !== 'log') {
+    return;
+  }
+  try {
+    lineQueue.push(JSON.parse(message.data).text);
+  } catch (e) {
+    return;
+  }
+  drawLog();
+}
+
+async function download() {
+  const text = await api('/jobs/' + encodeURIComponent(id) + '/log', { text: true });
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const link = el('a', { href: url, download: 'job-' + id + '.log' });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+start(async () => {
+  byId('cancel-job').addEventListener('click', async () => {
+    try {
+      renderJob(await api('/jobs/' + encodeURIComponent(id) + '/cancel', { method: 'POST' }));
+      clearError();
+    } catch (e) {
+      showError(e);
+    }
+  });
+  byId('relaunch-job').addEventListener('click', async () => {
+    try {
+      const relaunched = await api('/jobs/' + encodeURIComponent(id) + '/relaunch', { method: 'POST' });
+      location.assign('/jobs/' + encodeURIComponent(relaunched.id));
+    } catch (e) {
+      showError(e);
+    }
+  });
+  byId('log-search').addEventListener('input', applySearch);
+  byId('log-download').addEventListener('click', () => download().catch(showError));
+
+  renderJob(await api('/jobs/' + encodeURIComponent(id)));
+  const events = await api('/jobs/' + encodeURIComponent(id) + '/events');
+  events.forEach(addEvent);
+  const after = events.length ? events[events.length - 1].id : null;
+  const scope = new URLSearchParams({ jobId: id });
+  if (after !== null) {
+    scope.set('after', after);
+  }
+  stream('/events?' + scope, message => {
+    try {
+      addEvent(JSON.parse(message.data));
+    } catch (e) {
+      return;
+    }
+    reloadJob();
+  });
+  stream('/jobs/' + encodeURIComponent(id) + '/log/stream', onLogLine, { finite: true });
+});
