@@ -1,38 +1,30 @@
 package io.charon.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.charon.jobs.config.AnsibleConfig;
 import io.charon.jobs.config.EventsConfig;
 import io.charon.jobs.config.SecurityConfig;
 import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.store.Store;
+import io.charon.jobs.support.Kustomize;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.config.ConfigMappings;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,9 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * has: probe paths that answer, the HTTP port, configuration keys (as environment variables) that
  * the application reads, a termination grace period that covers the shutdown it configures, and,
  * for several replicas, volumes that share only what replicas may share. The manifests are
- * parsed as YAML and the overlay's patches applied here ({@link #render}), since kubectl may be
- * absent; where it is present, {@link #theRenderingHereIsKustomizes} checks that rendering
- * against {@code kubectl kustomize}.
+ * rendered by kustomize ({@link Kustomize}); {@link ManifestSchemaTest} checks them against the
+ * Kubernetes schemas.
  */
 @QuarkusTest
 @Tag("store-independent") // reads the manifests and the configuration, never the store
@@ -56,7 +47,7 @@ class K8sManifestTest {
     private static final Path K8S = Path.of("k8s");
     private static final Path BASE = K8S.resolve("base");
     private static final Path POSTGRESQL = K8S.resolve("overlays/postgresql");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Path PROMETHEUS = K8S.resolve("examples/prometheus");
     /** The configuration roots whose keys the manifests may set, with their prefixes. */
     private static final Map<Class<?>, String> ROOTS = Map.of(
             JobsConfig.class, "charon.jobs",
@@ -69,16 +60,9 @@ class K8sManifestTest {
             io.quarkus.runtime.ConfigConfig.class, "quarkus",
             io.quarkus.datasource.runtime.DataSourcesRuntimeConfig.class, "quarkus.datasource",
             io.quarkus.agroal.runtime.DataSourcesJdbcRuntimeConfig.class, "quarkus.datasource");
-    /** What {@link #render} understands of a kustomization; anything else fails the test rather than being ignored. */
-    private static final Set<String> RENDERED_FIELDS = Set.of("apiVersion", "kind", "resources", "patches", "labels",
-            "configMapGenerator");
     /** The shutdown's default settings, where neither a manifest nor a unit sets them. */
     private static final Map<String, String> SHUTDOWN_DEFAULTS = Map.of("QUARKUS_SHUTDOWN_DELAY", "0S",
             "CHARON_JOBS_SHUTDOWN_GRACE", "PT20S", "CHARON_ANSIBLE_KILL_GRACE", "PT5S");
-    /** Strategic merge: lists merged item by item on these keys; any other list is replaced. */
-    private static final Map<String, String> MERGE_KEYS = Map.of("containers", "name", "initContainers", "name",
-            "volumes", "name", "env", "name", "volumeMounts", "mountPath", "ports", "containerPort");
-
     @Test
     void theKustomizationListsEveryManifestOnce() throws IOException {
         Map<String, JsonNode> resources = render(K8S);
@@ -154,6 +138,7 @@ class K8sManifestTest {
         Set<String> expected = new HashSet<>(base.keySet());
         expected.remove("PersistentVolumeClaim/charon-jobs-data");
         expected.add("PersistentVolumeClaim/charon-jobs-logs");
+        expected.add("PodDisruptionBudget/charon-jobs");
         assertThat(resources.keySet()).containsExactlyInAnyOrderElementsOf(expected);
         // every claim a volume names is part of the rendering: the base's SQLite claim is gone with its volume
         volumes(resources.get("Deployment/charon-jobs").at("/spec/template/spec")).values().stream()
@@ -236,6 +221,51 @@ class K8sManifestTest {
             }
         }
         assertThat(Files.readString(POSTGRESQL.resolve("README.md"))).contains("kubectl create secret");
+    }
+
+    /** On PostgreSQL, evictions for maintenance take one replica at a time, never the last ones. */
+    @Test
+    void thePostgresqlOverlayLetsDisruptionsTakeOneReplicaAtATime() throws IOException {
+        Map<String, JsonNode> resources = render(POSTGRESQL);
+        JsonNode budget = resources.get("PodDisruptionBudget/charon-jobs");
+        JsonNode deployment = resources.get("Deployment/charon-jobs");
+
+        assertThat(budget.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+        assertThat(budget.at("/spec/maxUnavailable").asInt()).isLessThan(deployment.at("/spec/replicas").asInt());
+        assertThat(budget.at("/spec/selector/matchLabels")).as("the budget covers the Deployment's pods")
+                .isEqualTo(deployment.at("/spec/template/metadata/labels"));
+    }
+
+    /**
+     * The Prometheus example scrapes the Service's pods where the metrics are, with a token from a
+     * Secret that its README tells how to create (no kustomization applies a Secret).
+     */
+    @Test
+    void thePrometheusExampleScrapesTheMetricsWithATokenFromASecret() throws IOException {
+        Map<String, JsonNode> base = render(K8S);
+        Map<String, JsonNode> example = render(PROMETHEUS);
+        JsonNode monitor = example.get("ServiceMonitor/charon-jobs");
+        JsonNode service = base.get("Service/charon-jobs");
+        JsonNode endpoint = monitor.at("/spec/endpoints/0");
+
+        assertThat(example.keySet()).noneMatch(key -> key.startsWith("Secret/"));
+        monitor.at("/spec/selector/matchLabels").fields().forEachRemaining(label -> assertThat(
+                service.at("/metadata/labels").path(label.getKey()).asText()).as("the Service's label " + label.getKey())
+                .isEqualTo(label.getValue().asText()));
+        List<String> ports = new ArrayList<>();
+        service.at("/spec/ports").forEach(port -> ports.add(port.get("name").asText()));
+        assertThat(ports).as("the Service's port names").contains(endpoint.get("port").asText());
+        assertThat(endpoint.get("path").asText()).isEqualTo("/q/metrics");
+        // the packaged configuration (the test profile's default user reads everything)
+        Properties properties = applicationProperties();
+        assertThat(properties.getProperty("quarkus.http.auth.permission.metrics.paths")).contains(endpoint.get("path").asText());
+        assertThat(properties.getProperty("quarkus.http.auth.permission.metrics.policy")).as("the metrics need a token")
+                .isEqualTo("authenticated");
+        assertThat(endpoint.at("/authorization/type").asText()).isEqualTo("Bearer");
+        String secret = endpoint.at("/authorization/credentials/name").asText();
+        String key = endpoint.at("/authorization/credentials/key").asText();
+        assertThat(Files.readString(PROMETHEUS.resolve("README.md"))).as("README.md describes the Secret")
+                .contains("kubectl create secret generic " + secret + " --from-literal=" + key + "=");
     }
 
     /**
@@ -386,7 +416,7 @@ class K8sManifestTest {
                 .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
         Set<String> copied = new HashSet<>();
         for (String file : List.of("Dockerfile.jvm", "Dockerfile.native")) {
-            Matcher copy = Pattern.compile("(?m)^COPY (?:--\\S+ )*(\\S+) \\S+$")
+            Matcher copy = Pattern.compile("(?m)^COPY (?:--(?!from=)\\S+ )*(\\S+) \\S+$")
                     .matcher(Files.readString(Path.of("src/main/docker", file)));
             while (copy.find()) {
                 copied.add(copy.group(1));
@@ -442,32 +472,6 @@ class K8sManifestTest {
         }
     }
 
-    /** Where kubectl is at hand, the rendering of {@link #render} is what kustomize builds. */
-    @Test
-    void theRenderingHereIsKustomizes() throws IOException, InterruptedException {
-        for (Path kustomization : List.of(K8S, POSTGRESQL)) {
-            Process kubectl;
-            try {
-                kubectl = new ProcessBuilder("kubectl", "kustomize", kustomization.toString())
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            } catch (IOException e) {
-                Assumptions.abort("kubectl is not installed: " + e.getMessage());
-                return;
-            }
-            String output = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(kubectl.exitValue()).as("kubectl kustomize " + kustomization).isZero();
-            Map<String, JsonNode> built = new HashMap<>();
-            for (JsonNode manifest : YAML.readerFor(JsonNode.class).<JsonNode>readValues(output).readAll()) {
-                built.put(key(manifest), normalized(manifest));
-            }
-            Map<String, JsonNode> rendered = new HashMap<>();
-            render(kustomization).forEach((key, manifest) -> rendered.put(key, normalized(manifest)));
-
-            assertThat(rendered).as(kustomization.toString()).isEqualTo(built);
-        }
-    }
-
     /** The packaged configuration, without the test profile's overrides (a test listens on another port). */
     private static Properties applicationProperties() throws IOException {
         Properties properties = new Properties();
@@ -477,138 +481,14 @@ class K8sManifestTest {
         return properties;
     }
 
-    /**
-     * What kustomize builds from {@code dir}, by kind and name, for the features these
-     * kustomizations use: resources (files and other kustomizations), patches naming their
-     * resource (strategic merge, {@code $patch: delete}), label pairs. A kustomization using
-     * anything else fails here instead of being rendered wrong.
-     */
+    /** What kustomize builds from {@code dir}, by kind and name, as a cluster receives it. */
     private static Map<String, JsonNode> render(Path dir) throws IOException {
-        dir = dir.normalize();
-        JsonNode kustomization = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
-        assertThat(RENDERED_FIELDS).as(dir + ": fields of kustomization.yaml that this test renders")
-                .containsAll(texts(kustomization.fieldNames()));
-        Map<String, JsonNode> resources = new LinkedHashMap<>();
-        for (JsonNode generator : kustomization.path("configMapGenerator")) {
-            assertThat(texts(generator.fieldNames())).as(dir + ": what this test generates")
-                    .containsExactlyInAnyOrder("name", "files", "options");
-            assertThat(generator.at("/options/disableNameSuffixHash").asBoolean()).as(dir + ": a plain name").isTrue();
-            ObjectNode configMap = YAML.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
-            ObjectNode data = configMap.putObject("data");
-            configMap.putObject("metadata").put("name", generator.get("name").asText());
-            for (JsonNode file : generator.get("files")) {
-                assertThat(file.asText()).as(dir + ": a file of the kustomization's own folder, under its own name")
-                        .doesNotContain("/", "=");
-                data.put(file.asText(), Files.readString(dir.resolve(file.asText())));
-            }
-            resources.put(key(configMap), configMap);
+        try {
+            return Kustomize.build(dir);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        for (JsonNode file : kustomization.path("resources")) {
-            Path path = dir.resolve(file.asText()).normalize();
-            Map<String, JsonNode> found = new LinkedHashMap<>();
-            if (Files.isDirectory(path)) {
-                found.putAll(render(path));
-            } else {
-                JsonNode manifest = YAML.readTree(path.toFile());
-                found.put(key(manifest), manifest);
-            }
-            found.forEach((key, manifest) -> assertThat(resources.put(key, manifest)).as(key + " listed once").isNull());
-        }
-        for (JsonNode entry : kustomization.path("patches")) {
-            assertThat(entry.has("target")).as(dir + ": a patch names its resource in itself").isFalse();
-            JsonNode patch = entry.has("path") ? YAML.readTree(dir.resolve(entry.get("path").asText()).toFile())
-                    : YAML.readTree(entry.get("patch").asText());
-            String key = key(patch);
-            assertThat(resources).as(dir + ": the resource " + key + " that a patch changes").containsKey(key);
-            if ("delete".equals(patch.path("$patch").asText())) {
-                resources.remove(key);
-            } else {
-                merge((ObjectNode) resources.get(key), patch);
-            }
-        }
-        for (JsonNode labels : kustomization.path("labels")) {
-            assertThat(texts(labels.fieldNames())).as(dir + ": labels are plain pairs").containsExactly("pairs");
-            resources.values().forEach(manifest -> ((ObjectNode) manifest.get("metadata")).withObject("/labels")
-                    .setAll((ObjectNode) labels.get("pairs").deepCopy()));
-        }
-        return resources;
-    }
-
-    /** Strategic merge of {@code patch} into {@code target}: maps merge, null removes, keyed lists merge by key. */
-    private static void merge(ObjectNode target, JsonNode patch) {
-        patch.fields().forEachRemaining(field -> {
-            String name = field.getKey();
-            JsonNode value = field.getValue();
-            JsonNode current = target.get(name);
-            if (name.equals("$patch")) {
-                assertThat(value.asText()).as("only whole resources are deleted").isEqualTo("delete");
-            } else if (value.isNull()) {
-                target.remove(name);
-            } else if (value.isObject()) {
-                ObjectNode into = current != null && current.isObject() ? (ObjectNode) current : target.putObject(name);
-                merge(into, value);
-            } else if (value.isArray() && MERGE_KEYS.containsKey(name) && current != null && current.isArray()) {
-                target.set(name, mergeList((ArrayNode) current, (ArrayNode) value, MERGE_KEYS.get(name)));
-            } else {
-                target.set(name, value.deepCopy());
-            }
-        });
-    }
-
-    /** The patch's items (merged into the target's item of the same key), then the target's other items, as kustomize orders them. */
-    private static ArrayNode mergeList(ArrayNode target, ArrayNode patch, String key) {
-        ArrayNode merged = YAML.createArrayNode();
-        Set<String> patched = new HashSet<>();
-        for (JsonNode item : patch) {
-            String id = item.get(key).asText();
-            patched.add(id);
-            ObjectNode into = YAML.createObjectNode();
-            for (JsonNode existing : target) {
-                if (existing.get(key).asText().equals(id)) {
-                    into = (ObjectNode) existing.deepCopy();
-                }
-            }
-            merge(into, item);
-            merged.add(into);
-        }
-        target.forEach(item -> {
-            if (!patched.contains(item.get(key).asText())) {
-                merged.add(item);
-            }
-        });
-        return merged;
-    }
-
-    /** For comparing renderings: keyed lists in key order (their order means nothing to Kubernetes). */
-    private static JsonNode normalized(JsonNode node) {
-        JsonNode copy = node.deepCopy();
-        sortKeyedLists(copy, null);
-        return copy;
-    }
-
-    private static void sortKeyedLists(JsonNode node, String field) {
-        if (node.isObject()) {
-            node.fields().forEachRemaining(e -> sortKeyedLists(e.getValue(), e.getKey()));
-        } else if (node.isArray()) {
-            node.forEach(item -> sortKeyedLists(item, null));
-            String key = MERGE_KEYS.get(field);
-            if (key != null) {
-                List<JsonNode> items = new ArrayList<>();
-                node.forEach(items::add);
-                items.sort(Comparator.comparing(item -> item.path(key).asText()));
-                ((ArrayNode) node).removeAll().addAll(items);
-            }
-        }
-    }
-
-    private static String key(JsonNode manifest) {
-        return manifest.get("kind").asText() + "/" + manifest.at("/metadata/name").asText();
-    }
-
-    private static List<String> texts(java.util.Iterator<String> names) {
-        List<String> texts = new ArrayList<>();
-        names.forEachRemaining(texts::add);
-        return texts;
     }
 
     private static List<String> texts(JsonNode array) {

@@ -1,5 +1,6 @@
 package io.charon.jobs.api;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.charon.jobs.credential.CredentialRequest;
 import io.charon.jobs.credential.Credentials;
 import io.charon.jobs.job.FieldError;
@@ -61,6 +62,7 @@ public class CredentialResource {
     @Schema(name = "CredentialRequest", description = "A credential to store. Unknown fields and wrong types are"
             + " refused; fields that the kind does not take are refused. Secret fields are write-only.",
             additionalProperties = Schema.False.class)
+    @RegisterForReflection // read or written by an ObjectMapper of its own, not by a REST endpoint's: a native build needs it registered
     public record CredentialBody(
             @Schema(description = "1 to 100 letters, digits or `_ . -`, starting with a letter, digit or `_`;"
                     + " required to create, in a replacement absent or the name of the path") String name,

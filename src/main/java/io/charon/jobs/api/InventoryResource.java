@@ -1,5 +1,6 @@
 package io.charon.jobs.api;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.charon.jobs.inventory.Inventories;
 import io.charon.jobs.inventory.Inventory;
 import io.charon.jobs.inventory.InventoryChange;
@@ -64,6 +65,7 @@ public class InventoryResource {
     }
 
     /** A whole inventory; {@code name} only when it is created (a replacement takes it from the path). */
+    @RegisterForReflection // read or written by an ObjectMapper of its own, not by a REST endpoint's: a native build needs it registered
     public record InventoryRequest(String name, Map<String, Map<String, String>> hosts,
                                    Map<String, InventoryDocument.Group> groups, Map<String, String> vars,
                                    String hostKeyPolicy, String knownHosts, List<String> users) {

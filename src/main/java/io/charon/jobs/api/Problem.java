@@ -1,5 +1,6 @@
 package io.charon.jobs.api;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.charon.jobs.job.FieldError;
 import jakarta.ws.rs.core.MediaType;
@@ -12,6 +13,7 @@ import java.util.List;
  * is stable per kind of error; {@code errors} names the offending fields of a bad request.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection // read or written by an ObjectMapper of its own, not by a REST endpoint's: a native build needs it registered
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";

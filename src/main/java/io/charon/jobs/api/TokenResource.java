@@ -1,5 +1,6 @@
 package io.charon.jobs.api;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.charon.jobs.submission.SubmissionParser;
 import io.charon.jobs.security.ApiTokens;
 import io.charon.jobs.security.Role;
@@ -48,6 +49,7 @@ public class TokenResource {
     }
 
     /** Body: {@code userId}, {@code role}, optional {@code description} and {@code expiresAt}. */
+    @RegisterForReflection // read or written by an ObjectMapper of its own, not by a REST endpoint's: a native build needs it registered
     public record TokenRequest(
             @Schema(required = true, description = "1 to 100 letters, digits or _ . @ -") String userId,
             @Schema(required = true, enumeration = {"viewer", "operator", "admin"}) String role,

@@ -1,5 +1,6 @@
 package io.charon.jobs.events;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
@@ -13,6 +14,7 @@ import java.util.List;
  * first half of its {@link #position()}, which is not part of its JSON: clients get the position
  * as the SSE id.
  */
+@RegisterForReflection // read or written by an ObjectMapper of its own, not by a REST endpoint's: a native build needs it registered
 public record FeedEvent(long id, String jobId, long seq, String type, String status, String message,
                         @JsonRawValue String data, Instant timestamp, List<String> tags, String userId,
                         @JsonIgnore long transaction) {

@@ -1,5 +1,6 @@
 package io.charon.jobs.job;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.charon.jobs.persistence.JsonColumns;
 import jakarta.persistence.Column;
@@ -92,6 +93,7 @@ public record JobSpec(
     }
 
     /** Leaves the default queue out of the fingerprint's JSON, as it was before queues existed. */
+    @RegisterForReflection // Jackson creates it as a @JsonInclude filter: a native build needs it registered
     static final class DefaultQueue {
         @Override
         public boolean equals(Object value) {
@@ -105,6 +107,7 @@ public record JobSpec(
     }
 
     /** Leaves the default host lock out of the fingerprint's JSON, as it was before host locks existed. */
+    @RegisterForReflection // Jackson creates it as a @JsonInclude filter: a native build needs it registered
     static final class ExclusiveLock {
         @Override
         public boolean equals(Object value) {

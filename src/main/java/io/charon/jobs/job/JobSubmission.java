@@ -1,5 +1,6 @@
 package io.charon.jobs.job;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
  * credentials, at most one of each kind. {@code queue} names the queue the job waits in, and
  * {@code hostLock} how it holds its hosts while it runs.
  */
+@RegisterForReflection // read or written by an ObjectMapper of its own, not by a REST endpoint's: a native build needs it registered
 public record JobSubmission(
         String name,
         String type,

@@ -1,5 +1,6 @@
 package io.charon.jobs.job;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,6 +61,7 @@ public enum RetryScope {
     }
 
     /** Leaves the default out of a request's fingerprint, so that a request naming it matches one that does not. */
+    @RegisterForReflection // Jackson creates it as a @JsonInclude filter: a native build needs it registered
     public static final class IsDefault {
         @Override
         public boolean equals(Object value) {

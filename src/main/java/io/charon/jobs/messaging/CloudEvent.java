@@ -1,5 +1,6 @@
 package io.charon.jobs.messaging;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.charon.jobs.events.FeedEvent;
 
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.time.Instant;
  * {@code id} ({@code <job id>:<seq>}) is the same whenever the event is sent again, so
  * consumers can drop repeats; {@code subject} is the job id.
  */
+@RegisterForReflection // read or written by an ObjectMapper of its own, not by a REST endpoint's: a native build needs it registered
 public record CloudEvent(String specversion, String id, String source, String type, String subject, Instant time,
                          String datacontenttype, FeedEvent data) {
 

@@ -20,17 +20,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate process,
- * as an operator runs it: stopped with SIGTERM, or killed with SIGKILL, and started again on
- * the same data directory.
+ * The packaged service run as a separate process, as an operator runs it: stopped with SIGTERM,
+ * or killed with SIGKILL, and started again on the same data directory. The package is the one
+ * the build made, as {@code target/quarkus-artifact.properties} names it (as for
+ * {@code @QuarkusIntegrationTest}): {@code quarkus-run.jar}, or the native executable of
+ * {@code ./mvnw verify -Pnative}, which the same integration tests then check.
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /** What the build packaged: {@code type} ({@code jar} or {@code native}) and {@code path} below target/. */
+    private static final Path ARTIFACT = Path.of("target/quarkus-artifact.properties");
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     /**
      * The admin token of a service started here, configured by its hash (as an operator would;
@@ -73,8 +78,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** With its output in {@code logName} in the data directory: for a second process on the same one. */
     public ServiceProcess(Path dataDir, Map<String, String> settings, Map<String, String> environment, String logName) {
         this.environment = environment;
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: run through `./mvnw verify`, which packages first");
+        if (!Files.exists(packaged())) {
+            throw new IllegalStateException(packaged() + " is missing: run through `./mvnw verify`, which packages first");
         }
         this.dataDir = dataDir;
         this.settings = settings;
@@ -125,27 +130,33 @@ public final class ServiceProcess implements AutoCloseable {
             // setsid (util-linux) execs in place: the process started here is the JVM itself
             command.add("setsid");
         }
-        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m",
-                // a test's service lives for seconds to minutes: the C1 compiler alone starts it
-                // two to three times faster on two cores, where C2's compilations compete with the
-                // start-up for the CPU, and the serial collector adds no threads beside them
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Dquarkus.http.port=" + port,
+        if (isNative()) {
+            command.addAll(List.of(packaged().toAbsolutePath().toString(), "-Xmx256m"));
+        } else {
+            command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-Xmx256m",
+                    // a test's service lives for seconds to minutes: the C1 compiler alone starts it
+                    // two to three times faster on two cores, where C2's compilations compete with the
+                    // start-up for the CPU, and the serial collector adds no threads beside them
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC"));
+            if (dumpClassesTo != null) {
+                command.add("-XX:ArchiveClassesAtExit=" + dumpClassesTo);
+            } else {
+                classArchive().ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
+            }
+        }
+        command.addAll(List.of("-Dquarkus.http.port=" + port,
                 "-Dcharon.jobs.data-dir=" + dataDir.toAbsolutePath(),
                 "-Dcharon.ansible.playbook-dir=" + Path.of("src/test/resources/playbooks").toAbsolutePath()));
-        if (dumpClassesTo != null) {
-            command.add("-XX:ArchiveClassesAtExit=" + dumpClassesTo);
-        } else {
-            classArchive().ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
-        }
         if (usesDefaultToken()) {
             command.add("-Dcharon.security.tokens.it-admin.sha256=" + sha256(ADMIN_TOKEN));
             command.add("-Dcharon.security.tokens.it-admin.role=admin");
         }
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        if (!isNative()) {
+            command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        }
         try {
             Files.createDirectories(dataDir);
             ProcessBuilder builder = new ProcessBuilder(command);
@@ -218,7 +229,29 @@ public final class ServiceProcess implements AutoCloseable {
         return classArchive;
     }
 
-    /** The service's process id (the JVM's). */
+    /** The executable or jar that the build packaged last (target/quarkus-artifact.properties). */
+    private static Path packaged() {
+        Properties artifact = artifact();
+        return artifact.containsKey("path") ? Path.of("target").resolve(artifact.getProperty("path")) : JAR;
+    }
+
+    private static boolean isNative() {
+        return "native".equals(artifact().getProperty("type"));
+    }
+
+    private static Properties artifact() {
+        Properties artifact = new Properties();
+        if (Files.exists(ARTIFACT)) {
+            try (var in = Files.newInputStream(ARTIFACT)) {
+                artifact.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return artifact;
+    }
+
+    /** The service's process id (the JVM's, or the native executable's). */
     public long pid() {
         return process.pid();
     }
