@@ -187,7 +187,7 @@ completes() { # <job id>: waits for its end through the service's wait endpoint
     status=$(api "$URL/api/v1/jobs/$1/wait?timeout=PT10S" | jq -r .status)
     case $status in
       completed) return 0 ;;
-      failed|cancelled|timed_out) api "$URL/api/v1/jobs/$1/log" | tail -20; return 1 ;;
+      failed|cancelled|timeout) api "$URL/api/v1/jobs/$1/log" | tail -20; return 1 ;;
     esac
   done
   return 1

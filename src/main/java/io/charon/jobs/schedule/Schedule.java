@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * A stored schedule: its settings, and where its firing stands: {@code nextSlot}, the earliest
@@ -218,6 +220,12 @@ public class Schedule {
 
     public Instant lastSkippedSlot() {
         return lastSkippedSlot;
+    }
+
+    /** The latest slot fired, skipped or missed, if any: slots up to it are handled. */
+    public Instant lastHandledSlot() {
+        return Stream.of(lastFiredSlot, lastSkippedSlot, lastMissedSlot).filter(Objects::nonNull).max(Instant::compareTo)
+                .orElse(null);
     }
 
     public Instant lastMissedSlot() {

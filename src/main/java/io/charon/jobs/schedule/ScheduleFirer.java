@@ -5,6 +5,7 @@ import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.dispatch.ServiceLifecycle;
 import io.charon.jobs.execution.LogFiles;
 import io.charon.jobs.job.Actor;
+import io.charon.jobs.job.IdempotencyConflictException;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobConflictException;
@@ -136,6 +137,16 @@ public class ScheduleFirer {
             if (next.isPresent() && !next.get().isAfter(now)) {
                 next = calendar.next(now); // beyond what one firing counts: the rest are missed uncounted
             }
+            // a change of the schedule may set its next slot back to one already handled (it read
+            // the time before this firing took the row): that slot has its record, and its job
+            Instant handled = schedule.lastHandledSlot();
+            if (handled != null) {
+                due.removeIf(slot -> !slot.isAfter(handled));
+            }
+            if (due.isEmpty()) {
+                schedule.moveTo(next.orElse(null));
+                return;
+            }
             Instant latest = due.get(due.size() - 1);
             Duration late = Duration.between(latest, now);
             boolean fires = late.compareTo(ON_TIME) <= 0
@@ -191,21 +202,32 @@ public class ScheduleFirer {
                     new LaunchRequest(schedule.parameters(), null, null, null, null));
         } catch (TemplateNotFoundException | InvalidInputException e) {
             // the template changed under the schedule: its slots are skipped, and said why, until it is fixed
-            LOG.warnf("schedule %s skipped its slot %s: its template does not launch with its parameters: %s",
-                    schedule.name(), slot, e.getMessage());
-            store.session().persist(new ScheduleSlot(schedule.name(), slot, ScheduleSlot.SKIPPED, null, now));
-            schedule.skipped(slot);
-            return null;
+            return skip(schedule, slot, now, "its template does not launch with its parameters: " + e.getMessage());
         }
-        Job job = submitter.submitInTransaction(spec, new Actor(schedule.owner(), false), schedule.idempotencyKey(slot),
-                "launched by schedule " + schedule.name() + " for its slot " + slot + " (template " + template.name()
-                        + " version " + template.version() + ")",
-                AuditActions.SCHEDULE_FIRE, "schedule " + schedule.name() + ", slot " + slot).job();
+        Job job;
+        try {
+            // schedules are stored by admins, and fire with an admin's rights to inventories and credentials
+            job = submitter.submitInTransaction(spec, new Actor(schedule.owner(), true), schedule.idempotencyKey(slot),
+                    "launched by schedule " + schedule.name() + " for its slot " + slot + " (template " + template.name()
+                            + " version " + template.version() + ")",
+                    AuditActions.SCHEDULE_FIRE, "schedule " + schedule.name() + ", slot " + slot).job();
+        } catch (InvalidInputException | IdempotencyConflictException e) {
+            // refused before anything of it was written (an inventory deleted since, say): the
+            // slot is skipped rather than retried at every pass
+            return skip(schedule, slot, now, "its job was refused: " + e.getMessage());
+        }
         store.session().persist(new ScheduleSlot(schedule.name(), slot, ScheduleSlot.FIRED, job.getId(), now));
         schedule.fired(slot, job.getId());
         events.save(job.record(JobEventType.SCHEDULE_FIRED, "fired by schedule " + schedule.name() + " for its slot " + slot,
                 data(schedule, slot, job.getId(), null), now));
         return job;
+    }
+
+    private Job skip(Schedule schedule, Instant slot, Instant now, String why) {
+        LOG.warnf("schedule %s skipped its slot %s: %s", schedule.name(), slot, why);
+        store.session().persist(new ScheduleSlot(schedule.name(), slot, ScheduleSlot.SKIPPED, null, now));
+        schedule.skipped(slot);
+        return null;
     }
 
     /** Counts the missed slots on the schedule and reports them on the job fired now, or else on its latest job. */

@@ -173,6 +173,11 @@ public class Schedules {
         } else {
             try {
                 Template template = templates.get(request.template(), null, true);
+                // a schedule's parameters are stored and shown as given: no place for a secret
+                template.definition().parameters().stream()
+                        .filter(parameter -> parameter.isSecret() && parameters.containsKey(parameter.name()))
+                        .forEach(parameter -> errors.add(new FieldError("parameters." + parameter.name(),
+                                "is a secret parameter, which a schedule would keep readable: not accepted in schedules")));
                 launcher.spec(template.definition(), template.version(), new LaunchRequest(parameters, null, null, null, null));
             } catch (TemplateNotFoundException e) {
                 errors.add(new FieldError("template", e.getMessage()));

@@ -159,7 +159,9 @@ final class ParameterSchema {
         String text = switch (type) {
             case STRING, SECRET -> value.isTextual() ? text(errors, at, parameter, value.textValue()) : null;
             case INTEGER -> value.isIntegralNumber() ? number(errors, at, parameter, new BigDecimal(value.bigIntegerValue())) : null;
-            case NUMBER -> value.isNumber() ? number(errors, at, parameter, value.decimalValue()) : null;
+            // a double beyond its range (1e400) is infinite, which has no decimal value
+            case NUMBER -> value.isNumber() && Double.isFinite(value.doubleValue())
+                    ? number(errors, at, parameter, value.decimalValue()) : null;
             case BOOLEAN -> value.isBoolean() ? String.valueOf(value.booleanValue()) : null;
             case CHOICE -> value.isTextual() ? choice(errors, at, parameter, value.textValue()) : null;
             case MULTICHOICE -> value.isArray() ? choices(errors, at, parameter, value) : null;

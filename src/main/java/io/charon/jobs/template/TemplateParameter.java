@@ -1,6 +1,7 @@
 package io.charon.jobs.template;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -25,6 +26,12 @@ public record TemplateParameter(
         BigDecimal max,
         String pattern,
         String description) {
+
+    /** Whether its value is a secret: kept sealed on the job, never shown. Not a field of its own. */
+    @JsonIgnore
+    public boolean isSecret() {
+        return type != null && ParameterType.fromWireName(type).filter(ParameterType.SECRET::equals).isPresent();
+    }
 
     boolean isRequired() {
         return Boolean.TRUE.equals(required);

@@ -51,8 +51,11 @@ class DashboardTest {
     }
 
     @AfterEach
-    void restoreThePool() {
+    void restoreThePoolAndLeaveThePage() {
         Api.setWorkers(workers);
+        // a page left open keeps its event and log streams open, which later tests of the same
+        // application count on being closed
+        browser.leave();
     }
 
     private static String tag() {

@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 
 /**
  * Schedules firing real jobs. Time is driven by the instants handed to the firer: every schedule
@@ -69,6 +70,11 @@ class ScheduleFiringTest {
     }
 
     private JsonPath schedule(String cron, Object... settings) {
+        return given().contentType(ContentType.JSON).body(scheduleBody(cron, settings)).post("/api/v1/schedules").then()
+                .statusCode(201).extract().jsonPath();
+    }
+
+    private Map<String, Object> scheduleBody(String cron, Object... settings) {
         Map<String, Object> body = new HashMap<>();
         body.put("name", name);
         body.put("template", name);
@@ -78,8 +84,7 @@ class ScheduleFiringTest {
         for (int i = 0; i < settings.length; i += 2) {
             body.put((String) settings[i], settings[i + 1]);
         }
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/schedules").then().statusCode(201)
-                .extract().jsonPath();
+        return body;
     }
 
     private JsonPath view() {
@@ -124,6 +129,37 @@ class ScheduleFiringTest {
         assertThat(schedule.getString("lastFiredJob")).isEqualTo(ids.get(2));
         assertThat(schedule.getLong("missedCount")).isZero();
         assertThat(schedule.getList("nextRuns", String.class)).first().isEqualTo("2031-01-01T00:15:00Z");
+    }
+
+    @Test
+    void aChangeThatSetsTheScheduleBackToAHandledSlotDoesNotHandleItAgain() {
+        template(false);
+        schedule("*/5 * * * *");
+        firer.fire(name, at("PT10S"));
+        assertThat(jobs()).hasSize(1);
+        // stored again, the schedule's next slot is the first from its start: the slot just fired
+        given().contentType(ContentType.JSON).body(scheduleBody("*/5 * * * *")).put("/api/v1/schedules/" + name).then()
+                .statusCode(200);
+        assertThat(view().getList("nextRuns", String.class)).first().isEqualTo(T.toString());
+        firer.fire(name, at("PT20S"));
+        assertThat(jobs()).hasSize(1);
+        Api.awaitTerminal(jobs().get(0)); // overlap skip would pass over the next slot while it runs
+        firer.fire(name, at("PT5M10S"));
+        assertThat(jobs()).hasSize(2);
+        assertThat(view().getString("lastFiredSlot")).isEqualTo("2031-01-01T00:05:00Z");
+    }
+
+    @Test
+    void aSecretParameterIsNotKeptInASchedule() {
+        Map<String, Object> template = new HashMap<>(Api.job(name, "hello.yml"));
+        template.put("parameters", List.of(Map.of("name", "token", "type", "secret")));
+        given().contentType(ContentType.JSON).body(template).post("/api/v1/templates").then().statusCode(201);
+        Map<String, Object> body = scheduleBody("@daily");
+        body.put("parameters", Map.of("token", "s3cr3t"));
+        given().contentType(ContentType.JSON).body(body).post("/api/v1/schedules").then().statusCode(400)
+                .body("errors.field", contains("parameters.token"));
+        given().get("/api/v1/schedules/" + name).then().statusCode(404);
+        given().delete("/api/v1/templates/" + name).then().statusCode(204);
     }
 
     @Test

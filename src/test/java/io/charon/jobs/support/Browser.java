@@ -93,6 +93,11 @@ public final class Browser {
         driver.get("http://localhost:" + RestAssured.port + path);
     }
 
+    /** Leaves the service's pages for a blank one, closing their streams. */
+    public void leave() {
+        driver.get("about:blank");
+    }
+
     public String path() {
         return java.net.URI.create(driver.getCurrentUrl()).getPath();
     }

@@ -130,6 +130,8 @@ class TemplatesTest {
         assertThat(more.get("parameters.count")).contains("an integer");
         assertThat(more.get("parameters.regions")).contains("at most 2 choices");
         assertThat(more.get("parameters.password")).contains("at least 8 characters");
+        // beyond a double's range: refused by field, not a 500
+        assertThat(errorsOf(launch(name, "{\"parameters\": {\"ratio\": 1e400}}"))).containsKey("parameters.ratio");
         assertThat(given().get("/api/v1/jobs?tag=templated&limit=500").then().extract().jsonPath().getList("items"))
                 .hasSize(before);
     }
