@@ -167,7 +167,7 @@ class HostLocksTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> !setAsideFor(waiting).isEmpty());
             assertThat(setAsideFor(waiting)).containsExactly(h.get(0));
             assertThat(Api.get(waiting).getList("blockedBy.jobId")).containsExactly(holder);
-            // set aside, it delays no one: a job on its other host starts
+            // waiting, it delays no one: a job on its other host starts (as it would without the set-aside)
             other = Api.submit(holding(gate, "beside-it", List.of(h.get(1))));
             Api.awaitStatus(other, "running");
             assertThat(Api.get(waiting).getString("status")).isEqualTo("queued");
