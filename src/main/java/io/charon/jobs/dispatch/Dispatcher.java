@@ -179,13 +179,8 @@ public class Dispatcher implements ClaimsAlongWrites {
 
     private void pass() {
         wakePending.set(false);
-        try {
-            dispatchOnce();
-            passFailures.succeeded();
-        } catch (RuntimeException e) {
-            // the next tick retries; a store that stays unwritable would otherwise log every tick
-            passFailures.failed(e);
-        }
+        // the next tick retries; a store that stays unwritable would otherwise log every tick
+        passFailures.attempt(this::dispatchOnce);
     }
 
     /** One pass: promote due scheduled jobs, then claim while there are free slots. Returns jobs started. */

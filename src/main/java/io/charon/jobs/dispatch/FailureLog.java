@@ -33,6 +33,16 @@ public final class FailureLog {
         this.task = task;
     }
 
+    /** Runs one attempt of the task, noting whether it failed; a failure is logged here, not thrown. */
+    public void attempt(Runnable attempt) {
+        try {
+            attempt.run();
+            succeeded();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
     public synchronized void failed(Throwable error) {
         failures++;
         Instant now = clock.instant();

@@ -54,12 +54,7 @@ public class HostWaitSweeper {
         if (!dispatcher.isClaiming()) {
             return;
         }
-        try {
-            sweep();
-            failures.succeeded();
-        } catch (RuntimeException e) {
-            failures.failed(e);
-        }
+        failures.attempt(this::sweep);
     }
 
     /**

@@ -43,12 +43,7 @@ public class StartDeadlineSweeper {
         if (!dispatcher.isClaiming()) {
             return;
         }
-        try {
-            sweep();
-            failures.succeeded();
-        } catch (RuntimeException e) {
-            failures.failed(e);
-        }
+        failures.attempt(this::sweep);
     }
 
     /** Cancels every job whose start deadline has passed; returns how many. */
