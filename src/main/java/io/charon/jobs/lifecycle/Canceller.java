@@ -23,13 +23,13 @@ public class Canceller {
 
     private final JobQueries queries;
     private final EventRecorder events;
-    private final DependentFailures dependents;
+    private final JobEnds ends;
     private final AuditTrail audit;
 
-    public Canceller(JobQueries queries, EventRecorder events, DependentFailures dependents, AuditTrail audit) {
+    public Canceller(JobQueries queries, EventRecorder events, JobEnds ends, AuditTrail audit) {
         this.queries = queries;
         this.events = events;
-        this.dependents = dependents;
+        this.ends = ends;
         this.audit = audit;
     }
 
@@ -44,16 +44,24 @@ public class Canceller {
         return RolledBackByConflict.retrying("a cancel", () -> QuarkusTransaction.requiringNew().call(() -> {
             // locked: an outcome recorded meanwhile on another replica either comes first or is fenced out
             Job job = queries.storedForChange(id);
-            Instant now = events.now();
-            String reason = "cancelled by " + userId;
-            switch (job.getStatus()) {
-                case RUNNING -> events.save(job.finish(RunResult.cancelled(reason, outputTail.apply(job)), now));
-                case QUEUED, SCHEDULED -> events.save(job.endWithoutRunning(JobStatus.CANCELLED, reason, now));
-                default -> throw new JobConflictException("job " + id + " already ended " + job.getStatus().wireName());
-            }
-            audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.JOB_CANCEL, id, null)));
-            dependents.failDependentsOf(job, now);
+            cancelInTransaction(job, userId, "cancelled by " + userId, outputTail);
             return job;
         }));
+    }
+
+    /**
+     * As {@link #cancel}, in the caller's transaction, for a job not ended whose row the caller
+     * locked (a workflow run cancelling its nodes' jobs), with {@code reason} as its message.
+     */
+    public void cancelInTransaction(Job job, String userId, String reason, Function<Job, String> outputTail) {
+        Instant now = events.now();
+        switch (job.getStatus()) {
+            case RUNNING -> events.save(job.finish(RunResult.cancelled(reason, outputTail.apply(job)), now));
+            case QUEUED, SCHEDULED -> events.save(job.endWithoutRunning(JobStatus.CANCELLED, reason, now));
+            default -> throw new JobConflictException("job " + job.getId() + " already ended "
+                    + job.getStatus().wireName());
+        }
+        audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.JOB_CANCEL, job.getId(), null)));
+        ends.followUp(job, now);
     }
 }
