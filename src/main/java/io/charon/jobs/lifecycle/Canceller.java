@@ -41,19 +41,28 @@ public class Canceller {
      * @param outputTail the log tail of a running job at this moment, kept as its output
      */
     public Job cancel(String id, String userId, Function<Job, String> outputTail) {
-        return RolledBackByConflict.retrying("a cancel", () -> QuarkusTransaction.requiringNew().call(() -> {
-            // locked: an outcome recorded meanwhile on another replica either comes first or is fenced out
-            Job job = queries.storedForChange(id);
-            Instant now = events.now();
-            String reason = "cancelled by " + userId;
-            switch (job.getStatus()) {
-                case RUNNING -> events.save(job.finish(RunResult.cancelled(reason, outputTail.apply(job)), now));
-                case QUEUED, SCHEDULED -> events.save(job.endWithoutRunning(JobStatus.CANCELLED, reason, now));
-                default -> throw new JobConflictException("job " + id + " already ended " + job.getStatus().wireName());
-            }
-            audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.JOB_CANCEL, id, null)));
-            dependents.failDependentsOf(job, now);
-            return job;
-        }));
+        return RolledBackByConflict.retrying("a cancel", () -> QuarkusTransaction.requiringNew()
+                .call(() -> cancelInTransaction(id, userId, outputTail)));
+    }
+
+    /**
+     * As {@link #cancel}, in the caller's transaction: the job is cancelled if, and when, the
+     * rest of that transaction commits (a schedule's slot cancels the previous slot's job so).
+     *
+     * @throws JobConflictException the job has ended; nothing was written
+     */
+    public Job cancelInTransaction(String id, String userId, Function<Job, String> outputTail) {
+        // locked: an outcome recorded meanwhile on another replica either comes first or is fenced out
+        Job job = queries.storedForChange(id);
+        Instant now = events.now();
+        String reason = "cancelled by " + userId;
+        switch (job.getStatus()) {
+            case RUNNING -> events.save(job.finish(RunResult.cancelled(reason, outputTail.apply(job)), now));
+            case QUEUED, SCHEDULED -> events.save(job.endWithoutRunning(JobStatus.CANCELLED, reason, now));
+            default -> throw new JobConflictException("job " + id + " already ended " + job.getStatus().wireName());
+        }
+        audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.JOB_CANCEL, id, null)));
+        dependents.failDependentsOf(job, now);
+        return job;
     }
 }
