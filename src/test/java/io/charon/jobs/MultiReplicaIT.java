@@ -126,7 +126,7 @@ class MultiReplicaIT {
                 // the first alone, as it migrates the schema; then the other two at once, which find it done
                 long startingAt = System.nanoTime();
                 replicas.get(0).start();
-                startTogether(replicas.subList(1, REPLICAS));
+                ServiceProcess.startTogether(replicas.subList(1, REPLICAS));
                 double startSeconds = seconds(System.nanoTime() - startingAt);
                 List<String> ids = replicas.stream().map(ServiceProcess::instanceId).toList();
                 assertThat(ids).as("instance ids").doesNotHaveDuplicates();
@@ -328,22 +328,6 @@ class MultiReplicaIT {
             return json.readTree(data).get("jobId").asText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Starts the replicas at the same time and waits until each is up. */
-    private static void startTogether(List<ServiceProcess> replicas) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(replicas.size());
-        try {
-            List<Future<ServiceProcess>> starts = new ArrayList<>();
-            for (ServiceProcess replica : replicas) {
-                starts.add(threads.submit(replica::start));
-            }
-            for (Future<ServiceProcess> start : starts) {
-                start.get();
-            }
-        } finally {
-            threads.shutdownNow();
         }
     }
 

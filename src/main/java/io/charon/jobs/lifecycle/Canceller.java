@@ -41,19 +41,30 @@ public class Canceller {
      * @param outputTail the log tail of a running job at this moment, kept as its output
      */
     public Job cancel(String id, String userId, Function<Job, String> outputTail) {
-        return RolledBackByConflict.retrying("a cancel", () -> QuarkusTransaction.requiringNew().call(() -> {
-            // locked: an outcome recorded meanwhile on another replica either comes first or is fenced out
-            Job job = queries.storedForChange(id);
-            cancelInTransaction(job, userId, "cancelled by " + userId, outputTail);
-            return job;
-        }));
+        return RolledBackByConflict.retrying("a cancel", () -> QuarkusTransaction.requiringNew()
+                .call(() -> cancelInTransaction(id, userId, outputTail)));
     }
 
     /**
-     * As {@link #cancel}, in the caller's transaction, for a job not ended whose row the caller
-     * locked (a workflow run cancelling its nodes' jobs), with {@code reason} as its message.
+     * As {@link #cancel}, in the caller's transaction: the job is cancelled if, and when, the
+     * rest of that transaction commits (a schedule's slot cancels the previous slot's job so).
+     *
+     * @throws JobConflictException the job has ended; nothing was written
      */
-    public void cancelInTransaction(Job job, String userId, String reason, Function<Job, String> outputTail) {
+    public Job cancelInTransaction(String id, String userId, Function<Job, String> outputTail) {
+        // locked: an outcome recorded meanwhile on another replica either comes first or is fenced out
+        Job job = queries.storedForChange(id);
+        cancelLocked(job, userId, "cancelled by " + userId, outputTail);
+        return job;
+    }
+
+    /**
+     * As {@link #cancelInTransaction(String, String, Function)}, for a job whose row the caller
+     * locked (a workflow run cancelling its nodes' jobs), with {@code reason} as its message.
+     *
+     * @throws JobConflictException the job has ended; nothing was written
+     */
+    public void cancelLocked(Job job, String userId, String reason, Function<Job, String> outputTail) {
         Instant now = events.now();
         switch (job.getStatus()) {
             case RUNNING -> events.save(job.finish(RunResult.cancelled(reason, outputTail.apply(job)), now));

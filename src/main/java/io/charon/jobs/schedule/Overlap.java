@@ -9,7 +9,7 @@ public enum Overlap {
     SKIP("skip"),
     /** The slot fires anyway; its job waits as any job does (for held hosts, a queue's cap). */
     QUEUE("queue"),
-    /** The previous job is cancelled, then the slot fires. */
+    /** The slot fires, and the previous job is cancelled with it (a slot that does not fire cancels nothing). */
     CANCEL_PREVIOUS("cancel-previous");
 
     static final String WIRE_NAMES = "skip, queue, cancel-previous";

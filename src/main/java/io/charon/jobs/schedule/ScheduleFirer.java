@@ -8,7 +8,6 @@ import io.charon.jobs.job.Actor;
 import io.charon.jobs.job.IdempotencyConflictException;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.Job;
-import io.charon.jobs.job.JobConflictException;
 import io.charon.jobs.job.JobEventType;
 import io.charon.jobs.job.JobSpec;
 import io.charon.jobs.lifecycle.Canceller;
@@ -121,7 +120,6 @@ public class ScheduleFirer {
 
     /** Handles the due slots of one schedule, in one transaction. */
     void fire(String name, Instant now) {
-        cancelPreviousIfAsked(name, now);
         RolledBackByConflict.retrying("a schedule's firing", () -> QuarkusTransaction.requiringNew().run(() -> {
             Schedule schedule = store.session().find(Schedule.class, name, LockModeType.PESSIMISTIC_WRITE);
             if (schedule == null || !schedule.enabled() || schedule.nextSlot() == null || schedule.nextSlot().isAfter(now)) {
@@ -158,34 +156,11 @@ public class ScheduleFirer {
         }));
     }
 
-    /**
-     * Under {@code cancel-previous}, cancels the previous slot's job before the next slot fires:
-     * apart from the firing, whose transaction cannot wait for a cancel's. Should the firing then
-     * not happen (another replica did it), the cancel was what that replica would have done.
-     */
-    private void cancelPreviousIfAsked(String name, Instant now) {
-        // read in a transaction of its own: a session kept from an earlier pass would show stale rows
-        String previous = QuarkusTransaction.requiringNew().call(() -> {
-            Schedule schedule = store.session().find(Schedule.class, name);
-            if (schedule == null || schedule.overlap() != Overlap.CANCEL_PREVIOUS || schedule.lastFiredJob() == null
-                    || schedule.nextSlot() == null || schedule.nextSlot().isAfter(now)) {
-                return null;
-            }
-            return unfinished(schedule.lastFiredJob()).map(Job::getId).orElse(null);
-        });
-        if (previous != null) {
-            try {
-                canceller.cancel(previous, "schedule:" + name, job -> LogFiles.tail(
-                        job.getLogPath() == null ? null : Path.of(job.getLogPath()), config.outputTailBytes()));
-            } catch (JobConflictException e) {
-                // it ended meanwhile
-            }
-        }
-    }
-
     /** Fires {@code slot}, or skips it when the previous job has not ended and overlap says skip; returns the job fired. */
     private Job fireSlot(Schedule schedule, Instant slot, Instant now) {
-        Optional<Job> previous = schedule.lastFiredJob() == null ? Optional.empty() : unfinished(schedule.lastFiredJob());
+        // read locked when it may be cancelled: an end recorded meanwhile (another replica) then comes first
+        Optional<Job> previous = schedule.lastFiredJob() == null ? Optional.empty()
+                : unfinished(schedule.lastFiredJob(), schedule.overlap() == Overlap.CANCEL_PREVIOUS);
         if (previous.isPresent() && schedule.overlap() == Overlap.SKIP) {
             store.session().persist(new ScheduleSlot(schedule.name(), slot, ScheduleSlot.SKIPPED, null, now));
             schedule.skipped(slot);
@@ -216,11 +191,23 @@ public class ScheduleFirer {
             // slot is skipped rather than retried at every pass
             return skip(schedule, slot, now, "its job was refused: " + e.getMessage());
         }
+        if (previous.isPresent() && schedule.overlap() == Overlap.CANCEL_PREVIOUS) {
+            cancel(previous.get(), schedule);
+        }
         store.session().persist(new ScheduleSlot(schedule.name(), slot, ScheduleSlot.FIRED, job.getId(), now));
         schedule.fired(slot, job.getId());
         events.save(job.record(JobEventType.SCHEDULE_FIRED, "fired by schedule " + schedule.name() + " for its slot " + slot,
                 data(schedule, slot, job.getId(), null), now));
         return job;
+    }
+
+    /**
+     * Under {@code cancel-previous}, cancels the previous slot's job in the firing's transaction,
+     * once the slot's job is stored: only a slot that fires cancels, and the two commit together.
+     */
+    private void cancel(Job previous, Schedule schedule) {
+        canceller.cancelInTransaction(previous.getId(), "schedule:" + schedule.name(), job -> LogFiles.tail(
+                job.getLogPath() == null ? null : Path.of(job.getLogPath()), config.outputTailBytes()));
     }
 
     private Job skip(Schedule schedule, Instant slot, Instant now, String why) {
@@ -246,8 +233,8 @@ public class ScheduleFirer {
         }
     }
 
-    private Optional<Job> unfinished(String jobId) {
-        Job job = store.session().find(Job.class, jobId);
+    private Optional<Job> unfinished(String jobId, boolean locked) {
+        Job job = store.session().find(Job.class, jobId, locked ? LockModeType.PESSIMISTIC_WRITE : LockModeType.NONE);
         return job == null || job.getStatus().isTerminal() ? Optional.empty() : Optional.of(job);
     }
 

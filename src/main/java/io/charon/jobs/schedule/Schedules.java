@@ -76,6 +76,7 @@ public class Schedules {
                 if (store.session().find(Schedule.class, name) != null) {
                     throw taken(name);
                 }
+                templates.lockForSchedule(settings.template()); // checked above, outside this transaction
                 Schedule schedule = new Schedule(name, settings, userId, now);
                 store.session().persist(schedule);
                 audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.SCHEDULE_CREATE, name,
@@ -101,6 +102,7 @@ public class Schedules {
         Instant now = now();
         return RolledBackByConflict.retrying("a schedule's update", () -> QuarkusTransaction.requiringNew().call(() -> {
             Schedule schedule = locked(name);
+            templates.lockForSchedule(settings.template());
             schedule.set(settings, userId, now);
             audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.SCHEDULE_UPDATE, name,
                     describe(schedule))));

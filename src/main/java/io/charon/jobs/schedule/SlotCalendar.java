@@ -13,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +24,14 @@ import java.util.Optional;
  * {@code @weekly}, {@code @monthly}, {@code @yearly}) and finds the matching wall-clock times;
  * this class turns them into instants, with one rule for daylight-saving changes: a wall-clock
  * time fires once. A time the clocks skip (02:30 on a spring-forward night in Europe/Paris) fires
- * at the same time after the change (03:30, one hour after 01:30); a time the clocks pass twice
- * (02:30 on a fall-back night) fires at its first passing (02:30 summer time).
+ * at the first instant after the gap (03:00 summer time), as cron does; several such times
+ * (02:00, 02:20, 02:40) are one slot there, as they fall on one instant. A time the clocks pass
+ * twice (02:30 on a fall-back night) fires at its first passing (02:30 summer time).
+ *
+ * <p>So the instants never go back as the wall-clock times go forward, and the slot after an
+ * instant is the first wall-clock time from that instant's on whose instant is later: no time in
+ * a gap is passed over. (Moving each skipped time by the gap's length instead, 02:20 to 03:20,
+ * puts it behind the wall-clock time the next slot is searched from once 02:00 fired at 03:00.)
  */
 final class SlotCalendar {
 
@@ -85,16 +92,26 @@ final class SlotCalendar {
                 return Optional.empty();
             }
             local = match.get().toLocalDateTime();
-            Instant slot = ZonedDateTime.of(local, zone).toInstant(); // in a gap: shifted by it; twice: the first
+            Instant slot = instant(local);
             if (endAt != null && slot.isAfter(endAt)) {
                 return Optional.empty();
             }
             if (slot.isAfter(from)) {
                 return Optional.of(slot);
             }
-            // the second passing of a time the clocks went back over: it fired at its first
+            // a time in a gap whose instant, the gap's end, was the slot before; or the second
+            // passing of a time the clocks went back over: it fired at its first
         }
         return Optional.empty();
+    }
+
+    /** The instant a wall-clock time fires at: the end of the gap it falls in, or else its first passing. */
+    private Instant instant(LocalDateTime local) {
+        ZoneOffsetTransition change = zone.getRules().getTransition(local);
+        if (change != null && change.isGap()) {
+            return change.getInstant();
+        }
+        return ZonedDateTime.ofLocal(local, zone, null).toInstant(); // in an overlap, the earlier offset
     }
 
     /** Whether {@code text} names a time zone; the zone when it does. */

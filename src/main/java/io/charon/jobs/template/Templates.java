@@ -124,6 +124,19 @@ public class Templates {
     }
 
     /**
+     * Locks the template in the caller's transaction, which stores a schedule of it: a deletion
+     * of the template waits for that transaction and then finds the schedule; one that came first
+     * leaves no template to lock. A schedule never names a template that is gone.
+     *
+     * @throws InvalidInputException ({@code template}) it is gone
+     */
+    public void lockForSchedule(String name) {
+        if (store.session().find(Template.class, name, LockModeType.PESSIMISTIC_WRITE) == null) {
+            throw new InvalidInputException("template", notFound(name).getMessage());
+        }
+    }
+
+    /**
      * The template, if {@code userId} may launch it.
      *
      * @throws TemplateNotFoundException none of that name, or not one the user may launch

@@ -145,7 +145,7 @@ public class WorkflowRuns {
                     // locked above, unless it started between that look and the run's lock
                     Job job = store.session().find(Job.class, node.jobId(), LockModeType.PESSIMISTIC_WRITE);
                     if (job != null && !job.getStatus().isTerminal()) {
-                        canceller.cancelInTransaction(job, actor.userId(), reason, running -> LogFiles.tail(
+                        canceller.cancelLocked(job, actor.userId(), reason, running -> LogFiles.tail(
                                 running.getLogPath() == null ? null : Path.of(running.getLogPath()),
                                 config.outputTailBytes()));
                         cancelled.add(job);

@@ -1,6 +1,12 @@
 package io.charon.jobs.schedule;
 
+import io.charon.jobs.security.AuditTrail;
+import io.charon.jobs.store.Store;
+import io.charon.jobs.submission.SubmissionValidator;
 import io.charon.jobs.support.Api;
+import io.charon.jobs.template.Template;
+import io.charon.jobs.template.Templates;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -9,13 +15,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +46,14 @@ class ScheduleFiringTest {
 
     @Inject
     ScheduleFirer firer;
+    @Inject
+    Store store;
+    @Inject
+    AuditTrail audit;
+    @Inject
+    Clock clock;
+    @Inject
+    SubmissionValidator validator;
 
     private String name;
     private String pausedQueue;
@@ -60,13 +77,18 @@ class ScheduleFiringTest {
 
     /** A template tagged with the test's name, whose jobs run at once, or wait in the paused queue when {@code held}. */
     private void template(boolean held) {
-        Map<String, Object> body = new HashMap<>(Api.job(name, "hello.yml"));
+        given().contentType(ContentType.JSON).body(templateBody(name, held)).post("/api/v1/templates").then()
+                .statusCode(201);
+    }
+
+    private Map<String, Object> templateBody(String template, boolean held) {
+        Map<String, Object> body = new HashMap<>(Api.job(template, "hello.yml"));
         body.put("tags", List.of(name));
         if (held) {
             body.put("queue", pausedQueue);
         }
-        body.put("parameters", List.of(Map.of("name", "greeting", "type", "string", "required", true)));
-        given().contentType(ContentType.JSON).body(body).post("/api/v1/templates").then().statusCode(201);
+        body.put("parameters", new ArrayList<>(List.of(Map.of("name", "greeting", "type", "string", "required", true))));
+        return body;
     }
 
     private JsonPath schedule(String cron, Object... settings) {
@@ -199,6 +221,88 @@ class ScheduleFiringTest {
         assertThat(ids).hasSize(2);
         assertThat(Api.status(ids.get(0))).isEqualTo("cancelled");
         assertThat(Api.status(ids.get(1))).isEqualTo("queued");
+    }
+
+    /**
+     * Only a slot that fires cancels the previous job: not slots missed past their start deadline,
+     * nor one skipped because the template no longer launches with the schedule's parameters.
+     */
+    @Test
+    void overlapCancelPreviousCancelsOnlyWhenTheSlotFires() {
+        template(true);
+        schedule("@hourly", "overlap", "cancel-previous", "startDeadline", "PT15M");
+        firer.fire(name, at("PT1S"));
+        List<String> ids = jobs();
+        assertThat(ids).hasSize(1);
+
+        firer.fire(name, at("PT3H20M")); // 01:00 to 03:00, the latest 20 minutes late: all missed
+        assertThat(view().getLong("missedCount")).isEqualTo(3);
+        assertThat(jobs()).hasSize(1);
+        assertThat(Api.status(ids.get(0))).as("after missed slots").isEqualTo("queued");
+
+        firer.fire(name, at("PT4H1S"));
+        ids = jobs();
+        assertThat(ids).hasSize(2);
+        assertThat(Api.status(ids.get(0))).isEqualTo("cancelled");
+        assertThat(Api.status(ids.get(1))).isEqualTo("queued");
+
+        // a parameter the schedule does not give, now required: the next slot is skipped
+        Map<String, Object> changed = templateBody(name, true);
+        ((List<Object>) changed.get("parameters")).add(Map.of("name", "target", "type", "string", "required", true));
+        given().contentType(ContentType.JSON).body(changed).put("/api/v1/templates/" + name).then().statusCode(200);
+        firer.fire(name, at("PT5H1S"));
+        assertThat(view().getString("lastSkippedSlot")).isEqualTo("2031-01-01T05:00:00Z");
+        assertThat(jobs()).hasSize(2);
+        assertThat(Api.status(ids.get(1))).as("after a skipped slot").isEqualTo("queued");
+    }
+
+    /**
+     * A template deleted after a schedule's settings were checked against it, before the schedule
+     * is stored (the check reads outside the storing transaction): the schedule is refused, as if
+     * the template had been gone at the check, and none is left naming it. Done by a stand-in for
+     * the templates that deletes the template as soon as the check has read it.
+     */
+    @Test
+    void aTemplateDeletedBehindAScheduleCheckLeavesNoScheduleOfIt() {
+        template(false);
+        schedule("@daily");
+        String doomedForCreate = name + "-gone-1";
+        String doomedForUpdate = name + "-gone-2";
+        for (String template : List.of(doomedForCreate, doomedForUpdate)) {
+            given().contentType(ContentType.JSON).body(templateBody(template, false)).post("/api/v1/templates").then()
+                    .statusCode(201);
+        }
+        Set<String> doomed = ConcurrentHashMap.newKeySet();
+        doomed.addAll(List.of(doomedForCreate, doomedForUpdate));
+        QuarkusMock.installMockForType(new Templates(store, audit, clock, validator) {
+            @Override
+            public Template get(String template, String userId, boolean admin) {
+                Template read = super.get(template, userId, admin);
+                if (doomed.remove(template)) {
+                    delete(template, "admin");
+                }
+                return read;
+            }
+        }, Templates.class);
+
+        Map<String, Object> create = scheduleBody("@daily");
+        create.put("name", name + "-2");
+        create.put("template", doomedForCreate);
+        given().contentType(ContentType.JSON).body(create).post("/api/v1/schedules").then().statusCode(400)
+                .body("errors.field", contains("template"));
+        given().get("/api/v1/schedules/" + name + "-2").then().statusCode(404);
+
+        Map<String, Object> update = scheduleBody("@daily");
+        update.put("template", doomedForUpdate);
+        given().contentType(ContentType.JSON).body(update).put("/api/v1/schedules/" + name).then().statusCode(400)
+                .body("errors.field", contains("template"));
+        assertThat(view().getString("template")).isEqualTo(name);
+
+        assertThat(doomed).as("both deleted behind the check").isEmpty();
+        for (String template : List.of(doomedForCreate, doomedForUpdate)) {
+            given().get("/api/v1/templates/" + template).then().statusCode(404);
+        }
+        given().delete("/api/v1/schedules/" + name).then().statusCode(204);
     }
 
     /** Three hours down: under run-once, the latest slot fires once and the 35 before it are missed. */

@@ -77,14 +77,14 @@ class SlotCalendarTest {
                 Instant.parse("2027-11-07T04:00:00Z"), Instant.parse("2027-11-08T05:00:00Z"));
     }
 
-    /** The documented rule: a wall-clock time fires once a day, shifted past a gap, at its first passing in an overlap. */
+    /** The documented rule: a wall-clock time fires once a day, at the end of a gap, at its first passing in an overlap. */
     @Test
     void aTimeTheClocksSkipOrPassTwiceFiresOnce() {
         List<Instant> slots = year("30 2 * * *", PARIS, null, null);
         assertThat(slots).hasSize(365);
-        // spring-forward, 28 March: 02:30 does not exist; it fires at 03:30 summer time (01:30 UTC)
+        // spring-forward, 28 March: 02:30 does not exist; it fires when the gap ends, 03:00 summer time (01:00 UTC)
         assertThat(slots).filteredOn(at -> at.atZone(PARIS).toLocalDate().equals(LocalDate.of(2027, 3, 28)))
-                .containsExactly(Instant.parse("2027-03-28T01:30:00Z"));
+                .containsExactly(Instant.parse("2027-03-28T01:00:00Z"));
         // fall-back, 31 October: 02:30 comes twice; it fires at the first, 02:30 summer time (00:30 UTC)
         assertThat(slots).filteredOn(at -> at.atZone(PARIS).toLocalDate().equals(LocalDate.of(2027, 10, 31)))
                 .containsExactly(Instant.parse("2027-10-31T00:30:00Z"));
@@ -92,6 +92,40 @@ class SlotCalendarTest {
         assertThat(fiveMinutes).isSorted().doesNotHaveDuplicates();
         // the repeated hour of fall-back fires once, the skipped hour of spring-forward not at all
         assertThat(fiveMinutes).hasSize(365 * 288 - 12);
+    }
+
+    /**
+     * Times in the skipped hour of an expression that names several, or only them: each day of
+     * the year has its slots, the spring-forward day one, when the gap ends. The day after has
+     * all of its own: none is passed over for having followed the gap.
+     */
+    @Test
+    void severalTimesInTheSkippedHourFireOnceWhenItEnds() {
+        for (ZoneId zone : List.of(PARIS, NEW_YORK)) {
+            LocalDate springForward = zone.equals(PARIS) ? LocalDate.of(2027, 3, 28) : LocalDate.of(2027, 3, 14);
+            Instant gapEnd = zone.getRules().nextTransition(springForward.atStartOfDay(zone).toInstant()).getInstant();
+            assertThat(gapEnd.atZone(zone).toLocalTime()).as("%s: the gap ends at 03:00", zone).isEqualTo(LocalTime.of(3, 0));
+
+            List<Instant> daily = year("30 2 * * *", zone, null, null);
+            assertThat(daily).as("%s, 30 2 * * *", zone).hasSize(365).isSorted().doesNotHaveDuplicates()
+                    .filteredOn(at -> at.atZone(zone).toLocalDate().equals(springForward)).containsExactly(gapEnd);
+            assertThat(daily).as("%s, 30 2 * * *, the day after", zone)
+                    .contains(ZonedDateTime.of(springForward.plusDays(1), LocalTime.of(2, 30), zone).toInstant());
+
+            List<Instant> thrice = year("*/20 2 * * *", zone, null, null);
+            assertThat(thrice).as("%s, */20 2 * * *", zone).hasSize(364 * 3 + 1).isSorted().doesNotHaveDuplicates();
+            assertThat(thrice).filteredOn(at -> at.atZone(zone).toLocalDate().equals(springForward))
+                    .as("%s, */20 2 * * * on the spring-forward day", zone).containsExactly(gapEnd);
+            assertThat(thrice).filteredOn(at -> at.atZone(zone).toLocalDate().equals(springForward.plusDays(1)))
+                    .as("%s, */20 2 * * * the day after", zone).extracting(at -> at.atZone(zone).toLocalTime())
+                    .containsExactly(LocalTime.of(2, 0), LocalTime.of(2, 20), LocalTime.of(2, 40));
+
+            // the skipped times and a time after the gap: one slot at its end, then the rest of the hour
+            List<Instant> around = year("40 2,3 * * *", zone, null, null);
+            assertThat(around).as("%s, 40 2,3 * * *", zone).hasSize(365 * 2).isSorted().doesNotHaveDuplicates()
+                    .filteredOn(at -> at.atZone(zone).toLocalDate().equals(springForward))
+                    .containsExactly(gapEnd, gapEnd.plus(Duration.ofMinutes(40)));
+        }
     }
 
     @Test

@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -113,6 +117,22 @@ public final class ServiceProcess implements AutoCloseable {
             throw notUp;
         }
         return this;
+    }
+
+    /** Starts the services at the same time and waits until each is up. */
+    public static void startTogether(List<ServiceProcess> services) throws InterruptedException, ExecutionException {
+        ExecutorService threads = Executors.newFixedThreadPool(services.size());
+        try {
+            List<Future<ServiceProcess>> starts = new ArrayList<>();
+            for (ServiceProcess service : services) {
+                starts.add(threads.submit(service::start));
+            }
+            for (Future<ServiceProcess> start : starts) {
+                start.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     /** Starts the service when it is expected not to come up: returns its exit code. */
