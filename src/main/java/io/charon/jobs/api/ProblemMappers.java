@@ -14,6 +14,8 @@ import io.charon.jobs.schedule.ScheduleConflictException;
 import io.charon.jobs.schedule.ScheduleNotFoundException;
 import io.charon.jobs.template.TemplateConflictException;
 import io.charon.jobs.template.TemplateNotFoundException;
+import io.charon.jobs.workflow.WorkflowConflictException;
+import io.charon.jobs.workflow.WorkflowNotFoundException;
 import io.charon.jobs.security.AuditActions;
 import io.charon.jobs.security.AuditEntry;
 import io.charon.jobs.security.AuditTrail;
@@ -134,6 +136,16 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response scheduleConflict(ScheduleConflictException e) {
         return Problem.response(409, "schedule-conflict", "Not possible for this schedule", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response workflowNotFound(WorkflowNotFoundException e) {
+        return Problem.response(404, "workflow-not-found", "Workflow not found", e.getMessage(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response workflowConflict(WorkflowConflictException e) {
+        return Problem.response(409, "workflow-conflict", "Not possible for this workflow", e.getMessage(), null);
     }
 
     /** No token where one is needed (a bad token is refused before the request gets here). */

@@ -19,7 +19,20 @@ public enum JobEventType {
     /** A schedule skipped a slot because its previous job had not ended: recorded on that job. */
     SCHEDULE_SKIPPED("schedule.skipped"),
     /** Slots of a schedule passed unhandled (an outage): recorded on the schedule's latest job. */
-    SCHEDULE_MISSED("schedule.missed");
+    SCHEDULE_MISSED("schedule.missed"),
+    /** A workflow run began: recorded on the job of its first root node. */
+    WORKFLOW_STARTED("workflow.started"),
+    /** A workflow node's job was launched: recorded on that job. */
+    WORKFLOW_NODE_STARTED("workflow.node.started"),
+    /** A workflow node ended: recorded on its job, or on the job whose end decided it when it has none. */
+    WORKFLOW_NODE_COMPLETED("workflow.node.completed"),
+    WORKFLOW_NODE_FAILED("workflow.node.failed"),
+    /** A workflow node will never run: recorded on the job whose end decided it. */
+    WORKFLOW_NODE_SKIPPED("workflow.node.skipped"),
+    /** A workflow run ended: recorded on the job whose end (or cancellation) ended it. */
+    WORKFLOW_COMPLETED("workflow.completed"),
+    WORKFLOW_FAILED("workflow.failed"),
+    WORKFLOW_CANCELLED("workflow.cancelled");
 
     private final String wireName;
 

@@ -23,13 +23,13 @@ public class Canceller {
 
     private final JobQueries queries;
     private final EventRecorder events;
-    private final DependentFailures dependents;
+    private final JobEnds ends;
     private final AuditTrail audit;
 
-    public Canceller(JobQueries queries, EventRecorder events, DependentFailures dependents, AuditTrail audit) {
+    public Canceller(JobQueries queries, EventRecorder events, JobEnds ends, AuditTrail audit) {
         this.queries = queries;
         this.events = events;
-        this.dependents = dependents;
+        this.ends = ends;
         this.audit = audit;
     }
 
@@ -54,15 +54,25 @@ public class Canceller {
     public Job cancelInTransaction(String id, String userId, Function<Job, String> outputTail) {
         // locked: an outcome recorded meanwhile on another replica either comes first or is fenced out
         Job job = queries.storedForChange(id);
+        cancelLocked(job, userId, "cancelled by " + userId, outputTail);
+        return job;
+    }
+
+    /**
+     * As {@link #cancelInTransaction(String, String, Function)}, for a job whose row the caller
+     * locked (a workflow run cancelling its nodes' jobs), with {@code reason} as its message.
+     *
+     * @throws JobConflictException the job has ended; nothing was written
+     */
+    public void cancelLocked(Job job, String userId, String reason, Function<Job, String> outputTail) {
         Instant now = events.now();
-        String reason = "cancelled by " + userId;
         switch (job.getStatus()) {
             case RUNNING -> events.save(job.finish(RunResult.cancelled(reason, outputTail.apply(job)), now));
             case QUEUED, SCHEDULED -> events.save(job.endWithoutRunning(JobStatus.CANCELLED, reason, now));
-            default -> throw new JobConflictException("job " + id + " already ended " + job.getStatus().wireName());
+            default -> throw new JobConflictException("job " + job.getId() + " already ended "
+                    + job.getStatus().wireName());
         }
-        audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.JOB_CANCEL, id, null)));
-        dependents.failDependentsOf(job, now);
-        return job;
+        audit.recordInTransaction(List.of(AuditEntry.success(userId, AuditActions.JOB_CANCEL, job.getId(), null)));
+        ends.followUp(job, now);
     }
 }

@@ -48,16 +48,16 @@ public class RunRecorder {
     private final Store store;
     private final RowLocks rowLocks;
     private final EventRecorder events;
-    private final DependentFailures dependents;
+    private final JobEnds ends;
     private final RetryPolicy retryPolicy;
     private final GroupCommit<RunOutcome, Optional<JobStatus>> outcomes;
 
-    public RunRecorder(Store store, RowLocks rowLocks, EventRecorder events, DependentFailures dependents,
+    public RunRecorder(Store store, RowLocks rowLocks, EventRecorder events, JobEnds ends,
                        JobsConfig config, ClaimingCommit commits) {
         this.store = store;
         this.rowLocks = rowLocks;
         this.events = events;
-        this.dependents = dependents;
+        this.ends = ends;
         this.retryPolicy = new RetryPolicy(config.maxRetryDelay());
         // each outcome frees its run's worker slot: the jobs claimed along may take it
         this.outcomes = new GroupCommit<>("charon-outcomes", OUTCOME_BATCH,
@@ -136,7 +136,7 @@ public class RunRecorder {
             case INTERRUPTED -> job.requeue(Requeue.handBack("handed back: the service stopped while it ran",
                     outcome.exitCode(), outcome.outputTail()), now);
         });
-        dependents.failDependentsOf(job, now);
+        ends.followUp(job, now);
         return Optional.of(job.getStatus());
     }
 
@@ -179,7 +179,7 @@ public class RunRecorder {
                         + job.getLeaseOwner() + ")"), now));
             } else {
                 events.save(job.finish(RunResult.orphaned(ORPHANED), now));
-                dependents.failDependentsOf(job, now);
+                ends.followUp(job, now);
             }
             return true;
         }));

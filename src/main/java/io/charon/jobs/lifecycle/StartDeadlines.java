@@ -20,12 +20,12 @@ public class StartDeadlines {
 
     private final JobQueue queue;
     private final EventRecorder events;
-    private final DependentFailures dependents;
+    private final JobEnds ends;
 
-    public StartDeadlines(JobQueue queue, EventRecorder events, DependentFailures dependents) {
+    public StartDeadlines(JobQueue queue, EventRecorder events, JobEnds ends) {
         this.queue = queue;
         this.events = events;
-        this.dependents = dependents;
+        this.ends = ends;
     }
 
     /**
@@ -39,7 +39,7 @@ public class StartDeadlines {
                     List<Job> late = queue.lockPastStartDeadline(now, max);
                     for (Job job : late) {
                         events.save(job.missStartDeadline(now));
-                        dependents.failDependentsOf(job, now);
+                        ends.followUp(job, now);
                     }
                     return late.size();
                 }));

@@ -28,6 +28,12 @@ public final class AuditActions {
     public static final String SCHEDULE_DELETE = "schedule.delete";
     /** a job launched by a schedule for one of its slots */
     public static final String SCHEDULE_FIRE = "schedule.fire";
+    public static final String WORKFLOW_CREATE = "workflow.create";
+    public static final String WORKFLOW_UPDATE = "workflow.update";
+    public static final String WORKFLOW_DELETE = "workflow.delete";
+    /** a workflow run launched; each of its nodes' jobs is audited as a template launch */
+    public static final String WORKFLOW_LAUNCH = "workflow.launch";
+    public static final String WORKFLOW_CANCEL = "workflow.cancel";
     /** a request with a token that is unknown, revoked, expired or malformed */
     public static final String AUTHENTICATION = "authentication";
     /** an authenticated request whose role does not allow what it asked */

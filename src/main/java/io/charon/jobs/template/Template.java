@@ -1,9 +1,9 @@
 package io.charon.jobs.template;
 
+import io.charon.jobs.persistence.Versioned;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
@@ -14,42 +14,19 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "templates")
-public class Template {
-
-    @Id
-    String name;
-
-    @Column(nullable = false)
-    int version;
+public class Template extends Versioned {
 
     @Convert(converter = TemplateColumns.class)
     @Column(nullable = false)
     TemplateDefinition definition;
-
-    @Column(name = "created_at", nullable = false)
-    Instant createdAt;
-
-    @Column(name = "created_by", nullable = false)
-    String createdBy;
-
-    @Column(name = "updated_at", nullable = false)
-    Instant updatedAt;
-
-    @Column(name = "updated_by", nullable = false)
-    String updatedBy;
 
     protected Template() {
     }
 
     /** A new template at version 1. */
     Template(TemplateDefinition definition, String by, Instant now) {
-        this.name = definition.name();
-        this.version = 1;
+        super(definition.name(), by, now);
         this.definition = definition;
-        this.createdAt = now;
-        this.createdBy = by;
-        this.updatedAt = now;
-        this.updatedBy = by;
     }
 
     /** This version, to be stored beside the template. */
@@ -59,10 +36,8 @@ public class Template {
 
     /** Replaces the definition, making the next version; returns it to store. */
     TemplateVersion replace(TemplateDefinition definition, String by, Instant now) {
-        this.version++;
+        nextVersion(by, now);
         this.definition = definition;
-        this.updatedAt = now;
-        this.updatedBy = by;
         return currentVersion();
     }
 
@@ -71,31 +46,7 @@ public class Template {
         return admin || definition.allowedUsers().isEmpty() || definition.allowedUsers().contains(userId);
     }
 
-    public String name() {
-        return name;
-    }
-
-    public int version() {
-        return version;
-    }
-
     public TemplateDefinition definition() {
         return definition;
-    }
-
-    public Instant createdAt() {
-        return createdAt;
-    }
-
-    public String createdBy() {
-        return createdBy;
-    }
-
-    public Instant updatedAt() {
-        return updatedAt;
-    }
-
-    public String updatedBy() {
-        return updatedBy;
     }
 }

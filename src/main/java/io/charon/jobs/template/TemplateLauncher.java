@@ -46,6 +46,24 @@ public class TemplateLauncher {
                 AuditActions.TEMPLATE_LAUNCH, "template " + name + " version " + template.version());
     }
 
+    /**
+     * As {@link #launch}, in the caller's transaction, for a caller that records something else
+     * with the job, atomically (a workflow's node); no idempotency key: the caller's own record
+     * is what keeps it from launching twice.
+     *
+     * @param note the message of the job's {@code job.created} event, after the template's
+     * @param auditDetail what the audit trail adds to the template's name and version
+     * @throws TemplateNotFoundException no such template, or not one the actor may launch
+     * @throws InvalidInputException with every bad parameter and every error of the merged job
+     */
+    public Submitted launchInTransaction(String name, LaunchRequest launch, Actor actor, String note,
+                                         String auditDetail) {
+        Template template = templates.get(name, actor.userId(), actor.seesAllJobs());
+        JobSpec spec = spec(template.definition(), template.version(), launch);
+        return submitter.submitInTransaction(spec, actor, null, note(template, actor.userId()) + ", " + note,
+                AuditActions.TEMPLATE_LAUNCH, "template " + name + " version " + template.version() + ", " + auditDetail);
+    }
+
     /** What {@code actor} would run when launching {@code definition} at {@code version} with {@code launch}. */
     public JobSpec spec(TemplateDefinition definition, int version, LaunchRequest launch) {
         List<FieldError> errors = new ArrayList<>();

@@ -1,0 +1,326 @@
+package io.charon.jobs.workflow;
+
+import io.charon.jobs.commit.EventRecorder;
+import io.charon.jobs.job.Actor;
+import io.charon.jobs.job.FieldError;
+import io.charon.jobs.job.HostStats;
+import io.charon.jobs.job.IdempotencyConflictException;
+import io.charon.jobs.job.InvalidInputException;
+import io.charon.jobs.job.Job;
+import io.charon.jobs.job.JobEventType;
+import io.charon.jobs.job.JobStatus;
+import io.charon.jobs.lifecycle.JobEndObserver;
+import io.charon.jobs.persistence.JsonColumns;
+import io.charon.jobs.store.Store;
+import io.charon.jobs.template.LaunchRequest;
+import io.charon.jobs.template.TemplateLauncher;
+import io.charon.jobs.template.TemplateNotFoundException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Moves runs forward, always in the transaction of what drives them: a run's start launches its
+ * roots in the launch's transaction; a node's job ending ({@link JobEndObserver}, called in the
+ * transaction that ends the job, with the job's row locked) ends its node, resolves the node's
+ * outgoing edges, launches the nodes they make ready, skips those they make unreachable, and ends
+ * the run when every node has ended. A crash before that commit loses the job's end and the step
+ * together; after it, both are stored: no step is lost or taken twice.
+ *
+ * <p>A run's row is locked after the job's (as every job's end locks it), so two jobs of one run
+ * ending at once on two replicas take their steps one after the other.
+ */
+@ApplicationScoped
+public class RunAdvance implements JobEndObserver {
+
+    private final Store store;
+    private final TemplateLauncher launcher;
+    private final EventRecorder events;
+
+    public RunAdvance(Store store, TemplateLauncher launcher, EventRecorder events) {
+        this.store = store;
+        this.launcher = launcher;
+        this.events = events;
+    }
+
+    /** Whether a pending node may start now, must wait for more of its edges, or never will. */
+    private enum Readiness { READY, WAIT, NEVER }
+
+    /**
+     * Stores a new run and its nodes, and launches its roots, in the caller's transaction.
+     *
+     * @throws InvalidInputException a root's template refused its launch (each named
+     *                               {@code nodes[i].…}); the caller's transaction must roll back
+     */
+    void start(WorkflowRun run, Instant now) {
+        store.session().persist(run);
+        Map<String, RunNode> nodes = new LinkedHashMap<>();
+        for (WorkflowNode node : run.definition().nodes()) {
+            RunNode pending = new RunNode(run.id(), node.id(), now);
+            store.session().persist(pending);
+            nodes.put(node.id(), pending);
+        }
+        List<FieldError> refused = new ArrayList<>();
+        Job first = null;
+        List<WorkflowNode> all = run.definition().nodes();
+        for (int i = 0; i < all.size(); i++) {
+            WorkflowNode node = all.get(i);
+            if (!run.definition().isRoot(node.id())) {
+                continue;
+            }
+            try {
+                Job job = launch(run, node, nodes.get(node.id()), now);
+                first = first == null ? job : first;
+            } catch (InvalidInputException e) {
+                String at = "nodes[" + i + "]";
+                e.errors().forEach(error -> refused.add(new FieldError(at + "." + error.field(), error.reason())));
+            } catch (TemplateNotFoundException | IdempotencyConflictException e) {
+                refused.add(new FieldError("nodes[" + i + "].template", e.getMessage()));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new InvalidInputException(refused);
+        }
+        events.save(first.record(JobEventType.WORKFLOW_STARTED, "workflow " + run.workflow() + " version "
+                + run.workflowVersion() + " started as run " + run.id(), data(run, null), now));
+    }
+
+    @Override
+    public void jobEnded(Job job, Instant now) {
+        if (job.spec().template() == null) {
+            return; // only template launches are workflow nodes: no lookup for any other job
+        }
+        // the run's id alone: its nodes are read once its row is locked
+        List<String> runs = store.session().createSelectionQuery("select n.key.runId from RunNode n where n.jobId = :job",
+                String.class).setParameter("job", job.getId()).getResultList();
+        if (runs.isEmpty()) {
+            return;
+        }
+        WorkflowRun run = store.session().find(WorkflowRun.class, runs.get(0), LockModeType.PESSIMISTIC_WRITE);
+        if (run == null || !run.isRunning()) {
+            return; // cancelled with its run, which ended its node too
+        }
+        Map<String, RunNode> nodes = nodes(run);
+        RunNode node = nodes.values().stream().filter(candidate -> job.getId().equals(candidate.jobId()))
+                .findFirst().orElse(null);
+        if (node == null || node.nodeStatus() != NodeStatus.STARTED) {
+            return;
+        }
+        boolean completed = job.getStatus() == JobStatus.COMPLETED;
+        node.moveTo(completed ? NodeStatus.COMPLETED : NodeStatus.FAILED, completed ? null
+                : "its job ended " + job.getStatus().wireName()
+                + (job.getErrorMessage() == null ? "" : ": " + job.getErrorMessage()), now);
+        events.save(job.record(completed ? JobEventType.WORKFLOW_NODE_COMPLETED : JobEventType.WORKFLOW_NODE_FAILED,
+                "node " + node.node() + " of workflow run " + run.id() + " " + node.status(), data(run, node.node()), now));
+        advance(run, nodes, node.node(), job, now);
+    }
+
+    /** The run's nodes by id, in the session (the run's row is locked). */
+    Map<String, RunNode> nodes(WorkflowRun run) {
+        Map<String, RunNode> nodes = new LinkedHashMap<>();
+        store.session().createSelectionQuery("from RunNode n where n.key.runId = :run", RunNode.class)
+                .setParameter("run", run.id()).getResultList().forEach(node -> nodes.put(node.node(), node));
+        return nodes;
+    }
+
+    /**
+     * What follows the end of node {@code endedId} (whose job, {@code driver}, just ended): its
+     * edges resolved, the nodes they decide launched or skipped, and theirs in turn, until nothing
+     * more is decided; then the run's end if every node has ended. Events about nodes that have no
+     * job of their own are recorded on {@code driver}.
+     */
+    private void advance(WorkflowRun run, Map<String, RunNode> nodes, String endedId, Job driver, Instant now) {
+        List<WorkflowEdge> edges = run.definition().edges();
+        Deque<String> ended = new ArrayDeque<>(List.of(endedId));
+        while (!ended.isEmpty()) {
+            String id = ended.poll();
+            RunNode from = nodes.get(id);
+            // only the first node has a job that ended now; the others failed at launch or were skipped
+            Job job = id.equals(endedId) ? driver : null;
+            for (int i = 0; i < edges.size(); i++) {
+                WorkflowEdge edge = edges.get(i);
+                if (!edge.from().equals(id)) {
+                    continue;
+                }
+                run.setEdge(i, resolve(edge, from.nodeStatus(), job));
+                RunNode to = nodes.get(edge.to());
+                if (to.nodeStatus() != NodeStatus.PENDING) {
+                    continue; // an "any" node started by an earlier edge
+                }
+                switch (readiness(run, edge.to())) {
+                    case READY -> {
+                        if (!launchOrFail(run, to, driver, now)) {
+                            ended.add(to.node());
+                        }
+                    }
+                    case NEVER -> {
+                        to.moveTo(NodeStatus.SKIPPED, "its incoming edges can no longer be satisfied", now);
+                        events.save(driver.record(JobEventType.WORKFLOW_NODE_SKIPPED, "node " + to.node()
+                                + " of workflow run " + run.id() + " skipped", data(run, to.node()), now));
+                        ended.add(to.node());
+                    }
+                    case WAIT -> {
+                    }
+                }
+            }
+        }
+        if (nodes.values().stream().allMatch(node -> node.nodeStatus().hasEnded())) {
+            finish(run, nodes, driver, now);
+        }
+    }
+
+    /** Launches a ready node; a launch its template refuses fails the node instead (false). */
+    private boolean launchOrFail(WorkflowRun run, RunNode node, Job driver, Instant now) {
+        try {
+            launch(run, run.definition().node(node.node()), node, now);
+            return true;
+        } catch (InvalidInputException | TemplateNotFoundException | IdempotencyConflictException e) {
+            node.moveTo(NodeStatus.FAILED, "its launch was refused: " + e.getMessage(), now);
+            events.save(driver.record(JobEventType.WORKFLOW_NODE_FAILED, "node " + node.node() + " of workflow run "
+                    + run.id() + " failed: " + node.message(), data(run, node.node()), now));
+            return false;
+        }
+    }
+
+    /** Launches the node's template as a job, with the rights of the run's launcher. */
+    private Job launch(WorkflowRun run, WorkflowNode node, RunNode state, Instant now) {
+        String where = "workflow " + run.workflow() + " run " + run.id() + " node " + node.id();
+        Job job = launcher.launchInTransaction(node.template(),
+                new LaunchRequest(node.parametersOrNone(), null, null, null, null),
+                new Actor(run.userId(), run.launchedByAdmin), "as " + where, where).job();
+        state.started(job.getId(), now);
+        events.save(job.record(JobEventType.WORKFLOW_NODE_STARTED, "node " + node.id() + " of workflow run "
+                + run.id() + " started", data(run, node.id()), now));
+        return job;
+    }
+
+    /**
+     * An edge's outcome once its {@code from} node ended {@code status}: taken when its trigger
+     * follows that end and its condition, if any, holds over {@code job}'s result.
+     */
+    private static EdgeOutcome resolve(WorkflowEdge edge, NodeStatus status, Job job) {
+        if (status == NodeStatus.SKIPPED || status == NodeStatus.CANCELLED) {
+            return new EdgeOutcome(EdgeOutcome.NOT_TAKEN, "node " + edge.from() + " " + status.wireName());
+        }
+        if (!edge.triggerOrDefault().follows(status)) {
+            return new EdgeOutcome(EdgeOutcome.NOT_TAKEN, null);
+        }
+        if (edge.when() == null) {
+            return new EdgeOutcome(EdgeOutcome.TAKEN, null);
+        }
+        Conditions.Outcome outcome = Conditions.evaluate(edge.when(), variables(job));
+        if (outcome.error() != null) {
+            return new EdgeOutcome(EdgeOutcome.ERROR, "its condition failed: " + outcome.error());
+        }
+        return new EdgeOutcome(outcome.holds() ? EdgeOutcome.TAKEN : EdgeOutcome.NOT_TAKEN,
+                outcome.holds() ? null : "its condition did not hold");
+    }
+
+    /** A condition's variables: the result of {@code job}, or of a node that failed without one. */
+    static Map<String, Object> variables(Job job) {
+        Map<String, Object> variables = new LinkedHashMap<>();
+        variables.put("status", job == null ? JobStatus.FAILED.wireName() : job.getStatus().wireName());
+        variables.put("exitCode", job == null || job.getExitCode() == null ? -1L : job.getExitCode().longValue());
+        Map<String, Map<String, Long>> hostStats = new TreeMap<>();
+        List<String> failedHosts = new ArrayList<>();
+        SortedMap<String, HostStats> stats = job == null ? null : job.getHostStats();
+        if (stats != null) {
+            stats.forEach((host, line) -> {
+                hostStats.put(host, Map.of("ok", (long) line.ok(), "changed", (long) line.changed(),
+                        "failed", (long) line.failed(), "skipped", (long) line.skipped(),
+                        "unreachable", (long) line.unreachable(), "rescued", (long) line.rescued(),
+                        "ignored", (long) line.ignored()));
+                if (line.failed() > 0 || line.unreachable() > 0) {
+                    failedHosts.add(host);
+                }
+            });
+        }
+        variables.put("hostStats", hostStats);
+        variables.put("failedHosts", failedHosts);
+        variables.put("artifacts", Map.of());
+        return variables;
+    }
+
+    private static Readiness readiness(WorkflowRun run, String nodeId) {
+        List<EdgeOutcome> incoming = new ArrayList<>();
+        List<WorkflowEdge> edges = run.definition().edges();
+        for (int i = 0; i < edges.size(); i++) {
+            if (edges.get(i).to().equals(nodeId)) {
+                incoming.add(run.edges().get(i));
+            }
+        }
+        boolean anyTaken = incoming.stream().anyMatch(EdgeOutcome::isTaken);
+        boolean allResolved = incoming.stream().allMatch(EdgeOutcome::isResolved);
+        return switch (run.definition().node(nodeId).convergenceOrDefault()) {
+            case ALL -> incoming.stream().anyMatch(edge -> edge.isResolved() && !edge.isTaken()) ? Readiness.NEVER
+                    : allResolved ? Readiness.READY : Readiness.WAIT;
+            case ANY -> anyTaken ? Readiness.READY : allResolved ? Readiness.NEVER : Readiness.WAIT;
+        };
+    }
+
+    /**
+     * Ends a run whose nodes have all ended: {@code completed} unless a node failed and none of
+     * its {@code failure} or {@code always} edges was taken, or a condition could not be evaluated.
+     */
+    private void finish(WorkflowRun run, Map<String, RunNode> nodes, Job driver, Instant now) {
+        List<WorkflowEdge> edges = run.definition().edges();
+        List<String> unhandled = nodes.values().stream()
+                .filter(node -> node.nodeStatus() == NodeStatus.FAILED)
+                .map(RunNode::node)
+                .filter(id -> !handled(run, id))
+                .toList();
+        List<String> errors = new ArrayList<>();
+        for (int i = 0; i < edges.size(); i++) {
+            if (run.edges().get(i).isError()) {
+                errors.add(edges.get(i).from() + " -> " + edges.get(i).to());
+            }
+        }
+        List<String> why = new ArrayList<>();
+        if (!unhandled.isEmpty()) {
+            why.add("failed with no failure edge taken: " + String.join(", ", unhandled));
+        }
+        if (!errors.isEmpty()) {
+            why.add("conditions that could not be evaluated on " + String.join(", ", errors));
+        }
+        Optional<String> failure = why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why));
+        run.end(failure.isEmpty() ? WorkflowRun.Status.COMPLETED : WorkflowRun.Status.FAILED, failure.orElse(null), now);
+        events.save(driver.record(failure.isEmpty() ? JobEventType.WORKFLOW_COMPLETED : JobEventType.WORKFLOW_FAILED,
+                "workflow run " + run.id() + " " + run.status() + failure.map(reason -> ": " + reason).orElse(""),
+                data(run, null), now));
+    }
+
+    /** Whether a failed node's failure was handled: one of its failure or always edges was taken. */
+    private static boolean handled(WorkflowRun run, String nodeId) {
+        List<WorkflowEdge> edges = run.definition().edges();
+        for (int i = 0; i < edges.size(); i++) {
+            WorkflowEdge edge = edges.get(i);
+            if (edge.from().equals(nodeId) && edge.triggerOrDefault() != Trigger.SUCCESS && run.edges().get(i).isTaken()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An event's data: the run, its workflow and, for a node's event, the node. */
+    static String data(WorkflowRun run, String node) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("workflowRun", run.id());
+        data.put("workflow", run.workflow());
+        data.put("workflowVersion", run.workflowVersion());
+        if (node != null) {
+            data.put("node", node);
+        }
+        data.put("runStatus", run.status());
+        return JsonColumns.write(data);
+    }
+}
