@@ -67,6 +67,12 @@ public class DashboardPages {
     }
 
     @GET
+    @Path("schedules")
+    public TemplateInstance schedules() {
+        return page("Schedules", "listing", "schedules");
+    }
+
+    @GET
     @Path("inventories")
     public TemplateInstance inventories() {
         return page("Inventories", "listing", "inventories");

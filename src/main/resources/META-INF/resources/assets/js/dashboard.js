@@ -122,10 +122,13 @@ export function stream(path, onMessage, { finite = false, onOpen } = {}) {
         return 'ended';
       }
       buffer += value;
+      // lines are cut out by position and the rest kept once per chunk: slicing the buffer per
+      // line would copy a large chunk once for each of its lines
+      let from = 0;
       let end;
-      while ((end = buffer.indexOf('\n')) >= 0) {
-        let line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 1);
+      while ((end = buffer.indexOf('\n', from)) >= 0) {
+        let line = buffer.slice(from, end);
+        from = end + 1;
         if (line.endsWith('\r')) {
           line = line.slice(0, -1);
         }
@@ -156,6 +159,7 @@ export function stream(path, onMessage, { finite = false, onOpen } = {}) {
           }
         }
       }
+      buffer = buffer.slice(from);
     }
   }
 
@@ -194,24 +198,36 @@ export function perFrame(work) {
   };
 }
 
-/** Runs `work` at most once per `ms`, and once more after the last call: for reloads that cost a request. */
+/**
+ * Runs `work` at most once per `ms` and once more after the last call: for reloads that cost a
+ * request. An asynchronous `work` is waited for, so that a slow service never has two of them
+ * at once (they would pile up); calls meanwhile collapse into the one after.
+ */
 export function throttle(work, ms) {
-  let timer = null;
+  let busy = false;
   let again = false;
-  return () => {
-    if (timer) {
-      again = true;
-      return;
+  async function run() {
+    busy = true;
+    const started = Date.now();
+    try {
+      await work();
+    } catch (e) {
+      // `work` shows its own errors; the next call tries again
     }
-    work();
-    timer = setTimeout(function fire() {
-      timer = null;
+    setTimeout(() => {
+      busy = false;
       if (again) {
         again = false;
-        work();
-        timer = setTimeout(fire, ms);
+        run();
       }
-    }, ms);
+    }, Math.max(0, ms - (Date.now() - started)));
+  }
+  return () => {
+    if (busy) {
+      again = true;
+    } else {
+      run();
+    }
   };
 }
 

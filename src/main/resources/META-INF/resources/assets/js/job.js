@@ -33,7 +33,8 @@ function renderJob(view) {
     ? view.inventoryRef + ' v' + view.inventoryVersion + (view.limit ? ' (' + view.limit + ')' : '') + ': ' + view.inventory.join(', ')
     : (view.inventory || []).join(', ');
   byId('job-facts').replaceChildren(
-      ...fact('Id', view.id), ...fact('Playbook', view.playbook), ...fact('Hosts', hosts),
+      ...fact('Id', view.id), ...fact('Template', view.template ? view.template + ' v' + view.templateVersion : ''),
+      ...fact('Playbook', view.playbook), ...fact('Hosts', hosts),
       ...fact('Type', view.type), ...fact('Priority', view.priority), ...fact('Queue', view.queue),
       ...fact('User', view.userId), ...fact('Description', view.description),
       ...fact('Created', formatTime(view.createdAt)), ...fact('Scheduled for', formatTime(view.scheduledAt)),
@@ -78,12 +79,14 @@ function addEvent(event) {
     detail = [event.data.task, event.data.host, event.data.result].filter(Boolean).join(' · ');
   }
   const timeline = byId('events');
-  timeline.append(el('li', { 'data-type': event.type },
+  timeline.append(el('li', { 'data-type': event.type, 'data-id': event.id },
       el('time', { datetime: event.timestamp }, formatTime(event.timestamp)), ' ',
       el('span', { class: 'event-type' }, event.type), ' ', statusBadge(event.status), ' ',
       el('span', {}, detail)));
   if (timeline.childElementCount > MAX_EVENTS) {
-    timeline.firstElementChild.remove(); // the page stays bounded; GET /jobs/{id}/events has them all
+    // the page stays bounded; GET /jobs/{id}/events has them all
+    seenEvents.delete(Number(timeline.firstElementChild.dataset.id));
+    timeline.firstElementChild.remove();
   }
 }
 

@@ -121,5 +121,5 @@ start(async () => {
   const live = throttle(() => refresh().catch(showError), 1000);
   stream('/events?' + new URLSearchParams(LIFECYCLE.map(type => ['type', type])), live, { onOpen: live });
   setInterval(drawElapsed, 1000);
-  setInterval(() => trend().catch(showError), 30000);
+  setInterval(throttle(() => trend().catch(showError), 30000), 30000);
 });

@@ -5,12 +5,14 @@ import io.charon.jobs.support.Browser;
 import io.charon.jobs.support.DefaultToken;
 import io.charon.jobs.support.Gate;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,23 +20,18 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dashboard in real headless chromium against the running service: sign-in, live jobs and
- * logs, cancel, per-host results, paging, and what each role is offered. Pages are never
+ * The dashboard in real headless chromium against the running service: sign-in, launching from a
+ * template and a raw launch, live jobs and logs, cancel, per-host results, paging, schedules,
+ * what each role is offered, hostile content, and axe-core in every page. Pages are never
  * reloaded while a test watches them change (a marker set in the page must survive).
  */
 @QuarkusTest
@@ -92,19 +89,73 @@ class DashboardTest {
         assertThat(browser.script("return sessionStorage.length")).isEqualTo(0L);
     }
 
+    /** Stores a template of {@code playbook} on localhost with {@code parameters}; returns its (new) name. */
+    private static String template(String playbook, List<Map<String, Object>> parameters) {
+        String name = "deploy-" + tag();
+        Map<String, Object> body = Api.job(name, playbook);
+        body.put("description", "Deploys a release and waits for the gate");
+        body.put("parameters", parameters);
+        RestAssured.given().contentType(ContentType.JSON).body(body).post("/api/v1/templates").then().statusCode(201);
+        return name;
+    }
+
+    /** The control of the launch form's parameter {@code name}. */
+    private WebElement parameter(String name) {
+        return browser.find("[data-field='parameters." + name + "']");
+    }
+
+    private String parameterError(String name) {
+        return browser.text(".field-error[data-for='parameters." + name + "']");
+    }
+
     @Test
-    void aLaunchedJobGoesQueuedRunningCompletedLiveWithItsLogFollowed() throws IOException {
+    void aJobLaunchedFromATemplateGoesQueuedRunningCompletedLiveWithItsLogFollowed() throws IOException {
+        String template = template("ticker.yml", List.of(
+                Map.of("name", "gate", "type", "string", "required", true, "description", "The file the run waits for"),
+                Map.of("name", "release", "type", "string", "default", "1.4.2", "pattern", "[0-9]+(\\.[0-9]+)*"),
+                Map.of("name", "replicas", "type", "integer", "default", 2, "min", 1, "max", 10),
+                Map.of("name", "canary", "type", "boolean", "default", false),
+                Map.of("name", "regions", "type", "multichoice", "choices", List.of("eu", "us", "ap"),
+                        "default", List.of("eu"), "min", 1),
+                Map.of("name", "api_token", "type", "secret", "required", true, "min", 8)));
         Api.setWorkers(0);
         try (Gate gate = new Gate()) {
             browser.open("/launch");
-            browser.until(() -> browser.find("#launch-form").isDisplayed());
-            browser.find("#l-name").sendKeys("ticking");
-            browser.find("#l-playbook").sendKeys("ticker.yml");
-            browser.find("#l-inventory").sendKeys("localhost");
-            browser.find("#l-variables").sendKeys("gate=" + gate.path());
-            browser.find("#l-tags").sendKeys("dashboard, live");
+            browser.until(() -> !browser.all("#t-template option[value='" + template + "']").isEmpty());
+            new Select(browser.find("#t-template")).selectByValue(template);
+            browser.until(() -> !browser.all("[data-parameter='api_token']").isEmpty());
+            // the form is the template's: defaults filled in, a secret typed unseen
+            assertThat(parameter("replicas").getAttribute("value")).isEqualTo("2");
+            assertThat(parameter("release").getAttribute("value")).isEqualTo("1.4.2");
+            assertThat(new Select(parameter("canary")).getFirstSelectedOption().getText()).isEqualTo("false");
+            assertThat(browser.find("[data-parameter='regions'] input[value='eu']").isSelected()).isTrue();
+            assertThat(parameter("api_token").getAttribute("type")).isEqualTo("password");
+            assertThat(browser.text("#t-description")).isEqualTo("Deploys a release and waits for the gate");
+
+            // the API's messages stand beside the parameters they name
+            parameter("replicas").clear();
+            parameter("replicas").sendKeys("40");
+            parameter("api_token").sendKeys("short");
+            browser.find("[data-parameter='regions'] input[value='eu']").click();
+            browser.find("#template-submit").click();
+            browser.until(() -> browser.find(".field-error[data-for='parameters.gate']").isDisplayed());
+            assertThat(parameterError("gate")).contains("required");
+            assertThat(parameterError("replicas")).contains("10");
+            assertThat(parameterError("api_token")).contains("characters").doesNotContain("short");
+            assertThat(parameterError("regions")).isNotBlank();
+            assertThat(parameter("replicas").getAttribute("aria-invalid")).isEqualTo("true");
+            assertThat(browser.find(".field-error[data-for='parameters.release']").isDisplayed()).isFalse();
+            assertThat(browser.path()).isEqualTo("/launch");
+            assertThat(browser.accessibilityViolations()).as("the launch form with its messages").isEmpty();
             browser.screenshot("launch");
-            browser.find("#launch-submit").click();
+
+            parameter("replicas").clear();
+            parameter("replicas").sendKeys("3");
+            parameter("gate").sendKeys(gate.path().toString());
+            parameter("api_token").clear();
+            parameter("api_token").sendKeys("s3cret-token");
+            browser.find("[data-parameter='regions'] input[value='us']").click();
+            browser.find("#template-submit").click();
             browser.until(() -> browser.path().startsWith("/jobs/"));
             String id = browser.path().substring("/jobs/".length());
             browser.until(() -> browser.text("#job-status").equals("queued"));
@@ -125,7 +176,12 @@ class DashboardTest {
             assertThat(browser.text("#events")).contains("job.queued", "job.started", "job.progress");
             assertThat(browser.text("#hosts tr[data-host='localhost'] td[data-column='ok']")).isEqualTo("1"); // one looped task
             assertThat(browser.text("#attempts tbody")).contains("completed");
-            assertThat(Api.get(id).getList("tags")).containsExactly("dashboard", "live");
+            assertThat(browser.text("#variables")).contains("api_token").doesNotContain("s3cret-token");
+            var job = Api.get(id);
+            assertThat(job.getString("template")).isEqualTo(template);
+            assertThat(job.getMap("variables")).containsEntry("replicas", "3").containsEntry("release", "1.4.2")
+                    .containsEntry("canary", "false").containsEntry("regions", "[\"us\"]");
+            assertThat(job.getList("secretVariables")).containsExactly("api_token");
 
             browser.script("window.scrollTo(0, 0)");
             browser.screenshot("job");
@@ -187,21 +243,22 @@ class DashboardTest {
     void twoHundredJobsArePagedThrough() {
         String tag = tag();
         String later = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
-        // several at once: each submission waits for its group commit
-        Set<String> submitted = ConcurrentHashMap.newKeySet();
-        inParallel(200, i -> {
+        List<Map<String, Object>> bodies = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
             Map<String, Object> body = Api.job("paged " + i, "hello.yml");
             body.put("tags", List.of(tag));
             body.put("scheduledAt", later); // waits, so the list does not change while it is paged
-            submitted.add(Api.submit(body));
-        });
+            bodies.add(body);
+        }
+        List<String> submitted = Api.submitAll(bodies);
         browser.open("/jobs?tag=" + tag);
-        List<String> seen = new ArrayList<>();
+        List<Object> seen = new ArrayList<>();
         for (int page = 1; page <= 4; page++) {
             int number = page;
             browser.until(() -> browser.text("#page-number").equals("Page " + number)
                     && browser.all("#jobs tbody tr").size() == 50);
-            browser.all("#jobs tbody tr").forEach(row -> seen.add(row.getAttribute("data-job")));
+            // the page's rows in one call: 50 WebDriver calls a page cost seconds on a loaded machine
+            seen.addAll((List<?>) browser.script("return [...document.querySelectorAll('#jobs tbody tr')].map(row => row.dataset.job)"));
             if (page < 4) {
                 browser.find("#next-page").click();
             }
@@ -212,26 +269,7 @@ class DashboardTest {
         browser.find("#prev-page").click();
         browser.until(() -> browser.text("#page-number").equals("Page 3"));
         assertThat(browser.find("#jobs tbody tr").getAttribute("data-job")).isEqualTo(seen.get(100));
-        List<String> ids = List.copyOf(submitted);
-        inParallel(ids.size(), i -> Api.cancel(ids.get(i))); // so that they never run
-    }
-
-    private static void inParallel(int count, IntConsumer task) {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                done.add(pool.submit(() -> task.accept(index)));
-            }
-            for (Future<?> each : done) {
-                each.get(2, TimeUnit.MINUTES);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        } finally {
-            pool.shutdownNow();
-        }
+        Api.cancelAll(submitted); // so that they never run
     }
 
     @Test
@@ -264,10 +302,11 @@ class DashboardTest {
         assertThat(browser.find("#workers").isDisplayed()).isFalse();
         assertThat(browser.all("#queues button")).isEmpty();
         assertThat(browser.all("#nav a").stream().filter(WebElement::isDisplayed).map(WebElement::getText))
-                .contains("Overview", "Jobs").doesNotContain("Launch", "Tokens", "Audit");
+                .contains("Overview", "Jobs").doesNotContain("Launch", "Schedules", "Tokens", "Audit");
         browser.open("/launch");
         browser.until(() -> browser.text("#page-title").equals("Launch"));
         assertThat(browser.find("#launch-form").isDisplayed()).isFalse();
+        assertThat(browser.find("#template-form").isDisplayed()).isFalse();
         // and the API refuses what is not offered
         Api.as(viewer).contentType(ContentType.JSON).body(Map.of("workerCount", 1)).put("/api/v1/workers")
                 .then().statusCode(403);
@@ -287,6 +326,90 @@ class DashboardTest {
         assertThat(browser.find("#l-name").getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(browser.find(".field-error[data-for='inventory']").isDisplayed()).isFalse();
         assertThat(browser.path()).isEqualTo("/launch");
+
+        browser.find("#l-name").sendKeys("raw launch");
+        browser.find("#l-playbook").clear();
+        browser.find("#l-playbook").sendKeys("hello.yml");
+        browser.find("#l-variables").clear();
+        browser.find("#launch-submit").click();
+        browser.until(() -> browser.path().startsWith("/jobs/"));
+        browser.until(() -> browser.text("#job-name").equals("raw launch"));
+        Api.awaitTerminal(browser.path().substring("/jobs/".length()));
+    }
+
+    @Test
+    void anAdminPausesAndResumesASchedule() {
+        String template = template("hello.yml", List.of());
+        String name = "nightly-" + tag();
+        // it starts in 2099: it never fires during the tests
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("name", name, "template", template,
+                "cron", "30 2 * * *", "timeZone", "Europe/Paris", "startAt", "2099-01-01T00:00:00Z"))
+                .post("/api/v1/schedules").then().statusCode(201);
+        try {
+            browser.open("/schedules");
+            String row = "#listing tr[data-key='" + name + "']";
+            browser.until(() -> browser.text(row).contains("active"));
+            assertThat(browser.text(row)).contains(template, "30 2 * * *", "Europe/Paris", "never");
+            assertThat(browser.all(row + " .runs li")).hasSize(3);
+            mark();
+
+            browser.find(row + " button").click();
+            browser.until(() -> browser.text(row).contains("paused"));
+            assertThat(browser.text(row)).contains("none while paused");
+            assertThat(enabled(name)).isFalse();
+            browser.find(row + " button").click();
+            browser.until(() -> browser.text(row).contains("active") && browser.all(row + " .runs li").size() == 3);
+            assertThat(enabled(name)).isTrue();
+            notReloaded();
+        } finally {
+            RestAssured.given().delete("/api/v1/schedules/" + name).then().statusCode(204);
+        }
+    }
+
+    private static boolean enabled(String schedule) {
+        return RestAssured.given().get("/api/v1/schedules/" + schedule).then().statusCode(200).extract().path("enabled");
+    }
+
+    /** axe-core in every page, each with what it shows filled in: no serious or critical violation. */
+    @Test
+    void everyPageHasNoSeriousOrCriticalAccessibilityViolation() {
+        String id = Api.submit(Api.job("accessible", "fail.yml"));
+        Api.awaitTerminal(id);
+        String template = template("params.yml", List.of(
+                Map.of("name", "message", "type", "string", "description", "What the play shows"),
+                Map.of("name", "count", "type", "integer", "default", 1, "min", 1, "max", 9),
+                Map.of("name", "flavour", "type", "choice", "choices", List.of("vanilla", "mint")),
+                Map.of("name", "dry_run", "type", "boolean"),
+                Map.of("name", "regions", "type", "multichoice", "choices", List.of("eu", "us")),
+                Map.of("name", "password", "type", "secret")));
+        String listed = "#listing tbody tr, #listing-empty:not([hidden])"; // a listing page, loaded
+        Map<String, String> pages = new LinkedHashMap<>();
+        pages.put("/", "#trend tbody tr");
+        pages.put("/jobs", "#jobs tbody tr");
+        pages.put("/jobs/" + id, "#hosts tr.host-failed");
+        pages.put("/launch?template=" + template, "[data-parameter='password']");
+        pages.put("/schedules", listed);
+        pages.put("/inventories", listed);
+        pages.put("/credentials", listed);
+        pages.put("/tokens", listed);
+        pages.put("/audit", listed);
+        Map<String, List<String>> violations = new LinkedHashMap<>();
+        pages.forEach((path, shown) -> {
+            browser.open(path);
+            browser.until(() -> !browser.all(shown).isEmpty());
+            if (path.startsWith("/jobs/")) {
+                browser.until(() -> browser.text("#log").contains("PLAY RECAP"));
+            }
+            violations.put(path, browser.accessibilityViolations());
+        });
+        browser.find("#sign-out").click();
+        browser.until(() -> browser.path().equals("/signin"));
+        violations.put("/signin", browser.accessibilityViolations());
+        assertThat(violations).allSatisfy((path, found) -> assertThat(found).as(path).isEmpty());
+
+        // and the check finds what it must: a field without a label is a critical violation
+        browser.script("document.getElementById('main').append(document.createElement('input'))");
+        assertThat(browser.accessibilityViolations()).anyMatch(found -> found.startsWith("label (critical)"));
     }
 
     @Test

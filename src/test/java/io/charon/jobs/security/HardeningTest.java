@@ -47,7 +47,7 @@ class HardeningTest {
 
     @Test
     void dashboardPagesNeedNoTokenAndAllowNoInlineScript() {
-        for (String page : List.of("/", "/signin", "/jobs", "/jobs/some-id", "/launch", "/audit")) {
+        for (String page : List.of("/", "/signin", "/jobs", "/jobs/some-id", "/launch", "/schedules", "/audit")) {
             Api.anonymous().get(page).then().statusCode(200).contentType(containsString("text/html"))
                     .header("Set-Cookie", nullValue())
                     .header("Content-Security-Policy", equalTo("default-src 'none'; script-src 'self'; style-src 'self';"

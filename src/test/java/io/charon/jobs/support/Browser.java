@@ -1,5 +1,7 @@
 package io.charon.jobs.support;
 
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.selenium.AxeBuilder;
 import io.restassured.RestAssured;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 
@@ -44,6 +47,8 @@ public final class Browser {
     private static Browser shared;
 
     private final ChromeDriver driver;
+    /** The port of the service whose pages are opened: the running {@code @QuarkusTest} application's unless set. */
+    private int port = -1;
 
     private Browser(ChromeDriver driver) {
         this.driver = driver;
@@ -90,7 +95,12 @@ public final class Browser {
 
     /** Opens a page of the service under test, e.g. {@code "/jobs"}. */
     public void open(String path) {
-        driver.get("http://localhost:" + RestAssured.port + path);
+        driver.get("http://localhost:" + (port > 0 ? port : RestAssured.port) + path);
+    }
+
+    /** Opens the pages of the service on {@code port} from now on (a packaged service an integration test started). */
+    public void serving(int port) {
+        this.port = port;
     }
 
     /** Leaves the service's pages for a blank one, closing their streams. */
@@ -131,6 +141,27 @@ public final class Browser {
 
     public Object script(String script, Object... arguments) {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
+    }
+
+    /** A command of the Chrome DevTools protocol, e.g. {@code "HeapProfiler.collectGarbage"}; its result. */
+    public Map<String, Object> devTools(String command, Map<String, Object> parameters) {
+        return driver.executeCdpCommand(command, parameters);
+    }
+
+    /**
+     * axe-core's serious and critical violations on the page as it is now, one line each (rule,
+     * impact, help, where): Deque's Selenium integration puts axe-core into the page through
+     * WebDriver (so the page's Content-Security-Policy needs no exception) and runs it there.
+     */
+    public List<String> accessibilityViolations() {
+        // the pages have no frames: axe.run in the page itself, without the blank window that
+        // collecting frames' results takes
+        Results results = new AxeBuilder().disableIframeTesting().setLegacyMode(true).analyze(driver);
+        return results.getViolations().stream()
+                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
+                .map(rule -> rule.getId() + " (" + rule.getImpact() + "): " + rule.getHelp() + " at "
+                        + rule.getNodes().stream().limit(5).map(node -> String.valueOf(node.getTarget())).toList())
+                .toList();
     }
 
     /**
