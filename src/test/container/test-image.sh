@@ -131,7 +131,21 @@ env_args=()
 while IFS= read -r setting; do
   env_args+=(--env "$setting")
 done < <(sed -n 's/^  \([A-Z][A-Z0-9_]*\): *"\{0,1\}\([^"]*\)"\{0,1\}$/\1=\2/p' k8s/base/config.yaml)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# below the ephemeral range (net.ipv4.ip_local_port_range starts at 32768), so that no outgoing
+# connection takes it between this check and the start, or the restart; free on every address,
+# as the service binds 0.0.0.0
+port=$(python3 - <<'PY'
+import random, socket
+for port in random.sample(range(20000, 32768), 200):
+    with socket.socket() as s:
+        try:
+            s.bind(("0.0.0.0", port))
+        except OSError:
+            continue
+        print(port)
+        break
+PY
+)
 URL=http://127.0.0.1:$port
 podman create --name "$CONTAINER" "${RUN_LIMITS[@]}" --network host \
   --read-only --tmpfs /tmp:rw,size=1g,mode=1777 --cap-drop ALL --security-opt no-new-privileges \
