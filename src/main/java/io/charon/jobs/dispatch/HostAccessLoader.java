@@ -7,6 +7,7 @@ import io.charon.jobs.inventory.HostKeyPolicy;
 import io.charon.jobs.inventory.Inventory;
 import io.charon.jobs.inventory.InventoryDocument;
 import io.charon.jobs.inventory.InventoryVersion;
+import io.charon.jobs.persistence.KeptVersion;
 import io.charon.jobs.queue.ClaimedJob;
 import io.charon.jobs.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +45,7 @@ public class HostAccessLoader {
         if (job.inventoryRef() != null) {
             version = job.inventoryVersion();
             InventoryVersion recorded = store.session().find(InventoryVersion.class,
-                    new InventoryVersion.Key(job.inventoryRef(), version));
+                    new KeptVersion.Key(job.inventoryRef(), version));
             Inventory current = store.session().find(Inventory.class, job.inventoryRef());
             if (recorded == null || current == null) {
                 throw new UnavailableException("inventory " + job.inventoryRef() + " version " + version

@@ -1,28 +1,15 @@
 package io.charon.jobs.inventory;
 
+import io.charon.jobs.persistence.KeptVersion;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
-import jakarta.persistence.Embeddable;
-import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
-
-import java.io.Serializable;
-import java.time.Instant;
 
 /** One version of an inventory, kept unchanged: what the jobs that recorded it run with. */
 @Entity
 @Table(name = "inventory_versions")
-public class InventoryVersion {
-
-    /** An inventory's name and version number. */
-    @Embeddable
-    public record Key(@Column(nullable = false) String name, @Column(nullable = false) int version)
-            implements Serializable {
-    }
-
-    @EmbeddedId
-    Key key;
+public class InventoryVersion extends KeptVersion {
 
     @Convert(converter = InventoryColumns.Document.class)
     @Column(nullable = false)
@@ -35,26 +22,14 @@ public class InventoryVersion {
     @Column(name = "known_hosts", nullable = false)
     String knownHosts;
 
-    @Column(name = "created_at", nullable = false)
-    Instant createdAt;
-
-    @Column(name = "created_by", nullable = false)
-    String createdBy;
-
     protected InventoryVersion() {
     }
 
     InventoryVersion(Inventory current) {
-        this.key = new Key(current.name, current.version);
+        super(current.name, current.version, current.ownership.updatedAt(), current.ownership.updatedBy());
         this.document = current.document;
         this.hostKeyPolicy = current.hostKeyPolicy;
         this.knownHosts = current.knownHosts;
-        this.createdAt = current.ownership.updatedAt();
-        this.createdBy = current.ownership.updatedBy();
-    }
-
-    public int version() {
-        return key.version();
     }
 
     public InventoryDocument document() {
@@ -67,13 +42,5 @@ public class InventoryVersion {
 
     public String knownHosts() {
         return knownHosts;
-    }
-
-    public Instant createdAt() {
-        return createdAt;
-    }
-
-    public String createdBy() {
-        return createdBy;
     }
 }
