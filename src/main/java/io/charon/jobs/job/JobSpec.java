@@ -19,10 +19,11 @@ import java.util.Set;
  * sealed otherwise: a spec never holds a secret in plain text.
  *
  * <p>Stored whole in the job's row ({@link Job} embeds it), in the columns of the {@code jobs}
- * table. The components' order is that of the request fingerprint's JSON: keep it. The
- * components that name stored inventories and credentials are left out of that JSON when empty,
- * so that a job without them keeps the fingerprint it had before they existed; so are
- * {@code retryScope} and {@code retryOn} when they hold their defaults. A spec built without them
+ * table, once: its columns are not updatable, so the updates of the job's state (several per run)
+ * neither compare nor write them. The components' order is that of the request fingerprint's
+ * JSON: keep it. The components that name stored inventories and credentials are left out of
+ * that JSON when empty, so that a job without them keeps the fingerprint it had before they
+ * existed; so are {@code retryScope} and {@code retryOn} when they hold their defaults. A spec built without them
  * (null) takes the defaults: all hosts, every kind.
  *
  * <p>A job that names a stored inventory ({@code inventoryRef}) records the version it resolved
@@ -37,45 +38,61 @@ import java.util.Set;
  */
 @Embeddable
 public record JobSpec(
-        @Column(nullable = false) String name,
-        @Convert(converter = JobColumns.Type.class) @Column(nullable = false) JobType type,
-        @Convert(converter = JobColumns.PriorityValue.class) @Column(nullable = false) Priority priority,
-        @Column(nullable = false) String playbook,
-        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> inventory,
-        @Convert(converter = JsonColumns.StringMap.class) @Column(nullable = false) Map<String, String> variables,
-        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> tags,
-        String description,
-        @Column(name = "scheduled_at") Instant scheduledAt,
-        @Convert(converter = JsonColumns.Millis.class) @Column(name = "timeout_ms", nullable = false) Duration timeout,
-        @Convert(converter = JsonColumns.StringList.class) @Column(name = "depends_on", nullable = false)
+        @Column(nullable = false, updatable = false) String name,
+        @Convert(converter = JobColumns.Type.class) @Column(nullable = false, updatable = false) JobType type,
+        @Convert(converter = JobColumns.PriorityValue.class)
+        @Column(nullable = false, updatable = false) Priority priority,
+        @Column(nullable = false, updatable = false) String playbook,
+        @Convert(converter = JsonColumns.StringList.class)
+        @Column(nullable = false, updatable = false) List<String> inventory,
+        @Convert(converter = JsonColumns.StringMap.class)
+        @Column(nullable = false, updatable = false) Map<String, String> variables,
+        @Convert(converter = JsonColumns.StringList.class)
+        @Column(nullable = false, updatable = false) List<String> tags,
+        @Column(updatable = false) String description,
+        @Column(name = "scheduled_at", updatable = false) Instant scheduledAt,
+        @Convert(converter = JsonColumns.Millis.class)
+        @Column(name = "timeout_ms", nullable = false, updatable = false) Duration timeout,
+        @Convert(converter = JsonColumns.StringList.class)
+        @Column(name = "depends_on", nullable = false, updatable = false)
         List<String> dependsOn,
-        @Column(name = "max_retries", nullable = false) int maxRetries,
-        @Convert(converter = JsonColumns.Millis.class) @Column(name = "retry_delay_ms", nullable = false)
+        @Column(name = "max_retries", nullable = false, updatable = false) int maxRetries,
+        @Convert(converter = JsonColumns.Millis.class)
+        @Column(name = "retry_delay_ms", nullable = false, updatable = false)
         Duration retryDelay,
-        @Convert(converter = JobColumns.Secrets.class) @Column(name = "secret_variables")
+        @Convert(converter = JobColumns.Secrets.class) @Column(name = "secret_variables", updatable = false)
         SealedSecrets secretVariables,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "inventory_ref") String inventoryRef,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "inventory_version") Integer inventoryVersion,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "host_limit") String limit,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Column(name = "inventory_ref", updatable = false) String inventoryRef,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Column(name = "inventory_version", updatable = false) Integer inventoryVersion,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "host_limit", updatable = false) String limit,
         @JsonInclude(JsonInclude.Include.NON_EMPTY)
-        @Convert(converter = JsonColumns.StringList.class) @Column(nullable = false) List<String> credentials,
+        @Convert(converter = JsonColumns.StringList.class)
+        @Column(nullable = false, updatable = false) List<String> credentials,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = DefaultQueue.class)
-        @Column(nullable = false) String queue,
+        @Column(nullable = false, updatable = false) String queue,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ExclusiveLock.class)
-        @Convert(converter = JobColumns.HostLockValue.class) @Column(name = "host_lock", nullable = false)
+        @Convert(converter = JobColumns.HostLockValue.class)
+        @Column(name = "host_lock", nullable = false, updatable = false)
         HostLock hostLock,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RetryScope.IsDefault.class)
-        @Convert(converter = JobColumns.RetryScopeValue.class) @Column(name = "retry_scope", nullable = false)
+        @Convert(converter = JobColumns.RetryScopeValue.class)
+        @Column(name = "retry_scope", nullable = false, updatable = false)
         RetryScope retryScope,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RetryOn.IsDefault.class)
-        @Convert(converter = JobColumns.RetryKinds.class) @Column(name = "retry_on", nullable = false)
+        @Convert(converter = JobColumns.RetryKinds.class)
+        @Column(name = "retry_on", nullable = false, updatable = false)
         Set<RetryOn> retryOn,
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        @Convert(converter = JsonColumns.Millis.class) @Column(name = "start_deadline_ms") Duration startDeadline,
+        @Convert(converter = JsonColumns.Millis.class)
+        @Column(name = "start_deadline_ms", updatable = false) Duration startDeadline,
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        @Convert(converter = JsonColumns.Millis.class) @Column(name = "idle_timeout_ms") Duration idleTimeout,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "template_name") String template,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "template_version") Integer templateVersion) {
+        @Convert(converter = JsonColumns.Millis.class)
+        @Column(name = "idle_timeout_ms", updatable = false) Duration idleTimeout,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "template_name", updatable = false) String template,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Column(name = "template_version", updatable = false) Integer templateVersion) {
 
     /** The queue of a job that names none. */
     public static final String DEFAULT_QUEUE = "default";
