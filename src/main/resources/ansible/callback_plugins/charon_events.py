@@ -9,7 +9,9 @@ DOCUMENTATION = '''
     type: notification
     short_description: streams task and host results as JSON lines for charon-jobs
     description:
-      - Writes one JSON line per play start, task start, host result and for the final stats.
+      - Writes one JSON line per play start, task start, host result and for the final stats; one
+        for what the playbook published with set_stats (per_host false), and under --diff one per
+        host and task whose result changed with a diff.
     requirements:
       - the CHARON_EVENT_PREFIX environment variable
 '''
@@ -20,6 +22,8 @@ import os
 from ansible.plugins.callback import CallbackBase
 
 MAX_MESSAGE = 2000
+# one diff entry at most; the service bounds all of a job's entries together
+MAX_DIFF = 262144
 
 
 class CallbackModule(CallbackBase):
@@ -73,6 +77,17 @@ class CallbackModule(CallbackBase):
     def v2_runner_on_unreachable(self, result):
         self._host_result(result, 'unreachable', message=self._message(result))
 
+    def v2_on_file_diff(self, result):
+        results = [result._result]
+        if result._task.loop and 'results' in result._result:
+            results = result._result['results']
+        for res in results:
+            if isinstance(res, dict) and res.get('diff') and res.get('changed', False):
+                text = self._get_diff(res['diff'])
+                if text:
+                    self._emit('diff', host=result._host.get_name(), task=result._task.get_name(),
+                               diff=text[:MAX_DIFF], truncated=len(text) > MAX_DIFF)
+
     def v2_playbook_on_stats(self, stats):
         hosts = {}
         for host in sorted(stats.processed.keys()):
@@ -83,3 +98,7 @@ class CallbackModule(CallbackBase):
                 'rescued': s.get('rescued', 0), 'ignored': s.get('ignored', 0),
             }
         self._emit('stats', hosts=hosts)
+        # set_stats with per_host false: the run's own data, under the key '_run'
+        published = (getattr(stats, 'custom', None) or {}).get('_run')
+        if published:
+            self._emit('artifacts', artifacts=published)

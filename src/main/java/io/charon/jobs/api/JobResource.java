@@ -299,6 +299,17 @@ public class JobResource {
         return jobs.events(id).stream().map(EventView::of).toList();
     }
 
+    /** What the job's last check-mode run would have changed, per host and task. */
+    @Operation(operationId = "getJobDiff", summary = "A check-mode job's diff, per host and task",
+            description = "Unified diff text of each change the run reported, secrets masked; no entries for a job"
+                    + " in run mode or not yet run. truncated: charon.jobs.diff-max-bytes left entries out.")
+    @GET
+    @Path("{id}/diff")
+    public DiffView diff(@PathParam("id") String id) {
+        visible(id);
+        return DiffView.of(id, jobs.diff(id));
+    }
+
     /** The whole log of the job's latest run so far. */
     @Operation(operationId = "getJobLog", summary = "The whole log of a job's latest run so far")
     @APIResponse(responseCode = "200", description = "The ansible-playbook output",

@@ -19,7 +19,9 @@ import java.util.SortedMap;
  * and in {@code inventory} the hosts that the limit selected. A queued job waiting for hosts
  * shows in {@code blockedBy} the hosts and the running jobs that hold them (another user's job
  * unnamed, for those who see only their own). A job launched from a template names it and the
- * version it was launched from.
+ * version it was launched from. {@code mode} says whether it made its changes ({@code run}) or
+ * only reported them ({@code check}); {@code artifacts} is what its last finished run published
+ * with {@code set_stats} ({@code {}} when nothing).
  */
 public record JobView(
         String id,
@@ -37,6 +39,7 @@ public record JobView(
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> credentials,
         String queue,
         String hostLock,
+        String mode,
         Map<String, String> variables,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> secretVariables,
         List<String> tags,
@@ -60,6 +63,7 @@ public record JobView(
         Integer exitCode,
         String errorMessage,
         SortedMap<String, HostStats> hostStats,
+        Map<String, Object> artifacts,
         String logPath,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<BlockerView> blockedBy,
         @JsonInclude(JsonInclude.Include.NON_NULL) String output,
@@ -81,13 +85,13 @@ public record JobView(
                 job.getStatus().wireName(), job.getPlaybook(), job.getInventory(), job.spec().inventoryRef(),
                 job.spec().inventoryVersion(), job.spec().limit(), job.spec().template(), job.spec().templateVersion(),
                 job.spec().credentials(), job.getQueue(),
-                job.getHostLock().wireName(), job.getVariables(),
+                job.getHostLock().wireName(), job.getMode().wireName(), job.getVariables(),
                 job.getSecretVariables() == null ? List.of() : job.getSecretVariables().names(), job.getTags(),
                 job.getDescription(), job.getUserId(), job.getDependsOn(), job.getScheduledAt(), job.getStartAfter(),
                 job.getTimeout(), job.spec().startDeadline(), job.spec().idleTimeout(),
                 job.getMaxRetries(), job.getRetryCount(), job.getRetryDelay(), job.spec().retryScope().wireName(),
                 job.spec().retryOn().stream().map(RetryOn::wireName).toList(), job.getCreatedAt(), job.getStartedAt(),
                 job.getCompletedAt(), job.getDuration(), job.getExitCode(), job.getErrorMessage(), job.getHostStats(),
-                job.getLogPath(), blockedBy, output, attempts);
+                job.getArtifacts(), job.getLogPath(), blockedBy, output, attempts);
     }
 }

@@ -67,6 +67,20 @@ public interface JobsConfig {
     @WithDefault("16384")
     int outputTailBytes();
 
+    /**
+     * Largest artifacts (what a playbook publishes with {@code set_stats}, as JSON) a job keeps;
+     * larger ones are not kept, and the job's log and events say so.
+     */
+    @WithDefault("65536")
+    int artifactsMaxBytes();
+
+    /**
+     * Largest diff a check-mode job keeps, over all its entries; the entries beyond it are left
+     * out and the diff says it was truncated.
+     */
+    @WithDefault("262144")
+    int diffMaxBytes();
+
     /** Retries of a job that does not name {@code maxRetries}. */
     @WithDefault("0")
     int defaultMaxRetries();

@@ -74,7 +74,7 @@ public class RunLauncher {
         try {
             ExecutionRequest request = new ExecutionRequest(job.id(), job.id() + "-" + job.token(), instance.id(),
                     job.playbook(), job.inventory(), job.variables(), job.secretVariables(), job.timeout(),
-                    job.idleTimeout(), job.logFile(), hostAccess.load(job), job.retryHosts());
+                    job.idleTimeout(), job.logFile(), hostAccess.load(job), job.retryHosts(), job.mode());
             outcome = runner.run(request, (message, data) -> recordProgress(job, handle, message, data), handle);
         } catch (HostAccessLoader.UnavailableException e) {
             outcome = ExecutionOutcome.launchFailed(e.getMessage());

@@ -1,7 +1,9 @@
 package io.charon.jobs.execution;
 
 import io.charon.jobs.job.HostStats;
+import io.charon.jobs.job.RunDiff;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 
 /**
@@ -14,17 +16,22 @@ import java.util.SortedMap;
  * @param hostStats  the play recap per host, or null when the play did not get that far
  * @param learnedHostKeys known_hosts lines of hosts first seen in this run under the inventory's
  *                   {@code accept-new} policy, to be recorded into the inventory; empty otherwise
+ * @param artifacts  what the playbook published with {@code set_stats} (secrets masked, within
+ *                   {@code charon.jobs.artifacts-max-bytes}); empty when nothing was kept
+ * @param diff       a check-mode run's per-host, per-task changes; null for a run that made them
  */
 public record ExecutionOutcome(Kind kind, Integer exitCode, String error, String outputTail,
-                               SortedMap<String, HostStats> hostStats, List<String> learnedHostKeys) {
+                               SortedMap<String, HostStats> hostStats, List<String> learnedHostKeys,
+                               Map<String, Object> artifacts, RunDiff diff) {
 
     public ExecutionOutcome {
         learnedHostKeys = learnedHostKeys == null ? List.of() : List.copyOf(learnedHostKeys);
+        artifacts = artifacts == null ? Map.of() : artifacts;
     }
 
     public ExecutionOutcome(Kind kind, Integer exitCode, String error, String outputTail,
                             SortedMap<String, HostStats> hostStats) {
-        this(kind, exitCode, error, outputTail, hostStats, List.of());
+        this(kind, exitCode, error, outputTail, hostStats, List.of(), Map.of(), null);
     }
 
     public enum Kind {

@@ -1,5 +1,6 @@
 package io.charon.jobs.execution;
 
+import io.charon.jobs.job.JobMode;
 import io.charon.jobs.job.SealedSecrets;
 
 import java.nio.file.Path;
@@ -20,12 +21,15 @@ import java.util.Map;
  *                null for a job with a plain host list ({@code inventory})
  * @param onlyHosts the hosts this run is limited to ({@code --limit}): a retry of the hosts that
  *                failed or were unreachable; empty for all of the job's hosts
+ * @param mode    {@link JobMode#CHECK} runs the playbook with {@code --check --diff}
  */
 public record ExecutionRequest(String jobId, String runId, String owner, String playbook, List<String> inventory,
                                Map<String, String> variables, SealedSecrets secretVariables, Duration timeout,
-                               Duration idleTimeout, Path logFile, HostAccess access, List<String> onlyHosts) {
+                               Duration idleTimeout, Path logFile, HostAccess access, List<String> onlyHosts,
+                               JobMode mode) {
 
     public ExecutionRequest {
         onlyHosts = onlyHosts == null ? List.of() : List.copyOf(onlyHosts);
+        mode = mode == null ? JobMode.RUN : mode;
     }
 }

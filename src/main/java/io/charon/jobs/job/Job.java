@@ -100,6 +100,10 @@ public class Job {
     @Column(name = "host_stats")
     private SortedMap<String, HostStats> hostStats;
 
+    /** What the last finished run published with {@code set_stats}; empty when nothing. */
+    @Convert(converter = JobColumns.Artifacts.class)
+    private Map<String, Object> artifacts = Map.of();
+
     /** The hosts the next run is limited to (a failed-hosts retry); empty: all of the job's hosts. */
     @Convert(converter = JsonColumns.StringList.class)
     @Column(name = "retry_hosts", nullable = false)
@@ -222,6 +226,7 @@ public class Job {
         errorMessage = result.error();
         output = result.outputTail();
         hostStats = spec.retryScope().merge(hostStats, result.hostStats());
+        artifacts = result.artifacts();
         retryHosts = List.of();
         completedAt = now;
         startAfter = null;
@@ -463,6 +468,14 @@ public class Job {
 
     public String getLogPath() {
         return logPath;
+    }
+
+    public Map<String, Object> getArtifacts() {
+        return artifacts;
+    }
+
+    public JobMode getMode() {
+        return spec.mode();
     }
 
     public SortedMap<String, HostStats> getHostStats() {

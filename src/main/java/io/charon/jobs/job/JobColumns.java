@@ -107,6 +107,48 @@ public final class JobColumns {
     }
 
     @Converter
+    public static class Mode extends WireName<JobMode> {
+        public Mode() {
+            super(JobMode::wireName, JobMode::fromWireName);
+        }
+    }
+
+    /** A job's artifacts, a JSON object; null when it published none. */
+    @Converter
+    @Immutable
+    public static class Artifacts implements AttributeConverter<Map<String, Object>, String> {
+        private static final TypeReference<Map<String, Object>> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(Map<String, Object> value) {
+            return value == null || value.isEmpty() ? null : JsonColumns.write(value);
+        }
+
+        @Override
+        public Map<String, Object> convertToEntityAttribute(String json) {
+            return json == null ? Map.of() : JsonColumns.read(json, TYPE);
+        }
+    }
+
+    @Converter
+    @Immutable
+    public static class Diff implements AttributeConverter<RunDiff, String> {
+        private static final TypeReference<RunDiff> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(RunDiff value) {
+            return JsonColumns.write(value == null ? RunDiff.NONE : value);
+        }
+
+        @Override
+        public RunDiff convertToEntityAttribute(String json) {
+            return json == null ? RunDiff.NONE : JsonColumns.read(json, TYPE);
+        }
+    }
+
+    @Converter
     public static class PriorityValue implements AttributeConverter<Priority, Integer> {
         @Override
         public Integer convertToDatabaseColumn(Priority value) {

@@ -35,6 +35,9 @@ import java.util.Set;
  *
  * <p>A job launched from a template records the template's name and version in {@code template}
  * and {@code templateVersion}; null for any other job, and left out of the fingerprint's JSON then.
+ *
+ * <p>{@code mode} is {@link JobMode#RUN} unless the job asked for a check; left out of the
+ * fingerprint's JSON when it runs.
  */
 @Embeddable
 public record JobSpec(
@@ -92,7 +95,9 @@ public record JobSpec(
         @Column(name = "idle_timeout_ms", updatable = false) Duration idleTimeout,
         @JsonInclude(JsonInclude.Include.NON_NULL) @Column(name = "template_name", updatable = false) String template,
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        @Column(name = "template_version", updatable = false) Integer templateVersion) {
+        @Column(name = "template_version", updatable = false) Integer templateVersion,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RunMode.class)
+        @Convert(converter = JobColumns.Mode.class) @Column(nullable = false, updatable = false) JobMode mode) {
 
     /** The queue of a job that names none. */
     public static final String DEFAULT_QUEUE = "default";
@@ -107,6 +112,7 @@ public record JobSpec(
         hostLock = hostLock == null ? HostLock.EXCLUSIVE : hostLock;
         retryScope = retryScope == null ? RetryScope.ALL : retryScope;
         retryOn = retryOn == null ? RetryOn.EVERY : RetryOn.setOf(retryOn);
+        mode = mode == null ? JobMode.RUN : mode;
     }
 
     /** Leaves the default queue out of the fingerprint's JSON, as it was before queues existed. */
@@ -137,25 +143,40 @@ public record JobSpec(
         }
     }
 
+    /** Leaves the run mode out of the fingerprint's JSON, as it was before check mode existed. */
+    @RegisterForReflection // Jackson creates it as a @JsonInclude filter: a native build needs it registered
+    static final class RunMode {
+        @Override
+        public boolean equals(Object value) {
+            return value == JobMode.RUN;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
     /** The same job on the hosts {@code hosts} of version {@code version} of its stored inventory. */
     public JobSpec resolvedOn(int version, List<String> hosts) {
         return new JobSpec(name, type, priority, playbook, hosts, variables, tags, description, scheduledAt, timeout,
                 dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, version, limit, credentials, queue,
-                hostLock, retryScope, retryOn, startDeadline, idleTimeout, template, templateVersion);
+                hostLock, retryScope, retryOn, startDeadline, idleTimeout, template, templateVersion, mode);
     }
 
     /** The same job before its stored inventory was resolved: to be resolved again. */
     public JobSpec unresolved() {
         return inventoryRef == null ? this : new JobSpec(name, type, priority, playbook, List.of(), variables, tags,
                 description, scheduledAt, timeout, dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, null,
-                limit, credentials, queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout, template, templateVersion);
+                limit, credentials, queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout, template, templateVersion,
+                mode);
     }
 
     /** The same job, launched from version {@code version} of template {@code name}. */
     public JobSpec fromTemplate(String name, int version) {
         return new JobSpec(this.name, type, priority, playbook, inventory, variables, tags, description, scheduledAt,
                 timeout, dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit,
-                credentials, queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout, name, version);
+                credentials, queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout, name, version, mode);
     }
 
     /**
@@ -165,6 +186,6 @@ public record JobSpec(
     public JobSpec withoutSchedule() {
         return new JobSpec(name, type, priority, playbook, inventory, variables, tags, description, null, timeout,
                 dependsOn, maxRetries, retryDelay, secretVariables, inventoryRef, inventoryVersion, limit, credentials, queue,
-                hostLock, retryScope, retryOn, startDeadline, idleTimeout, template, templateVersion);
+                hostLock, retryScope, retryOn, startDeadline, idleTimeout, template, templateVersion, mode);
     }
 }

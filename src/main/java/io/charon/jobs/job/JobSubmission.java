@@ -13,7 +13,8 @@ import java.util.Map;
  * Exactly one of {@code inventory} (host names) and {@code inventoryRef} (a stored inventory,
  * narrowed by {@code limit}) says where the playbook runs; {@code credentials} names stored
  * credentials, at most one of each kind. {@code queue} names the queue the job waits in, and
- * {@code hostLock} how it holds its hosts while it runs.
+ * {@code hostLock} how it holds its hosts while it runs; {@code mode} whether it makes its changes
+ * ({@code run}, the default) or only reports them ({@code check}).
  */
 @RegisterForReflection // read or written by an ObjectMapper of its own, not by a REST endpoint's: a native build needs it registered
 public record JobSubmission(
@@ -39,5 +40,6 @@ public record JobSubmission(
         String retryScope,
         List<String> retryOn,
         String startDeadline,
-        String idleTimeout) {
+        String idleTimeout,
+        String mode) {
 }

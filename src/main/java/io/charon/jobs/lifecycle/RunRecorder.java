@@ -8,6 +8,7 @@ import io.charon.jobs.config.JobsConfig;
 import io.charon.jobs.execution.ExecutionOutcome;
 import io.charon.jobs.job.IllegalTransitionException;
 import io.charon.jobs.job.Job;
+import io.charon.jobs.job.JobDiff;
 import io.charon.jobs.queue.HostHolders;
 import io.charon.jobs.job.JobEventType;
 import io.charon.jobs.job.JobStatus;
@@ -128,6 +129,10 @@ public class RunRecorder {
             return Optional.empty();
         }
         Instant now = events.now();
+        if (outcome.diff() != null) {
+            // a check-mode run's diff replaces the previous run's, however the run ended
+            store.session().merge(new JobDiff(jobId, outcome.diff()));
+        }
         events.save(switch (outcome.kind()) {
             case SUCCEEDED -> job.finish(ended(JobStatus.COMPLETED, null, outcome), now);
             case FAILED -> retryOrEnd(job, JobStatus.FAILED, outcome, now);
@@ -141,7 +146,8 @@ public class RunRecorder {
     }
 
     private static RunResult ended(JobStatus status, String error, ExecutionOutcome outcome) {
-        return RunResult.of(status, outcome.exitCode(), error, outcome.outputTail(), outcome.hostStats());
+        return RunResult.of(status, outcome.exitCode(), error, outcome.outputTail(), outcome.hostStats(),
+                outcome.artifacts());
     }
 
     /**

@@ -3,6 +3,8 @@ package io.charon.jobs.query;
 import io.charon.jobs.job.Blocker;
 import io.charon.jobs.job.Job;
 import io.charon.jobs.job.JobAttempt;
+import io.charon.jobs.job.JobDiff;
+import io.charon.jobs.job.RunDiff;
 import io.charon.jobs.job.JobEvent;
 import io.charon.jobs.job.JobFilter;
 import io.charon.jobs.job.JobNotFoundException;
@@ -47,6 +49,13 @@ public class JobQueries {
     public List<JobAttempt> attempts(String jobId) {
         return store.session().createSelectionQuery("from JobAttempt where jobId = :job order by number", JobAttempt.class)
                 .setParameter("job", jobId).getResultList();
+    }
+
+    /** The diff of the job's last check-mode run; none for a job that made its changes or has not run. */
+    @ActivateRequestContext
+    public RunDiff diff(String jobId) {
+        JobDiff diff = store.session().find(JobDiff.class, jobId);
+        return diff == null ? RunDiff.NONE : diff.content();
     }
 
     /** The job in this transaction's session, for a change to it. */

@@ -1,6 +1,7 @@
 package io.charon.jobs.queue;
 
 import io.charon.jobs.job.Job;
+import io.charon.jobs.job.JobMode;
 import io.charon.jobs.job.JobSpec;
 import io.charon.jobs.job.SealedSecrets;
 
@@ -20,13 +21,13 @@ import java.util.Map;
 public record ClaimedJob(String id, long token, String name, String playbook, List<String> inventory,
                          Map<String, String> variables, SealedSecrets secretVariables, Duration timeout,
                          Duration idleTimeout, Path logFile, String inventoryRef, Integer inventoryVersion,
-                         List<String> credentials, List<String> retryHosts) {
+                         List<String> credentials, List<String> retryHosts, JobMode mode) {
 
     static ClaimedJob of(Job job) {
         JobSpec spec = job.spec();
         return new ClaimedJob(job.getId(), job.getLeaseToken(), job.getName(), job.getPlaybook(), job.getInventory(),
                 job.getVariables(), job.getSecretVariables(), job.getTimeout(), spec.idleTimeout(),
                 Path.of(job.getLogPath()), spec.inventoryRef(), spec.inventoryVersion(), spec.credentials(),
-                job.getRetryHosts());
+                job.getRetryHosts(), spec.mode());
     }
 }

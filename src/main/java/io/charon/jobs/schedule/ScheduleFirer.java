@@ -174,7 +174,7 @@ public class ScheduleFirer {
         try {
             template = templates.get(schedule.template(), null, true);
             spec = launcher.spec(template.definition(), template.version(),
-                    new LaunchRequest(schedule.parameters(), null, null, null, null));
+                    new LaunchRequest(schedule.parameters(), null, null, null, null, null));
         } catch (TemplateNotFoundException | InvalidInputException e) {
             // the template changed under the schedule: its slots are skipped, and said why, until it is fixed
             return skip(schedule, slot, now, "its template does not launch with its parameters: " + e.getMessage());

@@ -180,7 +180,7 @@ public class Schedules {
                         .filter(parameter -> parameter.isSecret() && parameters.containsKey(parameter.name()))
                         .forEach(parameter -> errors.add(new FieldError("parameters." + parameter.name(),
                                 "is a secret parameter, which a schedule would keep readable: not accepted in schedules")));
-                launcher.spec(template.definition(), template.version(), new LaunchRequest(parameters, null, null, null, null));
+                launcher.spec(template.definition(), template.version(), new LaunchRequest(parameters, null, null, null, null, null));
             } catch (TemplateNotFoundException e) {
                 errors.add(new FieldError("template", e.getMessage()));
             } catch (InvalidInputException e) {

@@ -11,6 +11,7 @@ import io.charon.jobs.job.HostLock;
 import io.charon.jobs.job.HostRanges;
 import io.charon.jobs.job.InstantRange;
 import io.charon.jobs.job.InvalidInputException;
+import io.charon.jobs.job.JobMode;
 import io.charon.jobs.job.JobSpec;
 import io.charon.jobs.job.StoredNames;
 import io.charon.jobs.job.JobSubmission;
@@ -161,6 +162,11 @@ public class SubmissionValidator {
                     return null;
                 });
         Set<RetryOn> retryOn = retryOn(errors, submission.retryOn());
+        JobMode mode = submission.mode() == null ? JobMode.RUN
+                : JobMode.fromWireName(submission.mode()).orElseGet(() -> {
+                    errors.add(new FieldError("mode", "must be one of " + JobMode.WIRE_NAMES));
+                    return null;
+                });
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
@@ -170,7 +176,7 @@ public class SubmissionValidator {
                 maxRetries == null ? config.defaultMaxRetries() : maxRetries,
                 retryDelay == null ? config.defaultRetryDelay() : retryDelay,
                 secretValues.isEmpty() ? null : secrets.seal(secretValues), inventoryRef, null, limit, credentials,
-                queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout, null, null);
+                queue, hostLock, retryScope, retryOn, startDeadline, idleTimeout, null, null, mode);
     }
 
     /** The kinds of failed run to retry: at least one, each once; all of them when not given. */

@@ -53,13 +53,13 @@ public record TemplateDefinition(
     /**
      * The job submission a launch makes: the template's fields, with {@code variables} and
      * {@code secretVariables} as given, and the launch's own {@code priority}, {@code scheduledAt},
-     * {@code tags} and {@code limit} where it gives them.
+     * {@code tags}, {@code limit} and {@code mode} where it gives them.
      */
     JobSubmission submission(Map<String, String> variables, Map<String, String> secretVariables, LaunchRequest launch) {
         return new JobSubmission(name, type, launch.priority() == null ? priority : launch.priority(), playbook,
                 inventory, variables, launch.tags() == null ? tags : launch.tags(), description, launch.scheduledAt(),
                 timeout, List.of(), maxRetries, retryDelay, secretVariables, inventoryRef,
                 launch.limit() == null ? limit : launch.limit(), credentials, queue, hostLock, retryScope, retryOn,
-                startDeadline, idleTimeout);
+                startDeadline, idleTimeout, launch.mode());
     }
 }

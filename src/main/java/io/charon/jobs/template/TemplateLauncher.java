@@ -51,24 +51,30 @@ public class TemplateLauncher {
      * with the job, atomically (a workflow's node); no idempotency key: the caller's own record
      * is what keeps it from launching twice.
      *
+     * @param handedOn variables under the template's own and the parameters': those win over them
      * @param note the message of the job's {@code job.created} event, after the template's
      * @param auditDetail what the audit trail adds to the template's name and version
      * @throws TemplateNotFoundException no such template, or not one the actor may launch
      * @throws InvalidInputException with every bad parameter and every error of the merged job
      */
-    public Submitted launchInTransaction(String name, LaunchRequest launch, Actor actor, String note,
-                                         String auditDetail) {
+    public Submitted launchInTransaction(String name, LaunchRequest launch, Map<String, String> handedOn, Actor actor,
+                                         String note, String auditDetail) {
         Template template = templates.get(name, actor.userId(), actor.seesAllJobs());
-        JobSpec spec = spec(template.definition(), template.version(), launch);
+        JobSpec spec = spec(template.definition(), template.version(), launch, handedOn);
         return submitter.submitInTransaction(spec, actor, null, note(template, actor.userId()) + ", " + note,
                 AuditActions.TEMPLATE_LAUNCH, "template " + name + " version " + template.version() + ", " + auditDetail);
     }
 
     /** What {@code actor} would run when launching {@code definition} at {@code version} with {@code launch}. */
     public JobSpec spec(TemplateDefinition definition, int version, LaunchRequest launch) {
+        return spec(definition, version, launch, Map.of());
+    }
+
+    private JobSpec spec(TemplateDefinition definition, int version, LaunchRequest launch, Map<String, String> handedOn) {
         List<FieldError> errors = new ArrayList<>();
         ParameterSchema.Values values = ParameterSchema.values(definition.parameters(), launch.parameters(), errors);
-        Map<String, String> variables = new LinkedHashMap<>(definition.variables() == null ? Map.of() : definition.variables());
+        Map<String, String> variables = new LinkedHashMap<>(handedOn);
+        variables.putAll(definition.variables() == null ? Map.of() : definition.variables());
         variables.putAll(values.variables());
         values.secretVariables().keySet().forEach(variables::remove); // a secret parameter overrides a default too
         JobSpec spec = null;

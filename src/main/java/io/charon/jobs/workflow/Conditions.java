@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * <p>Variables: {@code status} (the parent job's status: completed, failed, timeout, cancelled),
  * {@code exitCode} (int; -1 when it has none), {@code hostStats} (host to its recap counts: ok,
  * changed, failed, skipped, unreachable, rescued, ignored), {@code failedHosts} (the hosts that
- * failed or were unreachable), {@code artifacts} (map; empty until jobs publish artifacts).
+ * failed or were unreachable), {@code artifacts} (map: what the parent's job published with
+ * {@code set_stats}; empty when nothing).
  */
 final class Conditions {
 

@@ -192,16 +192,26 @@ public class RunAdvance implements JobEndObserver {
         }
     }
 
-    /** Launches the node's template as a job, with the rights of the run's launcher. */
+    /**
+     * Launches the node's template as a job, with the rights of the run's launcher, in the node's
+     * mode, with the artifacts handed on from the nodes before it as variables.
+     */
     private Job launch(WorkflowRun run, WorkflowNode node, RunNode state, Instant now) {
         String where = "workflow " + run.workflow() + " run " + run.id() + " node " + node.id();
         Job job = launcher.launchInTransaction(node.template(),
-                new LaunchRequest(node.parametersOrNone(), null, null, null, null),
+                new LaunchRequest(node.parametersOrNone(), null, null, null, null, node.mode()),
+                HandedOn.variables(run, node.id(), id -> jobOf(run, id)),
                 new Actor(run.userId(), run.launchedByAdmin), "as " + where, where).job();
         state.started(job.getId(), now);
         events.save(job.record(JobEventType.WORKFLOW_NODE_STARTED, "node " + node.id() + " of workflow run "
                 + run.id() + " started", data(run, node.id()), now));
         return job;
+    }
+
+    /** The job node {@code nodeId} of the run launched; null when it launched none. */
+    private Job jobOf(WorkflowRun run, String nodeId) {
+        RunNode node = store.session().find(RunNode.class, new RunNode.Key(run.id(), nodeId));
+        return node == null || node.jobId() == null ? null : store.session().find(Job.class, node.jobId());
     }
 
     /**
@@ -247,7 +257,7 @@ public class RunAdvance implements JobEndObserver {
         }
         variables.put("hostStats", hostStats);
         variables.put("failedHosts", failedHosts);
-        variables.put("artifacts", Map.of());
+        variables.put("artifacts", HandedOn.conditionValues(job));
         return variables;
     }
 

@@ -124,7 +124,8 @@ class WorkflowChecks {
             }
         }
         try {
-            launcher.spec(template.definition(), template.version(), new LaunchRequest(parameters, null, null, null, null));
+            launcher.spec(template.definition(), template.version(),
+                    new LaunchRequest(parameters, null, null, null, null, node.mode()));
         } catch (InvalidInputException e) {
             e.errors().forEach(error -> errors.add(new FieldError(at + "." + error.field(), error.reason())));
         }

@@ -11,10 +11,12 @@ import java.util.Map;
  * {@code parameters} (checked as a launch of that template), and its {@code convergence}: whether
  * it starts once {@code all} of its incoming edges are taken (the default) or as soon as
  * {@code any} one is. A template is the only kind of node so far; another kind (an approval)
- * comes as a field of its own beside {@code template}, exactly one of them set.
+ * comes as a field of its own beside {@code template}, exactly one of them set. {@code mode}
+ * ({@code run}, the default, or {@code check}) is its job's, as a launch's.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record WorkflowNode(String id, String template, Map<String, JsonNode> parameters, String convergence) {
+public record WorkflowNode(String id, String template, Map<String, JsonNode> parameters, String convergence,
+                           String mode) {
 
     @JsonIgnore
     Convergence convergenceOrDefault() {

@@ -62,7 +62,7 @@ class JobTransitionsTest {
     private static JobSpec spec(Instant scheduledAt, int maxRetries, Duration startDeadline) {
         return new JobSpec("deploy", JobType.ANSIBLE, Priority.HIGH, "site.yml", List.of("web1"), Map.of(), List.of(),
                 null, scheduledAt, Duration.ofMinutes(30), List.of(), maxRetries, Duration.ofSeconds(10), null,
-                null, null, null, List.of(), null, null, null, null, startDeadline, null, null, null);
+                null, null, null, List.of(), null, null, null, null, startDeadline, null, null, null, null);
     }
 
     /** A named transition and the status it leads to. */

@@ -95,7 +95,7 @@ class RetryKindsTest {
     private static Job running(RetryScope scope, Set<RetryOn> retryOn, int maxRetries) {
         JobSpec spec = new JobSpec("deploy", JobType.ANSIBLE, Priority.NORMAL, "site.yml", List.of("a", "b", "c"),
                 Map.of(), List.of(), null, null, Duration.ofMinutes(30), List.of(), maxRetries, Duration.ofSeconds(10),
-                null, null, null, null, List.of(), null, null, scope, retryOn, null, null, null, null);
+                null, null, null, null, List.of(), null, null, scope, retryOn, null, null, null, null, null);
         Job job = Job.create("00000000-0000-4000-8000-000000000002", spec, "alice", NOW);
         job.start("node", NOW.plusSeconds(30), Path.of("/logs"), NOW);
         return job;

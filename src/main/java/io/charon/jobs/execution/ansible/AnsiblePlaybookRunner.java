@@ -13,6 +13,8 @@ import io.charon.jobs.execution.PlaybookRunner;
 import io.charon.jobs.execution.ProcessTree;
 import io.charon.jobs.execution.ProgressListener;
 import io.charon.jobs.execution.RunHandle;
+import io.charon.jobs.job.JobMode;
+import io.charon.jobs.job.RunDiff;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import org.jboss.logging.Logger;
@@ -161,6 +163,9 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             secretsFile = AnsibleFiles.writeVariables(runDir, AnsibleFiles.SECRETS, secrets);
             command.addAll(List.of("-e", "@" + secretsFile));
         }
+        if (request.mode() == JobMode.CHECK) {
+            command.addAll(List.of("--check", "--diff"));
+        }
         command.add(playbook.toString());
         Path stderr = AnsibleFiles.privateFile(runDir.resolve("stderr.log"));
         byte[] nonce = new byte[8];
@@ -195,7 +200,8 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
                         + String.join(", ", request.onlyHosts())));
             }
 
-            CallbackEvents events = new CallbackEvents(progress);
+            CallbackEvents events = new CallbackEvents(progress, new CallbackEvents.Limits(jobs.artifactsMaxBytes(),
+                    jobs.diffMaxBytes()), line -> writeLine(log, line));
             List<String> errorLines = new ArrayList<>();
             // on the service's clock, as every other time rule: tests move it rather than wait
             Instant deadline = clock.instant().plus(request.timeout());
@@ -249,18 +255,21 @@ public class AnsiblePlaybookRunner implements PlaybookRunner {
             // keys ssh accepted are learned however the run ended
             List<String> learned = connection == null ? List.of() : connection.learnedHostKeys();
             Kind stopped = handle.stopReason().orElse(null);
+            RunDiff diff = request.mode() == JobMode.CHECK ? events.diff() : null;
             if (stopped != null) {
                 return new ExecutionOutcome(stopped, exit, stopMessage(stopped, timedOut), outputTail, events.stats(),
-                        learned);
+                        learned, events.artifacts(), diff);
             }
             if (exit == 0) {
-                return new ExecutionOutcome(Kind.SUCCEEDED, 0, null, outputTail, events.stats(), learned);
+                return new ExecutionOutcome(Kind.SUCCEEDED, 0, null, outputTail, events.stats(), learned,
+                        events.artifacts(), diff);
             }
             String failures = events.failureSummary();
             String error = failures != null ? failures
                     : !errorLines.isEmpty() ? errorLines.get(errorLines.size() - 1)
                     : ansible.command() + " exited with code " + exit;
-            return new ExecutionOutcome(Kind.FAILED, exit, error, outputTail, events.stats(), learned);
+            return new ExecutionOutcome(Kind.FAILED, exit, error, outputTail, events.stats(), learned,
+                    events.artifacts(), diff);
         } catch (IOException | RuntimeException e) {
             // the run can no longer be watched or recorded: it must not go on unattended
             ProcessTree.terminate(process.toHandle(), ansible.killGrace());

@@ -1,10 +1,14 @@
 package io.charon.jobs.execution.ansible;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.charon.jobs.job.DiffEntry;
 import io.charon.jobs.job.HostStats;
+import io.charon.jobs.job.RunDiff;
 import io.charon.jobs.execution.ProgressListener;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -14,15 +18,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Reads the callback plugin's JSON lines of one run: forwards task starts and host results as
- * progress, remembers each host's failure or unreachability (for the job's error message) and the
- * play recap.
+ * progress, remembers each host's failure or unreachability (for the job's error message), the
+ * play recap, the artifacts the playbook published and, under check mode, its diffs, each within
+ * its size limit. The lines reach it with the job's secrets already masked.
  */
 final class CallbackEvents {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> ARTIFACTS = new TypeReference<>() {
+    };
     /** Bounds of the error message: one host's reason, and the whole summary. */
     static final int HOST_REASON_LIMIT = 300;
     static final int SUMMARY_LIMIT = 2000;
@@ -30,13 +38,40 @@ final class CallbackEvents {
     private static final Pattern KEY_ADDED =
             Pattern.compile("Warning: Permanently added \\S+ \\(\\S+\\) to the list of known hosts\\.");
 
+    /** Colour codes, should a diff carry any: never stored. */
+    private static final Pattern ANSI = Pattern.compile("\\u001B\\[[0-9;]*[A-Za-z]");
+
     private final ProgressListener listener;
     /** Per host: what ended it (its last failure counts). */
     private final Map<String, String> problems = new LinkedHashMap<>();
     private SortedMap<String, HostStats> stats;
+    private final Limits limits;
+    /** Writes a line of the service's own to the job's log. */
+    private final Consumer<String> logNote;
+    private Map<String, Object> artifacts = Map.of();
+    private final List<DiffEntry> diffs = new ArrayList<>();
+    private long diffBytes;
+    /** Whether an entry was left out, or cut short by the plugin. */
+    private boolean diffTruncated;
+    /** Whether an entry did not fit: every later one is left out too, so the diff keeps its order. */
+    private boolean diffFull;
+
+    /**
+     * @param artifactsMaxBytes the largest artifacts kept, as JSON
+     * @param diffMaxBytes      the most diff text kept over all entries
+     */
+    record Limits(int artifactsMaxBytes, int diffMaxBytes) {
+    }
 
     CallbackEvents(ProgressListener listener) {
+        this(listener, new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE), line -> {
+        });
+    }
+
+    CallbackEvents(ProgressListener listener, Limits limits, Consumer<String> logNote) {
         this.listener = listener;
+        this.limits = limits;
+        this.logNote = logNote;
     }
 
     /** @return false when the line is not an event of the plugin */
@@ -66,6 +101,8 @@ final class CallbackEvents {
                 }
             }
             case "stats" -> stats = hostStats(event.path("hosts"));
+            case "artifacts" -> artifacts(event.path("artifacts"));
+            case "diff" -> diff(host, task, event.path("diff").asText(""), event.path("truncated").asBoolean());
             default -> {
                 return false;
             }
@@ -114,6 +151,54 @@ final class CallbackEvents {
 
     SortedMap<String, HostStats> stats() {
         return stats;
+    }
+
+    /** What the playbook published with {@code set_stats}; empty when nothing, or nothing within the limit. */
+    Map<String, Object> artifacts() {
+        return artifacts;
+    }
+
+    /** The run's diff entries, in the order reported, and whether the limit left some out. */
+    RunDiff diff() {
+        return new RunDiff(diffTruncated, diffs);
+    }
+
+    /** Keeps the artifacts within the limit; over it, keeps none and says so in the log and an event. */
+    private void artifacts(JsonNode published) {
+        if (!published.isObject()) {
+            return;
+        }
+        int bytes = published.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limits.artifactsMaxBytes()) {
+            artifacts = Map.of();
+            String note = "artifacts not kept: " + bytes + " bytes of JSON, over the limit of "
+                    + limits.artifactsMaxBytes() + " (charon.jobs.artifacts-max-bytes)";
+            logNote.accept("charon-jobs: " + note);
+            listener.onProgress(note, MAPPER.createObjectNode().put("event", "artifacts_not_kept").put("bytes", bytes)
+                    .put("limit", limits.artifactsMaxBytes()).toString());
+            return;
+        }
+        artifacts = MAPPER.convertValue(published, ARTIFACTS);
+    }
+
+    /**
+     * Adds an entry while the diff stays within its limit; the first that does not ends the diff,
+     * truncated. An entry the plugin cut short is kept, and makes the diff truncated too.
+     */
+    private void diff(String host, String task, String text, boolean cut) {
+        if (diffFull) {
+            return;
+        }
+        String plain = ANSI.matcher(text).replaceAll("");
+        long bytes = (host + task + plain).getBytes(StandardCharsets.UTF_8).length;
+        if (diffBytes + bytes > limits.diffMaxBytes()) {
+            diffFull = true;
+            diffTruncated = true;
+            return;
+        }
+        diffBytes += bytes;
+        diffs.add(new DiffEntry(host, task, plain));
+        diffTruncated |= cut;
     }
 
     private static String reason(String message) {

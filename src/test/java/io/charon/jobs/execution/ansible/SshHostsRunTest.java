@@ -429,7 +429,7 @@ class SshHostsRunTest {
     private ExecutionRequest request(GatedRun run, HostAccess access, Map<String, String> variables) {
         run.logFile = scratch.resolve("logs").resolve(run.runId + ".log");
         return new ExecutionRequest("job-" + run.runId, run.runId, "ssh-hosts-test", "fleet.yml", access.hosts(),
-                variables, null, Duration.ofMinutes(3), null, run.logFile, access, List.of());
+                variables, null, Duration.ofMinutes(3), null, run.logFile, access, List.of(), null);
     }
 
     /** While the run goes on: no process shows a secret; the run's agent is noted. */

@@ -1,0 +1,14 @@
+-- What a playbook publishes with set_stats, and check mode with its diffs.
+-- Twin of db/postgresql/V21__artifacts_and_check_mode.sql.
+
+-- 'run' makes the changes; 'check' runs ansible-playbook --check --diff
+ALTER TABLE jobs ADD COLUMN mode TEXT NOT NULL DEFAULT 'run';
+-- JSON object of the artifacts the last run published; NULL when it published none
+ALTER TABLE jobs ADD COLUMN artifacts TEXT;
+
+-- The diff of a check-mode job's last run, apart from the job's row, which listings read.
+CREATE TABLE job_diffs (
+    job_id  TEXT NOT NULL PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+    -- JSON: {"truncated": bool, "entries": [{"host", "task", "diff"}]}
+    content TEXT NOT NULL
+);
