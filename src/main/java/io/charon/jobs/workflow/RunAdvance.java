@@ -153,8 +153,9 @@ public class RunAdvance implements JobEndObserver {
     void resume(WorkflowRun run, String by, Instant now) {
         Map<String, RunNode> nodes = nodes(run);
         Job witness = latestEndedJob(nodes);
-        List<String> reset = nodes.values().stream().filter(node -> node.nodeStatus() != NodeStatus.COMPLETED)
-                .map(RunNode::node).toList();
+        // in the definition's order: the store returns the rows in none
+        List<String> reset = run.definition().nodes().stream().map(WorkflowNode::id)
+                .filter(id -> nodes.get(id).nodeStatus() != NodeStatus.COMPLETED).toList();
         reset.forEach(id -> nodes.get(id).reset(now));
         List<WorkflowEdge> edges = run.definition().edges();
         for (int i = 0; i < edges.size(); i++) {
