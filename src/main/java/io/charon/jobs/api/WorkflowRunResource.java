@@ -6,7 +6,6 @@ import io.charon.jobs.workflow.Approvals;
 import io.charon.jobs.workflow.WorkflowRuns;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -92,7 +91,6 @@ public class WorkflowRunResource {
     @APIResponse(responseCode = "200", description = "The run after the decision",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WorkflowRunView.class)))
     @APIResponse(responseCode = "409", ref = "Conflict")
-    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("{id}/nodes/{node}/approve")
     @RolesAllowed(Role.OPERATOR_NAME)
@@ -108,7 +106,6 @@ public class WorkflowRunResource {
     @APIResponse(responseCode = "200", description = "The run after the decision",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WorkflowRunView.class)))
     @APIResponse(responseCode = "409", ref = "Conflict")
-    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("{id}/nodes/{node}/deny")
     @RolesAllowed(Role.OPERATOR_NAME)
@@ -116,7 +113,10 @@ public class WorkflowRunResource {
         return decide(id, node, false, body);
     }
 
-    /** A decision; its body, with its comment, is optional. */
+    /**
+     * A decision; its body, with its comment, is optional, so no media type is required of the
+     * request ({@code curl -X POST} sends none): a body given is read as JSON.
+     */
     private WorkflowRunView decide(String id, String node, boolean approve, byte[] body) {
         String comment = body == null || body.length == 0 ? null
                 : parser.read(body, DecisionRequest.class, "the decision").comment();
