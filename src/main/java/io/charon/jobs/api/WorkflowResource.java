@@ -75,7 +75,8 @@ public class WorkflowResource {
 
     @Operation(operationId = "createWorkflow", summary = "Create a workflow", description = "Stores it at version 1."
             + " One 400 lists every problem: duplicate node ids, unknown templates, parameters a template refuses,"
-            + " unknown edge ends, conditions that do not compile, a cycle, nodes not reachable from a root."
+            + " approvers who hold no operator token, bad approval timeouts, unknown edge ends, conditions that do"
+            + " not compile, a cycle, nodes not reachable from a root."
             + " Admins only.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = WorkflowDefinition.class), examples = @ExampleObject(name = "release", value = EXAMPLE)))

@@ -1,7 +1,11 @@
 package io.charon.jobs.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.charon.jobs.workflow.Approval;
+import io.charon.jobs.workflow.Decision;
 import io.charon.jobs.workflow.EdgeOutcome;
+import io.charon.jobs.workflow.NodeAttempt;
+import io.charon.jobs.workflow.Resume;
 import io.charon.jobs.workflow.RunNode;
 import io.charon.jobs.workflow.WorkflowEdge;
 import io.charon.jobs.workflow.WorkflowNode;
@@ -12,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** A workflow run: its status, each node's status and job, and what became of each edge. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,15 +29,25 @@ public record WorkflowRunView(
         String userId,
         Instant createdAt,
         Instant endedAt,
+        @Schema(description = "1, and one more at each resume") Integer attempt,
+        @Schema(description = "each resume, oldest first") List<Resume> resumes,
         List<Node> nodes,
         List<Edge> edges) {
 
     /** A node of the run. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Node(String id, String template,
-                       @Schema(description = "pending, started, completed, failed, skipped or cancelled") String status,
+                       @Schema(description = "an approval node's description, approvers and timeout") Approval approval,
+                       @Schema(description = "pending, started, waiting (an approval node), completed, failed,"
+                               + " skipped or cancelled") String status,
                        @Schema(description = "the job it launched, once started") String jobId,
-                       String message, Instant updatedAt) {
+                       String message, Instant updatedAt,
+                       @Schema(description = "while an approval node waits: when its timeout passes") Instant waitingUntil,
+                       @Schema(description = "an approval node's decision, once decided") Decision decision,
+                       @Schema(description = "the jobs of its earlier attempts, set back by resumes, oldest first")
+                       List<String> previousJobIds,
+                       @Schema(description = "its earlier attempts, set back by resumes, oldest first")
+                       List<NodeAttempt> previousAttempts) {
     }
 
     /** An edge of the run's definition and its outcome. */
@@ -47,8 +62,11 @@ public record WorkflowRunView(
         List<WorkflowNode> defined = run.definition().nodes();
         for (int i = 0; i < defined.size(); i++) {
             RunNode node = details.nodes().get(i);
-            nodes.add(new Node(defined.get(i).id(), defined.get(i).template(), node.status(), node.jobId(),
-                    node.message(), node.updatedAt()));
+            List<NodeAttempt> previous = node.previous();
+            nodes.add(new Node(defined.get(i).id(), defined.get(i).template(), defined.get(i).approval(), node.status(),
+                    node.jobId(), node.message(), node.updatedAt(), node.waitingUntil(), node.decision(),
+                    previous.isEmpty() ? null : previous.stream().map(NodeAttempt::jobId).filter(Objects::nonNull).toList(),
+                    previous.isEmpty() ? null : previous));
         }
         List<Edge> edges = new ArrayList<>();
         List<WorkflowEdge> declared = run.definition().edges();
@@ -59,12 +77,12 @@ public record WorkflowRunView(
                     outcome.state(), outcome.message()));
         }
         return new WorkflowRunView(run.id(), run.workflow(), run.workflowVersion(), run.status(), run.message(),
-                run.userId(), run.createdAt(), run.endedAt(), nodes, edges);
+                run.userId(), run.createdAt(), run.endedAt(), run.attempt(), run.resumes(), nodes, edges);
     }
 
     /** A run in a listing: without its nodes and edges. */
     static WorkflowRunView summary(WorkflowRun run) {
         return new WorkflowRunView(run.id(), run.workflow(), run.workflowVersion(), run.status(), run.message(),
-                run.userId(), run.createdAt(), run.endedAt(), null, null);
+                run.userId(), run.createdAt(), run.endedAt(), run.attempt(), null, null, null);
     }
 }

@@ -24,7 +24,15 @@ public enum JobEventType {
     WORKFLOW_STARTED("workflow.started"),
     /** A workflow node's job was launched: recorded on that job. */
     WORKFLOW_NODE_STARTED("workflow.node.started"),
-    /** A workflow node ended: recorded on its job, or on the job whose end decided it when it has none. */
+    /**
+     * A workflow approval node waits for a decision: recorded on the job whose end made it wait,
+     * else on the run's first root job (none when the run has no job yet).
+     */
+    WORKFLOW_NODE_WAITING("workflow.node.waiting"),
+    /**
+     * A workflow node ended: recorded on its job, or, when it has none, on the job whose end
+     * decided it (an approval's decision: on the run's latest ended job).
+     */
     WORKFLOW_NODE_COMPLETED("workflow.node.completed"),
     WORKFLOW_NODE_FAILED("workflow.node.failed"),
     /** A workflow node will never run: recorded on the job whose end decided it. */
@@ -32,7 +40,9 @@ public enum JobEventType {
     /** A workflow run ended: recorded on the job whose end (or cancellation) ended it. */
     WORKFLOW_COMPLETED("workflow.completed"),
     WORKFLOW_FAILED("workflow.failed"),
-    WORKFLOW_CANCELLED("workflow.cancelled");
+    WORKFLOW_CANCELLED("workflow.cancelled"),
+    /** A failed workflow run was resumed: recorded on the run's latest ended job. */
+    WORKFLOW_RESUMED("workflow.resumed");
 
     private final String wireName;
 

@@ -9,6 +9,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.enterprise.context.control.ActivateRequestContext;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,11 +21,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -66,9 +70,13 @@ public class ApiTokens {
     private final List<TokenInfo> configuredInfo = new ArrayList<>();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    /** Whether every user this service may meet holds one of its tokens: no OIDC provider and security on. */
+    private final boolean knowsEveryUser;
 
-    public ApiTokens(SecurityConfig config, Clock clock, AuditTrail audit, Store store) {
+    public ApiTokens(SecurityConfig config, Clock clock, AuditTrail audit, Store store,
+                     @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false") boolean oidc) {
         this.store = store;
+        this.knowsEveryUser = config.enabled() && !oidc;
         this.clock = clock;
         this.audit = audit;
         this.cacheNanos = config.tokenCacheTtl().toNanos();
@@ -215,6 +223,31 @@ public class ApiTokens {
         });
         cache.values().removeIf(cached -> cached.verified().tokenId().equals(id));
         return info;
+    }
+
+    /**
+     * The users among {@code userIds} who hold no token of at least role {@code least} (configured,
+     * or stored and neither revoked nor expired): no one could act as them. None when the service
+     * cannot know every user: with OIDC, the identity provider's users are unknown here, and with
+     * security off everyone is the anonymous admin.
+     */
+    @ActivateRequestContext
+    public Set<String> withoutToken(Collection<String> userIds, Role least) {
+        Set<String> missing = new LinkedHashSet<>(userIds);
+        if (!knowsEveryUser || missing.isEmpty()) {
+            return Set.of();
+        }
+        configured.values().stream().filter(verified -> verified.role().compareTo(least) >= 0)
+                .forEach(verified -> missing.remove(verified.userId()));
+        if (missing.isEmpty()) {
+            return missing;
+        }
+        Instant now = clock.instant();
+        store.session().createSelectionQuery("from ApiToken where userId in :users", ApiToken.class)
+                .setParameter("users", missing).getResultList().stream()
+                .filter(token -> token.isValidAt(now) && Role.fromWireName(token.role).orElseThrow().compareTo(least) >= 0)
+                .forEach(token -> missing.remove(token.userId));
+        return missing;
     }
 
     /** True when a stored admin token is valid now. */

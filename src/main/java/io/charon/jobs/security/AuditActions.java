@@ -34,6 +34,10 @@ public final class AuditActions {
     /** a workflow run launched; each of its nodes' jobs is audited as a template launch */
     public static final String WORKFLOW_LAUNCH = "workflow.launch";
     public static final String WORKFLOW_CANCEL = "workflow.cancel";
+    /** an approval node's decision; a timeout is audited as a deny by {@code system} */
+    public static final String WORKFLOW_APPROVE = "workflow.approve";
+    public static final String WORKFLOW_DENY = "workflow.deny";
+    public static final String WORKFLOW_RESUME = "workflow.resume";
     /** a request with a token that is unknown, revoked, expired or malformed */
     public static final String AUTHENTICATION = "authentication";
     /** an authenticated request whose role does not allow what it asked */

@@ -32,13 +32,17 @@ import java.util.TreeMap;
 /**
  * Moves runs forward, always in the transaction of what drives them: a run's start launches its
  * roots in the launch's transaction; a node's job ending ({@link JobEndObserver}, called in the
- * transaction that ends the job, with the job's row locked) ends its node, resolves the node's
- * outgoing edges, launches the nodes they make ready, skips those they make unreachable, and ends
- * the run when every node has ended. A crash before that commit loses the job's end and the step
- * together; after it, both are stored: no step is lost or taken twice.
+ * transaction that ends the job, with the job's row locked) or an approval's decision
+ * ({@link Approvals}) ends its node, resolves the node's outgoing edges, launches the nodes they
+ * make ready (an approval node waits instead), skips those they make unreachable, and ends the
+ * run when every node has ended; a resume sets a failed run's unfinished nodes back and starts
+ * again from them. A crash before that commit loses the step together with what drove it; after
+ * it, both are stored: no step is lost or taken twice.
  *
  * <p>A run's row is locked after the job's (as every job's end locks it), so two jobs of one run
- * ending at once on two replicas take their steps one after the other.
+ * ending at once on two replicas take their steps one after the other. Events about a node with
+ * no job of its own are recorded on the job that drove the step or, for a decision or a resume,
+ * on the run's latest ended job (none before any job ended).
  */
 @ApplicationScoped
 public class RunAdvance implements JobEndObserver {
@@ -75,7 +79,7 @@ public class RunAdvance implements JobEndObserver {
         List<WorkflowNode> all = run.definition().nodes();
         for (int i = 0; i < all.size(); i++) {
             WorkflowNode node = all.get(i);
-            if (!run.definition().isRoot(node.id())) {
+            if (!run.definition().isRoot(node.id()) || node.awaitsApproval()) {
                 continue;
             }
             try {
@@ -91,8 +95,13 @@ public class RunAdvance implements JobEndObserver {
         if (!refused.isEmpty()) {
             throw new InvalidInputException(refused);
         }
-        events.save(first.record(JobEventType.WORKFLOW_STARTED, "workflow " + run.workflow() + " version "
-                + run.workflowVersion() + " started as run " + run.id(), data(run, null), now));
+        record(first, JobEventType.WORKFLOW_STARTED, "workflow " + run.workflow() + " version "
+                + run.workflowVersion() + " started as run " + run.id(), run, null, now);
+        for (WorkflowNode node : all) {
+            if (run.definition().isRoot(node.id()) && node.awaitsApproval()) {
+                await(run, nodes.get(node.id()), first, now);
+            }
+        }
     }
 
     @Override
@@ -120,9 +129,53 @@ public class RunAdvance implements JobEndObserver {
         node.moveTo(completed ? NodeStatus.COMPLETED : NodeStatus.FAILED, completed ? null
                 : "its job ended " + job.getStatus().wireName()
                 + (job.getErrorMessage() == null ? "" : ": " + job.getErrorMessage()), now);
-        events.save(job.record(completed ? JobEventType.WORKFLOW_NODE_COMPLETED : JobEventType.WORKFLOW_NODE_FAILED,
-                "node " + node.node() + " of workflow run " + run.id() + " " + node.status(), data(run, node.node()), now));
-        advance(run, nodes, node.node(), job, now);
+        recordEnd(job, run, node, now);
+        advance(run, nodes, node.node(), job, job, now);
+    }
+
+    /**
+     * Records the decision of a waiting approval node of {@code run} (whose row is locked) and
+     * takes the step it decides: approved, its success edges; denied, its failure edges.
+     */
+    void decide(WorkflowRun run, Map<String, RunNode> nodes, RunNode node, Decision decision, String why, Instant now) {
+        Job witness = latestEndedJob(nodes);
+        node.decide(decision, why, now);
+        recordEnd(witness, run, node, now);
+        advance(run, nodes, node.node(), null, witness, now);
+    }
+
+    /**
+     * Runs a failed {@code run} (whose row is locked) again from where it failed: every node not
+     * completed is set back to pending, keeping its earlier attempt, and so are the edges out of
+     * them; the nodes whose incoming edges are then satisfied start (the roots among them too),
+     * and the others wait for their edges again. Completed nodes keep their jobs and results.
+     */
+    void resume(WorkflowRun run, String by, Instant now) {
+        Map<String, RunNode> nodes = nodes(run);
+        Job witness = latestEndedJob(nodes);
+        // in the definition's order: the store returns the rows in none
+        List<String> reset = run.definition().nodes().stream().map(WorkflowNode::id)
+                .filter(id -> nodes.get(id).nodeStatus() != NodeStatus.COMPLETED).toList();
+        reset.forEach(id -> nodes.get(id).reset(now));
+        List<WorkflowEdge> edges = run.definition().edges();
+        for (int i = 0; i < edges.size(); i++) {
+            if (reset.contains(edges.get(i).from())) {
+                run.setEdge(i, EdgeOutcome.WAITING);
+            }
+        }
+        run.resume(by, reset, now);
+        record(witness, JobEventType.WORKFLOW_RESUMED, "workflow run " + run.id() + " resumed by " + by + " (attempt "
+                + run.attempt() + "): " + String.join(", ", reset) + " set back", run, null, now);
+        Deque<String> ended = new ArrayDeque<>();
+        for (String id : reset) {
+            RunNode node = nodes.get(id);
+            Readiness readiness = run.definition().isRoot(id) ? Readiness.READY : readiness(run, id);
+            if (readiness == Readiness.READY && !begin(run, node, witness, now)
+                    || readiness == Readiness.NEVER && skip(run, node, witness, now)) {
+                ended.add(id);
+            }
+        }
+        advance(run, nodes, ended, null, witness, now);
     }
 
     /** The run's nodes by id, in the session (the run's row is locked). */
@@ -133,20 +186,26 @@ public class RunAdvance implements JobEndObserver {
         return nodes;
     }
 
+    private void advance(WorkflowRun run, Map<String, RunNode> nodes, String endedId, Job endedJob, Job driver,
+                         Instant now) {
+        advance(run, nodes, new ArrayDeque<>(List.of(endedId)), endedJob, driver, now);
+    }
+
     /**
-     * What follows the end of node {@code endedId} (whose job, {@code driver}, just ended): its
-     * edges resolved, the nodes they decide launched or skipped, and theirs in turn, until nothing
-     * more is decided; then the run's end if every node has ended. Events about nodes that have no
-     * job of their own are recorded on {@code driver}.
+     * What follows the end of the nodes in {@code ended} (the first one's job, {@code endedJob},
+     * if any, just ended): their edges resolved, the nodes they decide launched, waiting or
+     * skipped, and theirs in turn, until nothing more is decided; then the run's end if every node
+     * has ended. Events about nodes that have no job of their own are recorded on {@code driver}.
      */
-    private void advance(WorkflowRun run, Map<String, RunNode> nodes, String endedId, Job driver, Instant now) {
+    private void advance(WorkflowRun run, Map<String, RunNode> nodes, Deque<String> ended, Job endedJob, Job driver,
+                         Instant now) {
         List<WorkflowEdge> edges = run.definition().edges();
-        Deque<String> ended = new ArrayDeque<>(List.of(endedId));
+        String endedId = ended.peek();
         while (!ended.isEmpty()) {
             String id = ended.poll();
             RunNode from = nodes.get(id);
-            // only the first node has a job that ended now; the others failed at launch or were skipped
-            Job job = id.equals(endedId) ? driver : null;
+            // only the first node may have a job that ended now; the others failed at launch, were skipped or decided
+            Job job = id.equals(endedId) ? endedJob : null;
             for (int i = 0; i < edges.size(); i++) {
                 WorkflowEdge edge = edges.get(i);
                 if (!edge.from().equals(id)) {
@@ -157,20 +216,10 @@ public class RunAdvance implements JobEndObserver {
                 if (to.nodeStatus() != NodeStatus.PENDING) {
                     continue; // an "any" node started by an earlier edge
                 }
-                switch (readiness(run, edge.to())) {
-                    case READY -> {
-                        if (!launchOrFail(run, to, driver, now)) {
-                            ended.add(to.node());
-                        }
-                    }
-                    case NEVER -> {
-                        to.moveTo(NodeStatus.SKIPPED, "its incoming edges can no longer be satisfied", now);
-                        events.save(driver.record(JobEventType.WORKFLOW_NODE_SKIPPED, "node " + to.node()
-                                + " of workflow run " + run.id() + " skipped", data(run, to.node()), now));
-                        ended.add(to.node());
-                    }
-                    case WAIT -> {
-                    }
+                Readiness readiness = readiness(run, edge.to());
+                if (readiness == Readiness.READY && !begin(run, to, driver, now)
+                        || readiness == Readiness.NEVER && skip(run, to, driver, now)) {
+                    ended.add(to.node());
                 }
             }
         }
@@ -179,17 +228,68 @@ public class RunAdvance implements JobEndObserver {
         }
     }
 
-    /** Launches a ready node; a launch its template refuses fails the node instead (false). */
-    private boolean launchOrFail(WorkflowRun run, RunNode node, Job driver, Instant now) {
+    /**
+     * Begins a ready node: an approval waits for its decision, a template node's job is launched;
+     * a launch its template refuses fails the node instead (false: the node ended).
+     */
+    private boolean begin(WorkflowRun run, RunNode node, Job driver, Instant now) {
+        if (run.definition().node(node.node()).awaitsApproval()) {
+            await(run, node, driver, now);
+            return true;
+        }
         try {
             launch(run, run.definition().node(node.node()), node, now);
             return true;
         } catch (InvalidInputException | TemplateNotFoundException | IdempotencyConflictException e) {
             node.moveTo(NodeStatus.FAILED, "its launch was refused: " + e.getMessage(), now);
-            events.save(driver.record(JobEventType.WORKFLOW_NODE_FAILED, "node " + node.node() + " of workflow run "
-                    + run.id() + " failed: " + node.message(), data(run, node.node()), now));
+            record(driver, JobEventType.WORKFLOW_NODE_FAILED, "node " + node.node() + " of workflow run "
+                    + run.id() + " failed: " + node.message(), run, node.node(), now);
             return false;
         }
+    }
+
+    /** Skips a node whose incoming edges can no longer be satisfied; true, for it ended. */
+    private boolean skip(WorkflowRun run, RunNode node, Job driver, Instant now) {
+        node.moveTo(NodeStatus.SKIPPED, "its incoming edges can no longer be satisfied", now);
+        record(driver, JobEventType.WORKFLOW_NODE_SKIPPED, "node " + node.node() + " of workflow run " + run.id()
+                + " skipped", run, node.node(), now);
+        return true;
+    }
+
+    /** An approval node's turn: it waits for a decision, until its timeout passes if it has one. */
+    private void await(WorkflowRun run, RunNode node, Job driver, Instant now) {
+        Approval approval = run.definition().node(node.node()).approval();
+        node.await(approval.timeoutDuration().map(now::plus).orElse(null), now);
+        record(driver, JobEventType.WORKFLOW_NODE_WAITING, "node " + node.node() + " of workflow run " + run.id()
+                + " waits for a decision of " + String.join(", ", approval.approvers())
+                + (node.waitingUntil() == null ? "" : " until " + node.waitingUntil()), run, node.node(), now);
+    }
+
+    /** Records that a node ended (completed or failed) on {@code job}: its own, or the one behind its decision. */
+    private void recordEnd(Job job, WorkflowRun run, RunNode node, Instant now) {
+        record(job, node.nodeStatus() == NodeStatus.COMPLETED ? JobEventType.WORKFLOW_NODE_COMPLETED
+                : JobEventType.WORKFLOW_NODE_FAILED, "node " + node.node() + " of workflow run " + run.id() + " "
+                + node.status() + (node.message() == null ? "" : ": " + node.message()), run, node.node(), now);
+    }
+
+    /** Records a run's event on {@code job}; none when the run has no job to record it on. */
+    private void record(Job job, JobEventType type, String message, WorkflowRun run, String node, Instant now) {
+        if (job != null) {
+            events.save(job.record(type, message, data(run, node), now));
+        }
+    }
+
+    /**
+     * The run's job that ended last, locked to record events on: the job of the node that ended
+     * last with one (job ids grow with time). A job whose node ended changes only with its run,
+     * whose row the caller holds. None before any job ended, or once retention deleted it.
+     */
+    private Job latestEndedJob(Map<String, RunNode> nodes) {
+        return nodes.values().stream()
+                .filter(node -> node.jobId() != null && node.nodeStatus().hasEnded())
+                .map(RunNode::jobId).max(String::compareTo)
+                .map(id -> store.session().find(Job.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .orElse(null);
     }
 
     /**
@@ -203,8 +303,8 @@ public class RunAdvance implements JobEndObserver {
                 HandedOn.variables(run, node.id(), id -> jobOf(run, id)),
                 new Actor(run.userId(), run.launchedByAdmin), "as " + where, where).job();
         state.started(job.getId(), now);
-        events.save(job.record(JobEventType.WORKFLOW_NODE_STARTED, "node " + node.id() + " of workflow run "
-                + run.id() + " started", data(run, node.id()), now));
+        record(job, JobEventType.WORKFLOW_NODE_STARTED, "node " + node.id() + " of workflow run " + run.id()
+                + " started", run, node.id(), now);
         return job;
     }
 
@@ -228,7 +328,11 @@ public class RunAdvance implements JobEndObserver {
         if (edge.when() == null) {
             return new EdgeOutcome(EdgeOutcome.TAKEN, null);
         }
-        Conditions.Outcome outcome = Conditions.evaluate(edge.when(), variables(job));
+        Map<String, Object> variables = variables(job);
+        if (job == null) {
+            variables.put("status", status.wireName()); // an approval node's, or one whose launch was refused
+        }
+        Conditions.Outcome outcome = Conditions.evaluate(edge.when(), variables);
         if (outcome.error() != null) {
             return new EdgeOutcome(EdgeOutcome.ERROR, "its condition failed: " + outcome.error());
         }
@@ -304,9 +408,9 @@ public class RunAdvance implements JobEndObserver {
         }
         Optional<String> failure = why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why));
         run.end(failure.isEmpty() ? WorkflowRun.Status.COMPLETED : WorkflowRun.Status.FAILED, failure.orElse(null), now);
-        events.save(driver.record(failure.isEmpty() ? JobEventType.WORKFLOW_COMPLETED : JobEventType.WORKFLOW_FAILED,
+        record(driver, failure.isEmpty() ? JobEventType.WORKFLOW_COMPLETED : JobEventType.WORKFLOW_FAILED,
                 "workflow run " + run.id() + " " + run.status() + failure.map(reason -> ": " + reason).orElse(""),
-                data(run, null), now));
+                run, null, now);
     }
 
     /** Whether a failed node's failure was handled: one of its failure or always edges was taken. */

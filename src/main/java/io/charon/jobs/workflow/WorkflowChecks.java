@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.charon.jobs.job.FieldError;
 import io.charon.jobs.job.InvalidInputException;
 import io.charon.jobs.job.StoredNames;
+import io.charon.jobs.security.ApiTokens;
 import io.charon.jobs.security.Ownership;
+import io.charon.jobs.security.Role;
 import io.charon.jobs.template.LaunchRequest;
 import io.charon.jobs.template.Template;
 import io.charon.jobs.template.TemplateLauncher;
@@ -13,6 +15,8 @@ import io.charon.jobs.template.TemplateParameter;
 import io.charon.jobs.template.Templates;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -25,8 +29,9 @@ import java.util.Set;
 
 /**
  * Whether a workflow is sound, with every problem at once: its name; each node's id (given once),
- * template (one that exists) and parameters (checked as a launch of that template would be, and
- * none of them secret: a workflow is stored in clear); each edge's ends (nodes of the workflow,
+ * kind (a template or an approval, not both), template (one that exists) and parameters (checked
+ * as a launch of that template would be, and none of them secret: a workflow is stored in clear)
+ * or approval (approvers who hold an operator's token, a timeout within bounds); each edge's ends (nodes of the workflow,
  * one edge per pair), trigger and condition (it compiles); and the graph: no cycle, and every
  * node reachable from a root (a node no edge leads to).
  */
@@ -39,10 +44,12 @@ class WorkflowChecks {
 
     private final Templates templates;
     private final TemplateLauncher launcher;
+    private final ApiTokens tokens;
 
-    WorkflowChecks(Templates templates, TemplateLauncher launcher) {
+    WorkflowChecks(Templates templates, TemplateLauncher launcher, ApiTokens tokens) {
         this.templates = templates;
         this.launcher = launcher;
+        this.tokens = tokens;
     }
 
     /**
@@ -97,18 +104,69 @@ class WorkflowChecks {
             if (node.convergence() != null && Convergence.fromWireName(node.convergence()).isEmpty()) {
                 errors.add(new FieldError(at + ".convergence", "must be one of " + Convergence.WIRE_NAMES));
             }
-            template(at, node, errors);
+            if (node.template() != null && node.awaitsApproval()) {
+                errors.add(new FieldError(at, "names both a template and an approval: a node is one or the other"));
+            } else if (node.awaitsApproval()) {
+                approval(at, node, errors);
+            } else if (node.template() == null) {
+                errors.add(new FieldError(at, "must name the job template it launches, or be an approval"));
+            } else {
+                template(at, node, errors);
+            }
         }
         ids.removeAll(repeated);
         return ids;
     }
 
+    /**
+     * The approval's description fits, its approvers are users who may decide (each holds an
+     * operator's or an admin's token), and its timeout, if any, is an ISO-8601 duration in bounds.
+     */
+    private void approval(String at, WorkflowNode node, List<FieldError> errors) {
+        Approval approval = node.approval();
+        if (node.parameters() != null) {
+            errors.add(new FieldError(at + ".parameters", "belong to a template node: an approval launches nothing"));
+        }
+        if (approval.description() != null && approval.description().length() > Approval.MAX_DESCRIPTION) {
+            errors.add(new FieldError(at + ".approval.description", "must be at most " + Approval.MAX_DESCRIPTION
+                    + " characters"));
+        }
+        List<String> approvers = approval.approvers();
+        if (approvers.isEmpty() || approvers.size() > Approval.MAX_APPROVERS) {
+            errors.add(new FieldError(at + ".approval.approvers", "must list 1 to " + Approval.MAX_APPROVERS
+                    + " users who may decide"));
+        } else {
+            // each ill-formed id has its error from here; the others are looked for among the tokens
+            List<String> named = Ownership.sharedWith(at + ".approval.approvers", approvers, errors);
+            Set<String> unknown = tokens.withoutToken(named.stream()
+                    .filter(user -> ApiTokens.USER.matcher(user).matches()).toList(), Role.OPERATOR);
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < approvers.size(); i++) {
+                String approver = approvers.get(i);
+                if (approver != null && !seen.add(approver)) {
+                    errors.add(new FieldError(at + ".approval.approvers[" + i + "]", "names " + approver + " again"));
+                } else if (unknown.contains(approver)) {
+                    errors.add(new FieldError(at + ".approval.approvers[" + i + "]", "names no user who may decide:"
+                            + " no operator or admin token of " + approver + " is valid"));
+                }
+            }
+        }
+        if (approval.timeout() != null) {
+            Duration timeout = null;
+            try {
+                timeout = Duration.parse(approval.timeout());
+            } catch (DateTimeParseException e) {
+                errors.add(new FieldError(at + ".approval.timeout", "must be an ISO-8601 duration such as PT4H"));
+            }
+            if (timeout != null && (timeout.compareTo(Approval.SHORTEST_TIMEOUT) < 0
+                    || timeout.compareTo(Approval.LONGEST_TIMEOUT) > 0)) {
+                errors.add(new FieldError(at + ".approval.timeout", "must be from PT1S to P30D"));
+            }
+        }
+    }
+
     /** The node's template exists and launches with the node's parameters, none of them secret. */
     private void template(String at, WorkflowNode node, List<FieldError> errors) {
-        if (node.template() == null) {
-            errors.add(new FieldError(at + ".template", "must name the job template the node launches"));
-            return;
-        }
         Template template;
         try {
             template = templates.get(node.template(), null, true);

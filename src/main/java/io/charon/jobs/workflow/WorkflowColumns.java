@@ -6,7 +6,7 @@ import jakarta.persistence.AttributeConverter;
 
 import java.util.List;
 
-/** A workflow's definition, and a run's edge outcomes, as JSON in the workflow tables. */
+/** A workflow's definition, a run's edge outcomes and resumes, and a node's decision and earlier attempts, as JSON. */
 final class WorkflowColumns {
 
     private WorkflowColumns() {
@@ -41,6 +41,54 @@ final class WorkflowColumns {
         @Override
         public List<EdgeOutcome> convertToEntityAttribute(String json) {
             return List.copyOf(JsonColumns.read(json, TYPE));
+        }
+    }
+
+    static class Decisions implements AttributeConverter<Decision, String> {
+
+        private static final TypeReference<Decision> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(Decision value) {
+            return value == null ? null : JsonColumns.write(value);
+        }
+
+        @Override
+        public Decision convertToEntityAttribute(String json) {
+            return json == null ? null : JsonColumns.read(json, TYPE);
+        }
+    }
+
+    static class NodeAttempts implements AttributeConverter<List<NodeAttempt>, String> {
+
+        private static final TypeReference<List<NodeAttempt>> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(List<NodeAttempt> value) {
+            return value == null || value.isEmpty() ? null : JsonColumns.write(value);
+        }
+
+        @Override
+        public List<NodeAttempt> convertToEntityAttribute(String json) {
+            return json == null ? List.of() : List.copyOf(JsonColumns.read(json, TYPE));
+        }
+    }
+
+    static class Resumes implements AttributeConverter<List<Resume>, String> {
+
+        private static final TypeReference<List<Resume>> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(List<Resume> value) {
+            return JsonColumns.write(value == null ? List.of() : value);
+        }
+
+        @Override
+        public List<Resume> convertToEntityAttribute(String json) {
+            return json == null ? List.of() : List.copyOf(JsonColumns.read(json, TYPE));
         }
     }
 }

@@ -7,16 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /**
- * One step of a workflow: its {@code id} in the graph, the job template it launches with
- * {@code parameters} (checked as a launch of that template), and its {@code convergence}: whether
- * it starts once {@code all} of its incoming edges are taken (the default) or as soon as
- * {@code any} one is. A template is the only kind of node so far; another kind (an approval)
- * comes as a field of its own beside {@code template}, exactly one of them set. {@code mode}
- * ({@code run}, the default, or {@code check}) is its job's, as a launch's.
+ * One step of a workflow: its {@code id} in the graph, what it does — either the job
+ * {@code template} it launches with {@code parameters} (checked as a launch of that template) in
+ * {@code mode} ({@code run}, the default, or {@code check}, as a launch's), or the
+ * {@code approval} it waits for — and its {@code convergence}: whether it starts once
+ * {@code all} of its incoming edges are taken (the default) or as soon as {@code any} one is.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkflowNode(String id, String template, Map<String, JsonNode> parameters, String convergence,
-                           String mode) {
+                           String mode, Approval approval) {
+
+    /** An approval node, rather than a template's. */
+    boolean awaitsApproval() {
+        return approval != null;
+    }
 
     @JsonIgnore
     Convergence convergenceOrDefault() {

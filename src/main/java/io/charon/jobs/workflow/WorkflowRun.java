@@ -66,6 +66,15 @@ public class WorkflowRun {
     @Column(name = "ended_at")
     Instant endedAt;
 
+    /** 1, and one more at each resume. */
+    @Column(nullable = false)
+    int attempt = 1;
+
+    /** Each resume, oldest first. */
+    @Convert(converter = WorkflowColumns.Resumes.class)
+    @Column(nullable = false)
+    List<Resume> resumes = List.of();
+
     protected WorkflowRun() {
     }
 
@@ -95,6 +104,34 @@ public class WorkflowRun {
         status = ending.wireName();
         message = why;
         endedAt = now;
+    }
+
+    /** Runs a failed run again: a new attempt, recorded with how the last one ended and the nodes set back. */
+    void resume(String by, List<String> reset, Instant now) {
+        attempt++;
+        List<Resume> all = new ArrayList<>(resumes);
+        all.add(new Resume(attempt, now.toString(), by, endedAt == null ? null : endedAt.toString(), message, reset));
+        resumes = List.copyOf(all); // replaced whole: the column is compared, not tracked in place
+        status = Status.RUNNING.wireName();
+        message = null;
+        endedAt = null;
+    }
+
+    boolean hasFailed() {
+        return Status.FAILED.wireName().equals(status);
+    }
+
+    /** Whether {@code userId} is an approver of one of its approval nodes. */
+    boolean listsApprover(String userId) {
+        return definition.nodes().stream().anyMatch(node -> node.awaitsApproval() && node.approval().lists(userId));
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    public List<Resume> resumes() {
+        return resumes;
     }
 
     public String id() {

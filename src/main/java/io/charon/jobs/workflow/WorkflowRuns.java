@@ -15,6 +15,7 @@ import io.charon.jobs.store.RolledBackByConflict;
 import io.charon.jobs.store.RowLocks;
 import io.charon.jobs.store.Store;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.ForbiddenException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.LockModeType;
@@ -26,9 +27,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs of workflows: launched by those a workflow allows, seen and cancelled by their launcher
- * and by admins (to anyone else a run does not exist). What moves a run forward is
- * {@link RunAdvance}, in the transactions of its jobs' ends.
+ * Runs of workflows: launched by those a workflow allows, seen by their launcher, by admins and by
+ * the approvers of their approval nodes (to anyone else a run does not exist), cancelled and
+ * resumed by their launcher and admins. What moves a run forward is {@link RunAdvance}, in the
+ * transactions of its jobs' ends and of its approvals' decisions.
  */
 @ApplicationScoped
 public class WorkflowRuns {
@@ -82,14 +84,15 @@ public class WorkflowRuns {
     }
 
     /**
-     * The run and its nodes as stored now, if the actor launched it or is an admin.
+     * The run and its nodes as stored now, if the actor launched it, is an admin or is one of its approvers.
      *
      * @throws WorkflowNotFoundException no such run, or not one the actor may see
      */
     @ActivateRequestContext
     public RunDetails get(String id, Actor actor) {
         WorkflowRun run = store.session().find(WorkflowRun.class, id);
-        if (run == null || !actor.seesAllJobs() && !actor.userId().equals(run.userId())) {
+        if (run == null || !actor.seesAllJobs() && !actor.userId().equals(run.userId())
+                && !run.listsApprover(actor.userId())) {
             throw runNotFound(id);
         }
         RunDetails details = details(run);
@@ -113,15 +116,16 @@ public class WorkflowRuns {
     }
 
     /**
-     * Cancels a run under way: its pending nodes and those whose jobs have not ended are
+     * Cancels a run under way: its pending and waiting nodes and those whose jobs have not ended are
      * cancelled, and so are those jobs (a running one has its process tree stopped after the
      * commit), in one transaction.
      *
      * @throws WorkflowNotFoundException no such run, or not one the actor may see
+     * @throws ForbiddenException the actor sees the run as an approver, but did not launch it
      * @throws WorkflowConflictException the run has ended
      */
     public RunDetails cancel(String id, Actor actor) {
-        get(id, actor);
+        launcherOrAdmin(get(id, actor).run(), actor, "cancel");
         RolledBackByConflict.retrying("a workflow run's cancel", () -> QuarkusTransaction.requiringNew().run(() -> {
             // the live jobs first, in id order, then the run: the order in which a job's end locks them
             List<String> live = store.session().createSelectionQuery("select n.jobId from RunNode n where n.key.runId = :run"
@@ -138,7 +142,7 @@ public class WorkflowRuns {
             List<Job> cancelled = new ArrayList<>();
             for (RunNode node : advance.nodes(run).values()) {
                 NodeStatus status = node.nodeStatus();
-                if (status == NodeStatus.PENDING) {
+                if (status == NodeStatus.PENDING || status == NodeStatus.WAITING) {
                     node.moveTo(NodeStatus.CANCELLED, reason, now);
                 } else if (status == NodeStatus.STARTED) {
                     node.moveTo(NodeStatus.CANCELLED, reason, now);
@@ -160,6 +164,38 @@ public class WorkflowRuns {
                     "workflow " + run.workflow())));
         }));
         return get(id, actor);
+    }
+
+    /**
+     * Resumes a failed run: its nodes not completed are set back and run again from the failed
+     * ones, completed nodes keeping their jobs and results, in one transaction; the run is
+     * {@code running} again, at its next attempt.
+     *
+     * @throws WorkflowNotFoundException no such run, or not one the actor may see
+     * @throws ForbiddenException the actor sees the run as an approver, but did not launch it
+     * @throws WorkflowConflictException the run did not end failed
+     */
+    public RunDetails resume(String id, Actor actor) {
+        launcherOrAdmin(get(id, actor).run(), actor, "resume");
+        RolledBackByConflict.retrying("a workflow run's resume", () -> QuarkusTransaction.requiringNew().run(() -> {
+            WorkflowRun run = store.session().find(WorkflowRun.class, id, LockModeType.PESSIMISTIC_WRITE);
+            if (!run.hasFailed()) {
+                throw new WorkflowConflictException("workflow run " + id + " is " + run.status()
+                        + ": only a failed run is resumed");
+            }
+            advance.resume(run, actor.userId(), events.now());
+            audit.recordInTransaction(List.of(AuditEntry.success(actor.userId(), AuditActions.WORKFLOW_RESUME, id,
+                    "workflow " + run.workflow() + ", attempt " + run.attempt())));
+        }));
+        return get(id, actor);
+    }
+
+    /** Approvers see a run to decide its approvals; only its launcher and admins act on the run itself. */
+    private static void launcherOrAdmin(WorkflowRun run, Actor actor, String what) {
+        if (!actor.seesAllJobs() && !actor.userId().equals(run.userId())) {
+            throw new ForbiddenException("only the launcher of workflow run " + run.id() + " or an admin may " + what
+                    + " it");
+        }
     }
 
     private RunDetails details(WorkflowRun run) {
