@@ -127,6 +127,9 @@ class WorkflowChecks {
         if (node.parameters() != null) {
             errors.add(new FieldError(at + ".parameters", "belong to a template node: an approval launches nothing"));
         }
+        if (node.mode() != null) {
+            errors.add(new FieldError(at + ".mode", "belongs to a template node: an approval runs nothing"));
+        }
         if (approval.description() != null && approval.description().length() > Approval.MAX_DESCRIPTION) {
             errors.add(new FieldError(at + ".approval.description", "must be at most " + Approval.MAX_DESCRIPTION
                     + " characters"));

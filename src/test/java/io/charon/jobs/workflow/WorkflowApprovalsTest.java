@@ -157,11 +157,13 @@ class WorkflowApprovalsTest {
         String name = calls.prefix + "-bad";
         Map<String, Object> both = new HashMap<>(approval("both", List.of(approver), null));
         both.put("template", calls.outcome);
+        Map<String, Object> late = new HashMap<>(approval("late", List.of(approver, approver), "P31D"));
+        late.put("mode", "check");
         Map<String, Object> body = Map.of("name", name, "nodes", List.of(
                 approval("unknown", List.of(approver, calls.prefix + "-nobody", "not a user!"), null),
                 both,
                 Map.of("id", "neither"),
-                approval("late", List.of(approver, approver), "P31D"),
+                late,
                 approval("vague", List.of(), "four hours"),
                 approval("viewer", List.of(viewer()), "PT0.5S")));
         Response answer = given().contentType(ContentType.JSON).body(body).post(WorkflowCalls.PATH);
@@ -170,7 +172,7 @@ class WorkflowApprovalsTest {
         answer.jsonPath().getList("errors", Map.class).forEach(e -> errors.put((String) e.get("field"), (String) e.get("reason")));
         assertThat(errors).containsOnlyKeys("nodes[0].approval.approvers[1]", "nodes[0].approval.approvers[2]",
                 "nodes[1]", "nodes[2]", "nodes[3].approval.approvers[1]", "nodes[3].approval.timeout",
-                "nodes[4].approval.approvers", "nodes[4].approval.timeout", "nodes[5].approval.approvers[0]",
+                "nodes[3].mode", "nodes[4].approval.approvers", "nodes[4].approval.timeout", "nodes[5].approval.approvers[0]",
                 "nodes[5].approval.timeout");
         assertThat(errors.get("nodes[0].approval.approvers[1]")).contains("no user who may decide");
         assertThat(errors.get("nodes[0].approval.approvers[2]")).contains("must be a user id");
@@ -178,6 +180,7 @@ class WorkflowApprovalsTest {
         assertThat(errors.get("nodes[2]")).contains("template").contains("approval");
         assertThat(errors.get("nodes[3].approval.approvers[1]")).contains("again");
         assertThat(errors.get("nodes[3].approval.timeout")).contains("P30D");
+        assertThat(errors.get("nodes[3].mode")).contains("template node");
         assertThat(errors.get("nodes[4].approval.timeout")).contains("ISO-8601");
         assertThat(errors.get("nodes[5].approval.approvers[0]")).contains("no user who may decide");
         given().get(WorkflowCalls.PATH + "/" + name).then().statusCode(404);
