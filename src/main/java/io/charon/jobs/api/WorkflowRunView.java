@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** A workflow run: its status, each node's status and job, and what became of each edge. */
@@ -24,6 +25,8 @@ public record WorkflowRunView(
         String id,
         String workflow,
         int workflowVersion,
+        @Schema(description = "the version of each template its nodes launch, fixed when the run was launched")
+        Map<String, Integer> templateVersions,
         @Schema(description = "running, completed, failed or cancelled") String status,
         @Schema(description = "why it failed or who cancelled it") String message,
         String userId,
@@ -76,13 +79,13 @@ public record WorkflowRunView(
             edges.add(new Edge(edge.from(), edge.to(), edge.on() == null ? "success" : edge.on(), edge.when(),
                     outcome.state(), outcome.message()));
         }
-        return new WorkflowRunView(run.id(), run.workflow(), run.workflowVersion(), run.status(), run.message(),
+        return new WorkflowRunView(run.id(), run.workflow(), run.workflowVersion(), run.templateVersions(), run.status(), run.message(),
                 run.userId(), run.createdAt(), run.endedAt(), run.attempt(), run.resumes(), nodes, edges);
     }
 
     /** A run in a listing: without its nodes and edges. */
     static WorkflowRunView summary(WorkflowRun run) {
-        return new WorkflowRunView(run.id(), run.workflow(), run.workflowVersion(), run.status(), run.message(),
+        return new WorkflowRunView(run.id(), run.workflow(), run.workflowVersion(), run.templateVersions(), run.status(), run.message(),
                 run.userId(), run.createdAt(), run.endedAt(), run.attempt(), null, null, null);
     }
 }

@@ -42,7 +42,7 @@ public class TemplateLauncher {
     public Submitted launch(String name, LaunchRequest launch, Actor actor, String idempotencyKey) {
         Template template = templates.get(name, actor.userId(), actor.seesAllJobs());
         JobSpec spec = spec(template.definition(), template.version(), launch);
-        return submitter.submitValidated(spec, actor, idempotencyKey, note(template, actor.userId()),
+        return submitter.submitValidated(spec, actor, idempotencyKey, note(name, template.version(), actor.userId()),
                 AuditActions.TEMPLATE_LAUNCH, "template " + name + " version " + template.version());
     }
 
@@ -51,18 +51,22 @@ public class TemplateLauncher {
      * with the job, atomically (a workflow's node); no idempotency key: the caller's own record
      * is what keeps it from launching twice.
      *
+     * @param version the template's version to launch (a kept one), or null for its current one
      * @param handedOn variables under the template's own and the parameters': those win over them
      * @param note the message of the job's {@code job.created} event, after the template's
      * @param auditDetail what the audit trail adds to the template's name and version
-     * @throws TemplateNotFoundException no such template, or not one the actor may launch
+     * @throws TemplateNotFoundException no such template or version, or not one the actor may launch
      * @throws InvalidInputException with every bad parameter and every error of the merged job
      */
-    public Submitted launchInTransaction(String name, LaunchRequest launch, Map<String, String> handedOn, Actor actor,
-                                         String note, String auditDetail) {
+    public Submitted launchInTransaction(String name, Integer version, LaunchRequest launch,
+                                         Map<String, String> handedOn, Actor actor, String note, String auditDetail) {
         Template template = templates.get(name, actor.userId(), actor.seesAllJobs());
-        JobSpec spec = spec(template.definition(), template.version(), launch, handedOn);
-        return submitter.submitInTransaction(spec, actor, null, note(template, actor.userId()) + ", " + note,
-                AuditActions.TEMPLATE_LAUNCH, "template " + name + " version " + template.version() + ", " + auditDetail);
+        int at = version == null ? template.version() : version;
+        TemplateDefinition definition = at == template.version() ? template.definition()
+                : templates.version(name, at, actor.userId(), actor.seesAllJobs()).definition();
+        JobSpec spec = spec(definition, at, launch, handedOn);
+        return submitter.submitInTransaction(spec, actor, null, note(name, at, actor.userId()) + ", " + note,
+                AuditActions.TEMPLATE_LAUNCH, "template " + name + " version " + at + ", " + auditDetail);
     }
 
     /** What {@code actor} would run when launching {@code definition} at {@code version} with {@code launch}. */
@@ -89,7 +93,7 @@ public class TemplateLauncher {
         return spec.fromTemplate(definition.name(), version);
     }
 
-    static String note(Template template, String userId) {
-        return "launched from template " + template.name() + " version " + template.version() + " by " + userId;
+    static String note(String template, int version, String userId) {
+        return "launched from template " + template + " version " + version + " by " + userId;
     }
 }

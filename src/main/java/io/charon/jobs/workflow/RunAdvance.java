@@ -298,7 +298,7 @@ public class RunAdvance implements JobEndObserver {
      */
     private Job launch(WorkflowRun run, WorkflowNode node, RunNode state, Instant now) {
         String where = "workflow " + run.workflow() + " run " + run.id() + " node " + node.id();
-        Job job = launcher.launchInTransaction(node.template(),
+        Job job = launcher.launchInTransaction(node.template(), run.templateVersions().get(node.template()),
                 new LaunchRequest(node.parametersOrNone(), null, null, null, null, node.mode()),
                 HandedOn.variables(run, node.id(), id -> jobOf(run, id)),
                 new Actor(run.userId(), run.launchedByAdmin), "as " + where, where).job();

@@ -5,8 +5,9 @@ import io.charon.jobs.persistence.JsonColumns;
 import jakarta.persistence.AttributeConverter;
 
 import java.util.List;
+import java.util.Map;
 
-/** A workflow's definition, a run's edge outcomes and resumes, and a node's decision and earlier attempts, as JSON. */
+/** A workflow's definition, a run's template versions, edge outcomes and resumes, and a node's decision and earlier attempts, as JSON. */
 final class WorkflowColumns {
 
     private WorkflowColumns() {
@@ -25,6 +26,22 @@ final class WorkflowColumns {
         @Override
         public WorkflowDefinition convertToEntityAttribute(String json) {
             return JsonColumns.read(json, TYPE);
+        }
+    }
+
+    static class TemplateVersions implements AttributeConverter<Map<String, Integer>, String> {
+
+        private static final TypeReference<Map<String, Integer>> TYPE = new TypeReference<>() {
+        };
+
+        @Override
+        public String convertToDatabaseColumn(Map<String, Integer> value) {
+            return JsonColumns.write(value);
+        }
+
+        @Override
+        public Map<String, Integer> convertToEntityAttribute(String json) {
+            return Map.copyOf(JsonColumns.read(json, TYPE));
         }
     }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One run of a workflow: the definition it was launched with (a later change or deletion of the
@@ -42,6 +43,14 @@ public class WorkflowRun {
     @Convert(converter = WorkflowColumns.Definition.class)
     @Column(nullable = false)
     WorkflowDefinition definition;
+
+    /**
+     * The version of each template its nodes launch, read when it was launched: a node launches
+     * that version whenever its turn comes, so what a plan showed is what its apply runs.
+     */
+    @Convert(converter = WorkflowColumns.TemplateVersions.class)
+    @Column(name = "template_versions", nullable = false)
+    Map<String, Integer> templateVersions = Map.of();
 
     @Column(nullable = false)
     String status;
@@ -78,11 +87,13 @@ public class WorkflowRun {
     protected WorkflowRun() {
     }
 
-    WorkflowRun(String id, Workflow workflow, String userId, boolean launchedByAdmin, Instant now) {
+    WorkflowRun(String id, Workflow workflow, Map<String, Integer> templateVersions, String userId,
+                boolean launchedByAdmin, Instant now) {
         this.id = id;
         this.workflow = workflow.name();
         this.workflowVersion = workflow.version();
         this.definition = workflow.definition();
+        this.templateVersions = Map.copyOf(templateVersions);
         this.status = Status.RUNNING.wireName();
         this.userId = userId;
         this.launchedByAdmin = launchedByAdmin;
@@ -144,6 +155,10 @@ public class WorkflowRun {
 
     public int workflowVersion() {
         return workflowVersion;
+    }
+
+    public Map<String, Integer> templateVersions() {
+        return templateVersions;
     }
 
     public WorkflowDefinition definition() {

@@ -14,6 +14,7 @@ import io.charon.jobs.security.AuditTrail;
 import io.charon.jobs.store.RolledBackByConflict;
 import io.charon.jobs.store.RowLocks;
 import io.charon.jobs.store.Store;
+import io.charon.jobs.template.Template;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.ForbiddenException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,8 +24,10 @@ import jakarta.persistence.LockModeType;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Runs of workflows: launched by those a workflow allows, seen by their launcher, by admins and by
@@ -74,13 +77,29 @@ public class WorkflowRuns {
                 throw Workflows.notFound(name); // deleted or changed since the look above
             }
             Instant now = events.now();
-            WorkflowRun run = new WorkflowRun(JobIds.next(now), workflow, actor.userId(), actor.seesAllJobs(), now);
+            WorkflowRun run = new WorkflowRun(JobIds.next(now), workflow, currentVersions(workflow.definition()),
+                    actor.userId(), actor.seesAllJobs(), now);
             advance.start(run, now);
             audit.recordInTransaction(List.of(AuditEntry.success(actor.userId(), AuditActions.WORKFLOW_LAUNCH, run.id(),
                     "workflow " + name + " version " + workflow.version())));
             return run.id();
         }));
         return get(id, actor);
+    }
+
+    /**
+     * The current version of each template the workflow's nodes name, as the run will launch
+     * them. A template that is gone has none: its node fails when its turn comes, saying so.
+     */
+    private Map<String, Integer> currentVersions(WorkflowDefinition definition) {
+        Map<String, Integer> versions = new HashMap<>();
+        definition.nodes().stream().map(WorkflowNode::template).filter(Objects::nonNull).distinct().forEach(name -> {
+            Template template = store.session().find(Template.class, name);
+            if (template != null) {
+                versions.put(name, template.version());
+            }
+        });
+        return versions;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.charon.jobs.workflow;
 
 import io.charon.jobs.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The reviewed change, end to end with the real ansible-playbook: a plan node runs the template
  * in check mode and shows its diff, an approval waits for a reviewer who reads it, and the apply
- * node runs the same template for real only once approved; denied, nothing changes.
+ * node runs the same template, at the version the plan ran, for real only once approved; denied,
+ * nothing changes.
  */
 @QuarkusTest
 class PlanApproveApplyTest {
@@ -81,12 +83,19 @@ class PlanApproveApplyTest {
         // nothing applies while the review waits
         assertThat(nodeStatuses(waiting)).containsEntry("apply", "pending");
         assertThat(jobOf(waiting, "apply")).isNull();
+        assertThat(waiting.getMap("templateVersions")).isEqualTo(Map.of(deploy, 1));
+        // the template changes while the plan is reviewed: a playbook that writes nothing
+        given().contentType(ContentType.JSON).body(Map.of("name", deploy, "playbook", "hello.yml",
+                "inventory", List.of("localhost"))).put("/api/v1/templates/" + deploy).then().statusCode(200);
 
         decide(Api.as(reviewerToken), id, "review", true, "diff reviewed").then().statusCode(200);
         JsonPath run = ended(id);
         assertThat(run.getString("status")).isEqualTo("completed");
         String apply = jobOf(run, "apply");
         assertThat(Api.get(apply).getString("mode")).isEqualTo("run");
+        // the apply ran the version its plan showed, not the one stored since
+        assertThat(Api.get(plan).getInt("templateVersion")).isEqualTo(1);
+        assertThat(Api.get(apply).getInt("templateVersion")).isEqualTo(1);
         assertThat(Files.readString(target)).isEqualTo("welcome to release 2.4.1\n");
         assertThat(given().get("/api/v1/jobs/" + apply + "/diff").then().statusCode(200).extract().jsonPath()
                 .getList("entries")).isEmpty();
