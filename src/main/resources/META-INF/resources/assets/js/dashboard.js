@@ -87,11 +87,17 @@ function sleep(ms) {
  * header, so the stream is read with fetch; it resumes after the last id it saw when it breaks.
  * `finite`: the stream ends by itself (a job's log) and is not reopened then, unless the service
  * said it was stopping.
+ *
+ * A page left for another may be kept, frozen, in the browser's back/forward cache, and a stream
+ * it left open would keep holding one of the few connections a browser opens to a host (six):
+ * a few pages later, new pages' requests would wait until the browser dropped old pages. So a
+ * stream is closed when its page is hidden, and resumed after its last id if the page is shown again.
  */
 export function stream(path, onMessage, { finite = false, onOpen } = {}) {
-  const control = new AbortController();
+  let control = new AbortController();
   let lastId = null;
   let stopping = false;
+  let done = false;
 
   async function once() {
     const extra = { Accept: 'text/event-stream' };
@@ -163,25 +169,43 @@ export function stream(path, onMessage, { finite = false, onOpen } = {}) {
     }
   }
 
-  (async () => {
+  async function follow(signal) {
     let delay = 500;
-    while (!control.signal.aborted) {
+    while (!signal.aborted) {
       try {
         const how = await once();
         if (how === 'refused' || (how === 'ended' && finite && !stopping)) {
+          done = true;
           return;
         }
         delay = 500;
       } catch (e) {
-        if (control.signal.aborted) {
+        if (signal.aborted) {
           return;
         }
       }
       await sleep(delay);
       delay = Math.min(delay * 2, 10000);
     }
-  })();
-  return () => control.abort();
+  }
+
+  function hidden() {
+    control.abort();
+  }
+  function shown(event) {
+    if (event.persisted && !done && control.signal.aborted) {
+      control = new AbortController();
+      follow(control.signal);
+    }
+  }
+  addEventListener('pagehide', hidden);
+  addEventListener('pageshow', shown);
+  follow(control.signal);
+  return () => {
+    removeEventListener('pagehide', hidden);
+    removeEventListener('pageshow', shown);
+    control.abort();
+  };
 }
 
 /** Runs `work` once per animation frame however often it is asked for: bursts of events cost one redraw. */

@@ -1,5 +1,6 @@
 package io.charon.jobs.dashboard;
 
+import io.charon.jobs.api.OpenStreams;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Browser;
 import io.charon.jobs.support.DefaultToken;
@@ -7,6 +8,8 @@ import io.charon.jobs.support.Gate;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -39,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DashboardTest {
 
     private final Browser browser = Browser.get();
+    @Inject
+    OpenStreams streams;
     private int workers;
 
     @BeforeEach
@@ -207,6 +212,33 @@ class DashboardTest {
             browser.until(() -> browser.text(status).equals("completed"));
         }
         notReloaded();
+    }
+
+    /**
+     * A page left for another is kept frozen in the browser's back/forward cache: were its streams
+     * left open, each would hold one of the six connections the browser opens to the service, and
+     * after a few pages new requests waited until old pages were dropped (a job page's log stalled
+     * for some 40 s). A page closes its streams when hidden and resumes them when shown again.
+     */
+    @Test
+    void aPageLeftClosesItsStreamsAndResumesThemWhenShownAgain() {
+        String tag = tag();
+        browser.open("/jobs?tag=" + tag);
+        browser.until(() -> browser.find("#jobs-empty").isDisplayed());
+        browser.until(() -> streams.count() == 1);
+        mark();
+        browser.open("/inventories");
+        browser.until(() -> browser.find("#listing-empty").isDisplayed() || !browser.all("#listing tbody tr").isEmpty());
+        browser.until(() -> streams.count() == 0);
+
+        browser.driver().navigate().back();
+        browser.until(() -> browser.path().equals("/jobs"));
+        notReloaded(); // shown again from the cache, as it was
+        browser.until(() -> streams.count() == 1);
+        Map<String, Object> body = Api.job("after the return", "hello.yml");
+        body.put("tags", List.of(tag));
+        String id = Api.submit(body);
+        browser.until(() -> browser.text("#jobs tr[data-job='" + id + "'] .status").equals("completed"));
     }
 
     @Test
