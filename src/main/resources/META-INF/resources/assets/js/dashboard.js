@@ -277,6 +277,22 @@ export function el(tag, attributes, ...children) {
   return node;
 }
 
+/** A term and its value for a <dl>, or nothing when there is no value. */
+export function fact(term, value) {
+  if (value === null || value === undefined || value === '') {
+    return [];
+  }
+  return [el('dt', {}, term), el('dd', {}, value)];
+}
+
+/** A table: its caption (for screen readers: a heading above names it), its column headings, and its rows, each a list of cells (text or elements). */
+export function table(caption, headings, rows, { rowKey } = {}) {
+  return el('table', {}, el('caption', { class: 'sr-only' }, caption),
+      el('thead', {}, el('tr', {}, ...headings.map(heading => el('th', { scope: 'col' }, heading)))),
+      el('tbody', {}, ...rows.map((cells, i) => el('tr', { 'data-key': rowKey ? rowKey(i) : null },
+          ...cells.map(cell => el('td', {}, cell ?? ''))))));
+}
+
 export function byId(id) {
   return document.getElementById(id);
 }
@@ -284,6 +300,16 @@ export function byId(id) {
 /** A link to a job's page; its id goes into the path escaped. */
 export function jobLink(job) {
   return el('a', { href: '/jobs/' + encodeURIComponent(job.id) }, job.name);
+}
+
+/** A link to the page of a named item, e.g. itemLink('inventories', 'production'). */
+export function itemLink(collection, name) {
+  return el('a', { href: '/' + collection + '/' + encodeURIComponent(name) }, name);
+}
+
+/** A template's name: a link to its launch form for those who may launch, text for the others. */
+export function templateLink(name) {
+  return may('operator') ? el('a', { href: '/launch?template=' + encodeURIComponent(name) }, name) : name;
 }
 
 export function statusBadge(status) {
