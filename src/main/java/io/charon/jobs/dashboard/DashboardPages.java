@@ -20,6 +20,9 @@ import jakarta.ws.rs.core.MediaType;
 @PermitAll
 public class DashboardPages {
 
+    /** The graph layout library the workflow pages load before their own script (org.webjars.npm:dagre in the pom). */
+    static final String DAGRE = "/webjars/dagre/0.8.4/dist/dagre.min.js";
+
     private final Engine templates;
 
     public DashboardPages(Engine templates) {
@@ -34,6 +37,16 @@ public class DashboardPages {
     /** A page whose template serves several pages, each with its own script. */
     private TemplateInstance page(String title, String template, String script) {
         return templates.getTemplate("dashboard/" + template).data("title", title).data("script", script);
+    }
+
+    /** A page of one item (a schedule, an inventory, a credential), named in the address and read by its script. */
+    private TemplateInstance detail(String title, String script) {
+        return page(title, "detail", script);
+    }
+
+    /** A page that draws a workflow's graph: the layout library is loaded before the page's script. */
+    private TemplateInstance graph(String title, String name) {
+        return page(title, name).data("library", DAGRE);
     }
 
     @GET
@@ -73,15 +86,51 @@ public class DashboardPages {
     }
 
     @GET
+    @Path("schedules/{name}")
+    public TemplateInstance schedule(@PathParam("name") String name) {
+        return detail("Schedule", "schedule");
+    }
+
+    @GET
     @Path("inventories")
     public TemplateInstance inventories() {
         return page("Inventories", "listing", "inventories");
     }
 
     @GET
+    @Path("inventories/{name}")
+    public TemplateInstance inventory(@PathParam("name") String name) {
+        return detail("Inventory", "inventory");
+    }
+
+    @GET
     @Path("credentials")
     public TemplateInstance credentials() {
         return page("Credentials", "listing", "credentials");
+    }
+
+    @GET
+    @Path("credentials/{name}")
+    public TemplateInstance credential(@PathParam("name") String name) {
+        return detail("Credential", "credential");
+    }
+
+    @GET
+    @Path("workflows")
+    public TemplateInstance workflows() {
+        return page("Workflows", "listing", "workflows");
+    }
+
+    @GET
+    @Path("workflows/{name}")
+    public TemplateInstance workflow(@PathParam("name") String name) {
+        return graph("Workflow", "workflow");
+    }
+
+    @GET
+    @Path("workflow-runs/{id}")
+    public TemplateInstance workflowRun(@PathParam("id") String id) {
+        return graph("Workflow run", "workflow-run");
     }
 
     @GET

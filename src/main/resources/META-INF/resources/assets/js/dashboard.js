@@ -87,11 +87,17 @@ function sleep(ms) {
  * header, so the stream is read with fetch; it resumes after the last id it saw when it breaks.
  * `finite`: the stream ends by itself (a job's log) and is not reopened then, unless the service
  * said it was stopping.
+ *
+ * A page left for another may be kept, frozen, in the browser's back/forward cache, and a stream
+ * it left open would keep holding one of the few connections a browser opens to a host (six):
+ * a few pages later, new pages' requests would wait until the browser dropped old pages. So a
+ * stream is closed when its page is hidden, and resumed after its last id if the page is shown again.
  */
 export function stream(path, onMessage, { finite = false, onOpen } = {}) {
-  const control = new AbortController();
+  let control = new AbortController();
   let lastId = null;
   let stopping = false;
+  let done = false;
 
   async function once() {
     const extra = { Accept: 'text/event-stream' };
@@ -163,25 +169,43 @@ export function stream(path, onMessage, { finite = false, onOpen } = {}) {
     }
   }
 
-  (async () => {
+  async function follow(signal) {
     let delay = 500;
-    while (!control.signal.aborted) {
+    while (!signal.aborted) {
       try {
         const how = await once();
         if (how === 'refused' || (how === 'ended' && finite && !stopping)) {
+          done = true;
           return;
         }
         delay = 500;
       } catch (e) {
-        if (control.signal.aborted) {
+        if (signal.aborted) {
           return;
         }
       }
       await sleep(delay);
       delay = Math.min(delay * 2, 10000);
     }
-  })();
-  return () => control.abort();
+  }
+
+  function hidden() {
+    control.abort();
+  }
+  function shown(event) {
+    if (event.persisted && !done && control.signal.aborted) {
+      control = new AbortController();
+      follow(control.signal);
+    }
+  }
+  addEventListener('pagehide', hidden);
+  addEventListener('pageshow', shown);
+  follow(control.signal);
+  return () => {
+    removeEventListener('pagehide', hidden);
+    removeEventListener('pageshow', shown);
+    control.abort();
+  };
 }
 
 /** Runs `work` once per animation frame however often it is asked for: bursts of events cost one redraw. */
@@ -253,6 +277,22 @@ export function el(tag, attributes, ...children) {
   return node;
 }
 
+/** A term and its value for a <dl>, or nothing when there is no value. */
+export function fact(term, value) {
+  if (value === null || value === undefined || value === '') {
+    return [];
+  }
+  return [el('dt', {}, term), el('dd', {}, value)];
+}
+
+/** A table: its caption (for screen readers: a heading above names it), its column headings, and its rows, each a list of cells (text or elements). */
+export function table(caption, headings, rows, { rowKey } = {}) {
+  return el('table', {}, el('caption', { class: 'sr-only' }, caption),
+      el('thead', {}, el('tr', {}, ...headings.map(heading => el('th', { scope: 'col' }, heading)))),
+      el('tbody', {}, ...rows.map((cells, i) => el('tr', { 'data-key': rowKey ? rowKey(i) : null },
+          ...cells.map(cell => el('td', {}, cell ?? ''))))));
+}
+
 export function byId(id) {
   return document.getElementById(id);
 }
@@ -260,6 +300,16 @@ export function byId(id) {
 /** A link to a job's page; its id goes into the path escaped. */
 export function jobLink(job) {
   return el('a', { href: '/jobs/' + encodeURIComponent(job.id) }, job.name);
+}
+
+/** A link to the page of a named item, e.g. itemLink('inventories', 'production'). */
+export function itemLink(collection, name) {
+  return el('a', { href: '/' + collection + '/' + encodeURIComponent(name) }, name);
+}
+
+/** A template's name: a link to its launch form for those who may launch, text for the others. */
+export function templateLink(name) {
+  return may('operator') ? el('a', { href: '/launch?template=' + encodeURIComponent(name) }, name) : name;
 }
 
 export function statusBadge(status) {

@@ -1,6 +1,6 @@
 import {
   api, byId, el, statusBadge, formatTime, formatMillis, durationMillis, start, stream, perFrame, throttle,
-  may, showError, clearError, FINAL,
+  may, showError, clearError, fact, FINAL,
 } from './dashboard.js';
 import { appendAnsi, plain } from './ansi.js';
 
@@ -12,13 +12,6 @@ const HOST_COLUMNS = ['ok', 'changed', 'failed', 'unreachable', 'skipped', 'resc
 let job = null;
 const seenEvents = new Set();
 const MAX_EVENTS = 5000;
-
-function fact(term, value) {
-  if (value === null || value === undefined || value === '') {
-    return [];
-  }
-  return [el('dt', {}, term), el('dd', {}, value)];
-}
 
 function renderJob(view) {
   job = view;

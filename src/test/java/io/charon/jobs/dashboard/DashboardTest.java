@@ -1,5 +1,6 @@
 package io.charon.jobs.dashboard;
 
+import io.charon.jobs.api.OpenStreams;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Browser;
 import io.charon.jobs.support.DefaultToken;
@@ -7,6 +8,8 @@ import io.charon.jobs.support.Gate;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -39,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DashboardTest {
 
     private final Browser browser = Browser.get();
+    @Inject
+    OpenStreams streams;
     private int workers;
 
     @BeforeEach
@@ -209,6 +214,33 @@ class DashboardTest {
         notReloaded();
     }
 
+    /**
+     * A page left for another is kept frozen in the browser's back/forward cache: were its streams
+     * left open, each would hold one of the six connections the browser opens to the service, and
+     * after a few pages new requests waited until old pages were dropped (a job page's log stalled
+     * for some 40 s). A page closes its streams when hidden and resumes them when shown again.
+     */
+    @Test
+    void aPageLeftClosesItsStreamsAndResumesThemWhenShownAgain() {
+        String tag = tag();
+        browser.open("/jobs?tag=" + tag);
+        browser.until(() -> browser.find("#jobs-empty").isDisplayed());
+        browser.until(() -> streams.count() == 1);
+        mark();
+        browser.open("/inventories");
+        browser.until(() -> browser.find("#listing-empty").isDisplayed() || !browser.all("#listing tbody tr").isEmpty());
+        browser.until(() -> streams.count() == 0);
+
+        browser.driver().navigate().back();
+        browser.until(() -> browser.path().equals("/jobs"));
+        notReloaded(); // shown again from the cache, as it was
+        browser.until(() -> streams.count() == 1);
+        Map<String, Object> body = Api.job("after the return", "hello.yml");
+        body.put("tags", List.of(tag));
+        String id = Api.submit(body);
+        browser.until(() -> browser.text("#jobs tr[data-job='" + id + "'] .status").equals("completed"));
+    }
+
     @Test
     void aRunningJobIsCancelledFromItsPage() {
         try (Gate gate = new Gate()) {
@@ -290,6 +322,10 @@ class DashboardTest {
         browser.until(() -> Api.workers().getInt("workerCount") == 3);
         browser.screenshot("overview");
 
+        String hello = template("hello.yml", List.of());
+        String workflow = workflow("Says hello", List.of(node("only", hello, Map.of())), List.of());
+        String run = RestAssured.given().post("/api/v1/workflows/" + workflow + "/launch").then().statusCode(201)
+                .extract().path("id");
         String viewer = Api.token("watcher", "viewer");
         browser.open("/tokens");
         browser.until(() -> browser.text("#listing tbody").contains("watcher"));
@@ -302,7 +338,17 @@ class DashboardTest {
         assertThat(browser.find("#workers").isDisplayed()).isFalse();
         assertThat(browser.all("#queues button")).isEmpty();
         assertThat(browser.all("#nav a").stream().filter(WebElement::isDisplayed).map(WebElement::getText))
-                .contains("Overview", "Jobs").doesNotContain("Launch", "Schedules", "Tokens", "Audit");
+                .contains("Overview", "Jobs", "Workflows").doesNotContain("Launch", "Schedules", "Tokens", "Audit");
+        browser.open("/workflows");
+        browser.until(() -> browser.text("#listing tbody").contains(workflow));
+        assertThat(browser.all("#listing button")).as("launch buttons").isEmpty();
+        browser.open("/workflows/" + workflow);
+        browser.until(() -> browser.find("#runs-empty").isDisplayed());
+        assertThat(browser.find("#launch-workflow").isDisplayed()).isFalse();
+        // a run is seen by its launcher and admins only: to a viewer, the admin's run does not exist
+        browser.open("/workflow-runs/" + run);
+        browser.until(() -> browser.find("#notice").isDisplayed());
+        assertThat(browser.find("#cancel-run").isDisplayed()).isFalse();
         browser.open("/launch");
         browser.until(() -> browser.text("#page-title").equals("Launch"));
         assertThat(browser.find("#launch-form").isDisplayed()).isFalse();
@@ -370,6 +416,151 @@ class DashboardTest {
         return RestAssured.given().get("/api/v1/schedules/" + schedule).then().statusCode(200).extract().path("enabled");
     }
 
+    // ---- workflows --------------------------------------------------------------------------------
+
+    /** A template of gate.yml on localhost whose parameter {@code gate} names the file it waits for. */
+    private static String gateTemplate() {
+        return template("gate.yml", List.of(Map.of("name", "gate", "type", "string", "required", true)));
+    }
+
+    private static Map<String, Object> node(String id, String template, Map<String, Object> parameters) {
+        return Map.of("id", id, "template", template, "parameters", parameters);
+    }
+
+    private static Map<String, Object> edge(String from, String to, String on, String when) {
+        Map<String, Object> edge = new LinkedHashMap<>(Map.of("from", from, "to", to, "on", on));
+        if (when != null) {
+            edge.put("when", when);
+        }
+        return edge;
+    }
+
+    /** Stores a workflow; returns its (new) name. */
+    private static String workflow(String description, List<Map<String, Object>> nodes, List<Map<String, Object>> edges) {
+        String name = "release-" + tag();
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("name", name, "description", description,
+                "nodes", nodes, "edges", edges)).post("/api/v1/workflows").then().statusCode(201);
+        return name;
+    }
+
+    /**
+     * build waits for the gate, then deploy runs on success; rollback only on a failure with exit
+     * code 2, so it is skipped when build completes.
+     */
+    private static String gatedRelease(Gate gate) {
+        String hello = template("hello.yml", List.of());
+        return workflow("Builds, then deploys", List.of(
+                node("build", gateTemplate(), Map.of("gate", gate.path().toString())),
+                node("deploy", hello, Map.of()), node("rollback", hello, Map.of())),
+                List.of(edge("build", "deploy", "success", null), edge("build", "rollback", "failure", "exitCode == 2")));
+    }
+
+    private static JsonPath run(String id) {
+        return RestAssured.given().get("/api/v1/workflow-runs/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The state a run's page shows in the graph for {@code node}. */
+    private String nodeState(String node) {
+        return browser.text("#graph [data-node='" + node + "'] .node-state");
+    }
+
+    private String edgeOutcome(String from, String to) {
+        return browser.text("#graph [data-from='" + from + "'][data-to='" + to + "'] .edge-outcome");
+    }
+
+    @Test
+    void aWorkflowRunShowsItsNodesGoStartedThenCompletedLive() {
+        try (Gate gate = new Gate()) {
+            String workflow = gatedRelease(gate);
+            browser.open("/workflows");
+            browser.until(() -> !browser.all("#listing button[data-launch='" + workflow + "']").isEmpty());
+            assertThat(browser.text("#listing tr[data-key='" + workflow + "']")).contains("Builds, then deploys", "3", "2");
+            browser.find("#listing tr[data-key='" + workflow + "'] a").click();
+            browser.until(() -> browser.text("#workflow-name").equals(workflow));
+            assertThat(browser.all("#graph [data-node]")).hasSize(3);
+            assertThat(browser.text("#graph [data-from='build'][data-to='rollback'] .edge-trigger")).isEqualTo("failure if exitCode == 2");
+            assertThat(browser.text("#edges tbody")).contains("exitCode == 2");
+            browser.find("#launch-workflow").click();
+
+            browser.until(() -> browser.path().startsWith("/workflow-runs/"));
+            String id = browser.path().substring("/workflow-runs/".length());
+            browser.until(() -> nodeState("build").equals("started"));
+            mark();
+            String job = run(id).getString("nodes.find { it.id == 'build' }.jobId");
+            assertThat(browser.find("#graph [data-node='build'] a").getDomAttribute("href")).endsWith("/jobs/" + job);
+            assertThat(nodeState("deploy")).isEqualTo("pending");
+            assertThat(browser.text("#run-status")).isEqualTo("running");
+            assertThat(browser.find("#cancel-run").isDisplayed()).isTrue();
+
+            gate.open();
+            browser.until(() -> nodeState("build").equals("completed"));
+            browser.until(() -> nodeState("deploy").equals("completed"));
+            browser.until(() -> browser.text("#run-status").equals("completed"));
+            notReloaded();
+            assertThat(nodeState("rollback")).isEqualTo("skipped");
+            assertThat(edgeOutcome("build", "deploy")).isEqualTo("taken");
+            assertThat(edgeOutcome("build", "rollback")).isEqualTo("not taken");
+            assertThat(browser.text("#nodes tr[data-node='deploy']")).contains("completed");
+            assertThat(browser.find("#graph [data-node='rollback'] a").getDomAttribute("href")).isNull();
+            assertThat(browser.find("#cancel-run").isDisplayed()).isFalse();
+            browser.script("window.scrollTo(0, 0)");
+            browser.screenshot("workflow-run");
+
+            browser.find("#graph [data-node='deploy'] a").click();
+            browser.until(() -> browser.path().startsWith("/jobs/"));
+            browser.until(() -> browser.text("#job-status").equals("completed"));
+        }
+    }
+
+    @Test
+    void aWorkflowRunIsCancelledFromItsPage() {
+        try (Gate gate = new Gate()) {
+            String workflow = gatedRelease(gate);
+            String id = RestAssured.given().post("/api/v1/workflows/" + workflow + "/launch").then().statusCode(201)
+                    .extract().path("id");
+            browser.open("/workflow-runs/" + id);
+            browser.until(() -> nodeState("build").equals("started"));
+            browser.find("#cancel-run").click();
+            browser.until(() -> browser.text("#run-status").equals("cancelled"));
+            assertThat(browser.text("#run-message")).contains("cancelled by admin");
+            browser.until(() -> nodeState("build").equals("cancelled") && nodeState("deploy").equals("cancelled"));
+            assertThat(run(id).getString("status")).isEqualTo("cancelled");
+            Api.awaitStatus(run(id).getString("nodes.find { it.id == 'build' }.jobId"), "cancelled");
+            browser.open("/workflows/" + workflow);
+            browser.until(() -> browser.text("#runs tr[data-run='" + id + "']").contains("cancelled"));
+        }
+    }
+
+    @Test
+    void hostileWorkflowDescriptionsConditionsAndMessagesShowAsText() {
+        browser.console(Level.ALL); // drop what came before
+        String hello = template("hello.yml", List.of());
+        String hostile = "<img src=x onerror=alert(1)>";
+        // a condition that fails while evaluated: its edge's outcome is an error with CEL's message
+        String workflow = workflow(hostile, List.of(node("a.b-c_d", hello, Map.of()), node("next", hello, Map.of()),
+                        node("other", hello, Map.of())),
+                List.of(edge("a.b-c_d", "next", "success", "status == '<b onmouseover=alert(2)>x</b>'"),
+                        edge("a.b-c_d", "other", "always", "hostStats['<img src=y onerror=alert(3)>'].ok > 0")));
+        String id = RestAssured.given().post("/api/v1/workflows/" + workflow + "/launch").then().statusCode(201)
+                .extract().path("id");
+        browser.open("/workflows");
+        browser.until(() -> browser.text("#listing tr[data-key='" + workflow + "']").contains(hostile));
+        browser.open("/workflows/" + workflow);
+        browser.until(() -> browser.text("#workflow-description").equals(hostile));
+        assertThat(browser.text("#edges")).contains("<b onmouseover=alert(2)>x</b>", "hostStats['<img src=y onerror=alert(3)>']");
+        browser.until(() -> !browser.all("#runs tr[data-run='" + id + "']").isEmpty());
+        browser.open("/workflow-runs/" + id);
+        browser.until(() -> browser.text("#run-status").equals("failed"));
+        browser.until(() -> edgeOutcome("a.b-c_d", "other").startsWith("error"));
+        assertThat(browser.text("#edges tr[data-from='a.b-c_d'][data-to='other']")).contains("<img src=y onerror=alert(3)>");
+        assertThat(nodeState("a.b-c_d")).isEqualTo("completed");
+        assertThat(nodeState("next")).isEqualTo("skipped");
+
+        assertThat(browser.all("main img, main script, main b")).isEmpty();
+        assertThat(browser.dialogOpen()).as("a dialog opened").isFalse();
+        assertThat(browser.console(Level.WARNING)).as("console errors and warnings").isEmpty();
+    }
+
     /** axe-core in every page, each with what it shows filled in: no serious or critical violation. */
     @Test
     void everyPageHasNoSeriousOrCriticalAccessibilityViolation() {
@@ -383,14 +574,43 @@ class DashboardTest {
                 Map.of("name", "regions", "type", "multichoice", "choices", List.of("eu", "us")),
                 Map.of("name", "password", "type", "secret")));
         String listed = "#listing tbody tr, #listing-empty:not([hidden])"; // a listing page, loaded
+        String hello = template("hello.yml", List.of());
+        String workflow = workflow("Says hello twice", List.of(node("first", hello, Map.of()), node("second", hello, Map.of())),
+                List.of(edge("first", "second", "always", "exitCode == 0")));
+        String run = RestAssured.given().post("/api/v1/workflows/" + workflow + "/launch").then().statusCode(201)
+                .extract().path("id");
+        String schedule = "nightly-" + tag();
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("name", schedule, "template", hello,
+                "cron", "30 2 * * *", "timeZone", "UTC", "startAt", "2099-01-01T00:00:00Z"))
+                .post("/api/v1/schedules").then().statusCode(201);
+        String inventory = "hosts-" + tag();
+        String credential = "vault-" + tag();
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("name", credential, "kind", "vault",
+                "password", "never-shown-vault-password", "description", "Opens the release vault"))
+                .post("/api/v1/credentials").then().statusCode(201);
+        RestAssured.given().contentType(ContentType.JSON).body(Map.of("name", inventory,
+                "hosts", Map.of("localhost", Map.of("ansible_python_interpreter", "/usr/bin/python3")),
+                "groups", Map.of("local", Map.of("hosts", List.of("localhost"))))).post("/api/v1/inventories")
+                .then().statusCode(201);
+        Map<String, Object> uses = Api.job("vaulted-" + tag(), "hello.yml");
+        uses.remove("inventory");
+        uses.put("inventoryRef", inventory);
+        uses.put("credentials", List.of(credential));
+        RestAssured.given().contentType(ContentType.JSON).body(uses).post("/api/v1/templates").then().statusCode(201);
         Map<String, String> pages = new LinkedHashMap<>();
         pages.put("/", "#trend tbody tr");
         pages.put("/jobs", "#jobs tbody tr");
         pages.put("/jobs/" + id, "#hosts tr.host-failed");
         pages.put("/launch?template=" + template, "[data-parameter='password']");
         pages.put("/schedules", listed);
+        pages.put("/schedules/" + schedule, "#item-sections .runs li");
         pages.put("/inventories", listed);
+        pages.put("/inventories/" + inventory, "#item-sections a[href='/credentials/" + credential + "']");
         pages.put("/credentials", listed);
+        pages.put("/credentials/" + credential, "#item-sections a[href='/inventories/" + inventory + "']");
+        pages.put("/workflows", listed);
+        pages.put("/workflows/" + workflow, "#runs tbody tr");
+        pages.put("/workflow-runs/" + run, "#run-status .status-completed");
         pages.put("/tokens", listed);
         pages.put("/audit", listed);
         Map<String, List<String>> violations = new LinkedHashMap<>();
@@ -401,11 +621,13 @@ class DashboardTest {
                 browser.until(() -> browser.text("#log").contains("PLAY RECAP"));
             }
             violations.put(path, browser.accessibilityViolations());
+            assertThat(browser.text("main")).as(path).doesNotContain("never-shown-vault-password");
         });
         browser.find("#sign-out").click();
         browser.until(() -> browser.path().equals("/signin"));
         violations.put("/signin", browser.accessibilityViolations());
         assertThat(violations).allSatisfy((path, found) -> assertThat(found).as(path).isEmpty());
+        RestAssured.given().delete("/api/v1/schedules/" + schedule).then().statusCode(204);
 
         // and the check finds what it must: a field without a label is a critical violation
         browser.script("document.getElementById('main').append(document.createElement('input'))");
