@@ -133,18 +133,27 @@ function diffText(text) {
   }, line + '\n')));
 }
 
-/** The diff grouped by host, in the order the entries came, each host's tasks in their order. */
+/**
+ * The diff grouped by host, in the order the entries came, and within a host by task: the entries
+ * of one task in a row (a loop's items) share its heading.
+ */
 function renderDiff(diff) {
   const hosts = new Map();
   for (const entry of diff.entries) {
     if (!hosts.has(entry.host)) {
       hosts.set(entry.host, []);
     }
-    hosts.get(entry.host).push(entry);
+    const tasks = hosts.get(entry.host);
+    const last = tasks[tasks.length - 1];
+    if (last && last.task === entry.task) {
+      last.diffs.push(entry.diff);
+    } else {
+      tasks.push({ task: entry.task, diffs: [entry.diff] });
+    }
   }
-  byId('diff').replaceChildren(...[...hosts].map(([host, entries]) => el('div', { class: 'diff-host', 'data-host': host },
-      el('h3', {}, host), ...entries.map(entry => el('div', { class: 'diff-task' },
-          el('h4', {}, entry.task || 'a task without a name'), diffText(entry.diff))))));
+  byId('diff').replaceChildren(...[...hosts].map(([host, tasks]) => el('div', { class: 'diff-host', 'data-host': host },
+      el('h3', {}, host), ...tasks.map(({ task, diffs }) => el('div', { class: 'diff-task' },
+          el('h4', {}, task || 'a task without a name'), ...diffs.map(diffText))))));
   byId('diff-pending').hidden = true;
   byId('diff-empty').hidden = diff.entries.length > 0;
   byId('diff-truncated').hidden = !diff.truncated;

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A job's results on its page, in real headless chromium with the real ansible-playbook: a check
  * launched from either form is marked as one and shows its diff, by host and task, once it ends
- * (without a reload); artifacts as a table; markup in artifacts and in a diff shows as text; axe-core
- * on the page with these sections shown. The same Quarkus start as {@link DashboardTest}.
+ * (without a reload), and says when the diff was cut short; artifacts as a table; markup in
+ * artifacts and in a diff shows as text; axe-core on the page with these sections shown. The same
+ * Quarkus start as {@link DashboardTest}.
  */
 @QuarkusTest
 @Tag("store-independent") // the pages read the API, whose storage the API tests cover on both stores
@@ -125,6 +126,24 @@ class DashboardJobResultsTest {
         assertThat(browser.script("return document.querySelector(\"#artifacts tr[data-key='nested'] td pre\").textContent"))
                 .isEqualTo("{\n  \"list\": [\n    1,\n    2\n  ]\n}");
         assertThat(browser.all("#diff .diff-host")).isEmpty();
+    }
+
+    @Test
+    void aDiffOverTheSizeLimitSaysSoAndTheItemsOfALoopShareTheirTask() {
+        List<String> paths = Stream.of("a", "b", "c").map(name -> dir.resolve(name).toString()).toList();
+        Map<String, Object> body = Api.job("large check", "change-files.yml");
+        body.put("variables", Map.of("paths", String.join(",", paths)));
+        body.put("mode", "check");
+        String id = Api.submit(body);
+        assertThat(Api.awaitTerminal(id).getString("status")).isEqualTo("completed");
+
+        browser.open("/jobs/" + id);
+        browser.until(() -> browser.find("#diff-truncated").isDisplayed());
+        // three diffs of about 100 KB against charon.jobs.diff-max-bytes (256 KiB): two are kept
+        assertThat(texts("#diff h4")).containsExactly("Write the files");
+        assertThat(browser.all("#diff .diff-task pre.diff")).hasSize(2);
+        assertThat(browser.script("return document.querySelectorAll('#diff .diff-add').length")).isEqualTo(3200L);
+        assertThat(paths).noneMatch(path -> Files.exists(Path.of(path)));
     }
 
     @Test
