@@ -4,12 +4,13 @@ import {
 } from './dashboard.js';
 import { appendAnsi, plain } from './ansi.js';
 
-// One job: its state and results reloaded as its events arrive, its events as a timeline, and
-// its log followed live.
+// One job: its state and results reloaded as its events arrive, its artifacts and (for a check)
+// its diff, its events as a timeline, and its log followed live.
 
 const id = decodeURIComponent(location.pathname.slice('/jobs/'.length));
 const HOST_COLUMNS = ['ok', 'changed', 'failed', 'unreachable', 'skipped', 'rescued', 'ignored'];
 let job = null;
+let ended = false; // whether the job had ended when last drawn: a check's diff loads as it ends
 const seenEvents = new Set();
 const MAX_EVENTS = 5000;
 
@@ -28,7 +29,7 @@ function renderJob(view) {
   byId('job-facts').replaceChildren(
       ...fact('Id', view.id), ...fact('Template', view.template ? view.template + ' v' + view.templateVersion : ''),
       ...fact('Playbook', view.playbook), ...fact('Hosts', hosts),
-      ...fact('Type', view.type), ...fact('Priority', view.priority), ...fact('Queue', view.queue),
+      ...fact('Mode', view.mode), ...fact('Type', view.type), ...fact('Priority', view.priority), ...fact('Queue', view.queue),
       ...fact('User', view.userId), ...fact('Description', view.description),
       ...fact('Created', formatTime(view.createdAt)), ...fact('Scheduled for', formatTime(view.scheduledAt)),
       ...fact('Next attempt after', formatTime(view.startAfter)),
@@ -58,6 +59,97 @@ function renderJob(view) {
       el('td', {}, formatTime(a.endedAt)), el('td', {}, a.duration ? formatMillis(durationMillis(a.duration)) : ''),
       el('td', {}, a.exitCode === null || a.exitCode === undefined ? '' : a.exitCode), el('td', {}, a.errorMessage || ''))));
   byId('attempts-empty').hidden = attempts.length > 0;
+
+  renderArtifacts(view.artifacts);
+  const checking = view.mode === 'check';
+  byId('job-check').hidden = !checking;
+  byId('diff-section').hidden = !checking;
+  if (checking && !final) {
+    // not run yet, or being tried again: a diff shown now would be an earlier run's
+    byId('diff').replaceChildren();
+    byId('diff-pending').hidden = false;
+    byId('diff-empty').hidden = true;
+    byId('diff-truncated').hidden = true;
+  } else if (checking && !ended) {
+    api('/jobs/' + encodeURIComponent(id) + '/diff').then(renderDiff).catch(showError);
+  }
+  ended = final;
+}
+
+// ---- artifacts and a check's diff ---------------------------------------------------------------
+
+function renderArtifacts(artifacts) {
+  const entries = Object.entries(artifacts || {});
+  document.querySelector('#artifacts tbody').replaceChildren(...entries.map(([name, value]) => el('tr', { 'data-key': name },
+      el('th', { scope: 'row' }, name),
+      // objects and lists as formatted JSON; strings, numbers and booleans as they are
+      el('td', {}, value !== null && typeof value === 'object'
+        ? el('pre', { class: 'json' }, JSON.stringify(value, null, 2)) : String(value)))));
+  byId('artifacts-empty').hidden = entries.length > 0;
+}
+
+/**
+ * The class of each line of a unified diff: the lines of a hunk by its counts (so a removed line
+ * that starts with "--" is not taken for a file header), anything else by its first characters.
+ * The class only styles the line: its +/- stays in the text.
+ */
+function diffClasses(lines) {
+  let before = 0;
+  let after = 0;
+  return lines.map(line => {
+    if (before > 0 || after > 0) {
+      if (line.startsWith('\\')) {
+        return 'diff-note'; // "\ No newline at end of file"
+      }
+      before -= line.startsWith('+') ? 0 : 1;
+      after -= line.startsWith('-') ? 0 : 1;
+      return line.startsWith('+') ? 'diff-add' : line.startsWith('-') ? 'diff-del' : null;
+    }
+    const hunk = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+    if (hunk) {
+      before = hunk[1] === undefined ? 1 : Number(hunk[1]);
+      after = hunk[2] === undefined ? 1 : Number(hunk[2]);
+      return 'diff-hunk';
+    }
+    if (line.startsWith('---') || line.startsWith('+++')) {
+      return 'diff-file';
+    }
+    return line.startsWith('+') ? 'diff-add' : line.startsWith('-') ? 'diff-del' : null;
+  });
+}
+
+function diffText(text) {
+  const lines = String(text).replace(/\n$/, '').split('\n');
+  const classes = diffClasses(lines);
+  return el('pre', { class: 'diff' }, ...lines.map((line, i) => el('span', {
+    class: classes[i] ? 'line ' + classes[i] : 'line',
+  }, line + '\n')));
+}
+
+/**
+ * The diff grouped by host, in the order the entries came, and within a host by task: the entries
+ * of one task in a row (a loop's items) share its heading.
+ */
+function renderDiff(diff) {
+  const hosts = new Map();
+  for (const entry of diff.entries) {
+    if (!hosts.has(entry.host)) {
+      hosts.set(entry.host, []);
+    }
+    const tasks = hosts.get(entry.host);
+    const last = tasks[tasks.length - 1];
+    if (last && last.task === entry.task) {
+      last.diffs.push(entry.diff);
+    } else {
+      tasks.push({ task: entry.task, diffs: [entry.diff] });
+    }
+  }
+  byId('diff').replaceChildren(...[...hosts].map(([host, tasks]) => el('div', { class: 'diff-host', 'data-host': host },
+      el('h3', {}, host), ...tasks.map(({ task, diffs }) => el('div', { class: 'diff-task' },
+          el('h4', {}, task || 'a task without a name'), ...diffs.map(diffText))))));
+  byId('diff-pending').hidden = true;
+  byId('diff-empty').hidden = diff.entries.length > 0;
+  byId('diff-truncated').hidden = !diff.truncated;
 }
 
 const reloadJob = throttle(() => api('/jobs/' + encodeURIComponent(id)).then(renderJob).catch(showError), 500);

@@ -25,6 +25,7 @@ function submission() {
     }
   }
   body.priority = value('priority');
+  body.mode = value('mode');
   if (value('maxRetries')) {
     body.maxRetries = Number(value('maxRetries'));
   }
@@ -213,7 +214,7 @@ function launchBody() {
       parameters[p.name] = raw;
     }
   }
-  const body = { parameters };
+  const body = { parameters, mode: byId('t-mode').value };
   if (byId('t-priority').value) {
     body.priority = byId('t-priority').value;
   }
