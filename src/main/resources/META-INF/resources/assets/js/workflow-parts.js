@@ -4,8 +4,9 @@ import { api, el, showError } from './dashboard.js';
 // (operators and admins: the new run's page opens; a refusal, such as a root's template refusing
 // its launch, shows as the page's notice), links to runs.
 
-export const WORKFLOW_EVENTS = ['workflow.started', 'workflow.node.started', 'workflow.node.completed',
-  'workflow.node.failed', 'workflow.node.skipped', 'workflow.completed', 'workflow.failed', 'workflow.cancelled'];
+export const WORKFLOW_EVENTS = ['workflow.started', 'workflow.node.started', 'workflow.node.waiting',
+  'workflow.node.completed', 'workflow.node.failed', 'workflow.node.skipped', 'workflow.completed', 'workflow.failed',
+  'workflow.cancelled', 'workflow.resumed'];
 /** The states a run ends in; any other (running, or one added later) is under way. */
 export const RUN_ENDED = ['completed', 'failed', 'cancelled'];
 

@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The dashboard in real headless chromium against the running service: sign-in, launching from a
  * template and a raw launch, live jobs and logs, cancel, per-host results, paging, schedules,
- * what each role is offered, hostile content, and axe-core in every page. Pages are never
- * reloaded while a test watches them change (a marker set in the page must survive).
+ * workflow runs with their approvals and resume, what each role is offered, hostile content, and
+ * axe-core in every page. Pages are never reloaded while a test watches them change (a marker set
+ * in the page must survive).
  */
 @QuarkusTest
 @Tag("store-independent") // the pages read the API, whose storage the API tests cover on both stores
@@ -559,6 +560,144 @@ class DashboardTest {
         assertThat(browser.all("main img, main script, main b")).isEmpty();
         assertThat(browser.dialogOpen()).as("a dialog opened").isFalse();
         assertThat(browser.console(Level.WARNING)).as("console errors and warnings").isEmpty();
+    }
+
+    // ---- approvals and resume --------------------------------------------------------------------
+
+    private static Map<String, Object> approval(String id, String description, List<String> approvers) {
+        return Map.of("id", id, "approval", Map.of("description", description, "approvers", approvers, "timeout", "PT4H"));
+    }
+
+    /** build, then review (an approval of {@code approver}), then deploy on its approval. */
+    private static String reviewedRelease(String approver) {
+        String hello = template("hello.yml", List.of());
+        return workflow("Builds, asks, deploys", List.of(node("build", hello, Map.of()),
+                        approval("review", "Deploy <b>2.4.1</b> to production?", List.of(approver)),
+                        node("deploy", hello, Map.of())),
+                List.of(edge("build", "review", "success", null), edge("review", "deploy", "success", null)));
+    }
+
+    private static String launchAs(String token, String workflow) {
+        return Api.as(token).post("/api/v1/workflows/" + workflow + "/launch").then().statusCode(201).extract().path("id");
+    }
+
+    /** Opens a run's page and waits until it shows {@code node} in {@code state}. */
+    private void openRun(String id, String node, String state) {
+        browser.open("/workflow-runs/" + id);
+        browser.until(() -> nodeState(node).equals(state));
+    }
+
+    private String nodeRow(String node) {
+        return browser.text("#nodes tr[data-node='" + node + "']");
+    }
+
+    private boolean decisionOffered(String node) {
+        return !browser.all("#nodes tr[data-node='" + node + "'] button[data-decide]").isEmpty();
+    }
+
+    /** The value the run's facts show for {@code term}, or null. */
+    private Object runFact(String term) {
+        return browser.script("const dt = [...document.querySelectorAll('#run-facts dt')].find(d => d.textContent === arguments[0]);"
+                + " return dt ? dt.nextElementSibling.textContent : null", term);
+    }
+
+    @Test
+    void anApproverApprovesAWaitingNodeWithACommentAndTheRunGoesOnLive() {
+        String approver = "approver-" + tag();
+        String token = Api.token(approver, "operator");
+        String id = RestAssured.given().post("/api/v1/workflows/" + reviewedRelease(approver) + "/launch").then()
+                .statusCode(201).extract().path("id");
+        browser.signIn(token);
+        browser.console(Level.ALL); // drop what came before: the page left as the tab signed in again
+        openRun(id, "review", "waiting");
+        assertThat(nodeRow("review")).contains("approval", "Deploy <b>2.4.1</b> to production?", approver, "Waiting until");
+        assertThat(browser.find("[data-decide='approve']").getAttribute("aria-label")).isEqualTo("Approve review");
+        assertThat(browser.find("[data-decide='deny']").getAttribute("aria-label")).isEqualTo("Deny review");
+        assertThat(nodeState("deploy")).isEqualTo("pending");
+        assertThat(browser.find("#cancel-run").isDisplayed()).as("an approver does not cancel").isFalse();
+        assertThat(browser.accessibilityViolations()).isEmpty();
+        browser.screenshot("workflow-approval");
+        mark();
+
+        String hostile = "<img src=x onerror=alert(1)> checked the change log";
+        browser.find("[data-comment='review']").sendKeys(hostile);
+        browser.find("[data-decide='approve']").click();
+        browser.until(() -> nodeRow("review").contains("approved by " + approver));
+        browser.until(() -> nodeState("deploy").equals("completed"));
+        browser.until(() -> browser.text("#run-status").equals("completed"));
+        notReloaded();
+        assertThat(nodeRow("review")).contains(hostile).doesNotContain("Waiting until", "timed out");
+        assertThat(decisionOffered("review")).isFalse();
+        assertThat(run(id).getString("nodes.find { it.id == 'review' }.decision.comment")).isEqualTo(hostile);
+        assertThat(browser.all("main img, main script, main b")).isEmpty();
+        assertThat(browser.dialogOpen()).as("a dialog opened").isFalse();
+        assertThat(browser.console(Level.WARNING)).as("console errors and warnings").isEmpty();
+    }
+
+    @Test
+    void aDenialShowsDeniedAndTheLauncherResumesTheFailedRun() {
+        String approver = "approver-" + tag();
+        String approverToken = Api.token(approver, "operator");
+        String approverAsViewer = Api.token(approver, "viewer");
+        String launcher = "launcher-" + tag();
+        String launcherToken = Api.token(launcher, "operator");
+        String id = launchAs(launcherToken, reviewedRelease(approver));
+
+        // an approver with a viewer's token sees the run, but may not decide; nor may its launcher
+        browser.signIn(approverAsViewer);
+        openRun(id, "review", "waiting");
+        assertThat(nodeRow("review")).contains(approver);
+        assertThat(decisionOffered("review")).isFalse();
+        browser.signIn(launcherToken);
+        openRun(id, "review", "waiting");
+        assertThat(decisionOffered("review")).isFalse();
+        assertThat(browser.find("#cancel-run").isDisplayed()).isTrue();
+
+        browser.signIn(approverToken);
+        openRun(id, "review", "waiting");
+        browser.find("[data-decide='deny']").click();
+        browser.until(() -> nodeRow("review").contains("denied by " + approver));
+        browser.until(() -> browser.text("#run-status").equals("failed"));
+        assertThat(nodeState("deploy")).isEqualTo("skipped");
+        assertThat(browser.find("#resume-run").isDisplayed()).as("an approver does not resume").isFalse();
+        assertThat(run(id).getMap("nodes.find { it.id == 'review' }.decision")).doesNotContainKey("comment");
+
+        browser.signIn(launcherToken);
+        openRun(id, "review", "failed");
+        assertThat(runFact("Attempt")).isEqualTo("1");
+        assertThat(browser.find("#resume-run").isDisplayed()).isTrue();
+        assertThat(browser.accessibilityViolations()).isEmpty();
+        mark();
+        browser.find("#resume-run").click();
+        browser.until(() -> browser.text("#run-status").equals("running"));
+        browser.until(() -> nodeState("review").equals("waiting"));
+        notReloaded();
+        assertThat(runFact("Attempt")).isEqualTo("2");
+        assertThat((String) runFact("Resumes")).contains("attempt 2: resumed by " + launcher, "review", "deploy");
+        assertThat(browser.find("#resume-run").isDisplayed()).isFalse();
+        assertThat(run(id).getInt("attempt")).isEqualTo(2);
+        Api.as(launcherToken).post("/api/v1/workflow-runs/" + id + "/cancel").then().statusCode(200);
+    }
+
+    @Test
+    void aDecisionTheApiRefusesShowsItsReasonBesideTheButtons() {
+        String approver = "approver-" + tag();
+        Api.token(approver, "operator");
+        String workflow = workflow("Asks only", List.of(approval("review", "Go?", List.of(approver))), List.of());
+        String id = RestAssured.given().post("/api/v1/workflows/" + workflow + "/launch").then().statusCode(201)
+                .extract().path("id");
+        openRun(id, "review", "waiting");
+        assertThat(decisionOffered("review")).as("an admin decides any approval").isTrue();
+        // the field stops typing at 1,000 characters; a longer value set by a script is the API's to refuse
+        browser.script("document.querySelector(\"[data-comment='review']\").value = 'x'.repeat(1001)");
+        browser.find("[data-decide='approve']").click();
+        String error = "[data-decision-form='review'] .field-error";
+        browser.until(() -> browser.find(error).isDisplayed());
+        assertThat(browser.text(error)).contains("comment", "1000");
+        assertThat(browser.find("[data-decide='approve']").isEnabled()).isTrue();
+        assertThat(run(id).getString("status")).isEqualTo("running");
+        assertThat(nodeState("review")).isEqualTo("waiting");
+        RestAssured.given().post("/api/v1/workflow-runs/" + id + "/cancel").then().statusCode(200);
     }
 
     /** axe-core in every page, each with what it shows filled in: no serious or critical violation. */
