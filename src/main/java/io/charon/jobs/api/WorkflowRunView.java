@@ -79,13 +79,15 @@ public record WorkflowRunView(
             edges.add(new Edge(edge.from(), edge.to(), edge.on() == null ? "success" : edge.on(), edge.when(),
                     outcome.state(), outcome.message()));
         }
-        return new WorkflowRunView(run.id(), run.workflow(), run.workflowVersion(), run.templateVersions(), run.status(), run.message(),
-                run.userId(), run.createdAt(), run.endedAt(), run.attempt(), run.resumes(), nodes, edges);
+        return new WorkflowRunView(run.id(), run.workflow(), run.workflowVersion(), run.templateVersions(),
+                run.status(), run.message(), run.userId(), run.createdAt(), run.endedAt(), run.attempt(),
+                run.resumes(), nodes, edges);
     }
 
     /** A run in a listing: without its nodes and edges. */
     static WorkflowRunView summary(WorkflowRun run) {
-        return new WorkflowRunView(run.id(), run.workflow(), run.workflowVersion(), run.templateVersions(), run.status(), run.message(),
-                run.userId(), run.createdAt(), run.endedAt(), run.attempt(), null, null, null);
+        return new WorkflowRunView(run.id(), run.workflow(), run.workflowVersion(), run.templateVersions(),
+                run.status(), run.message(), run.userId(), run.createdAt(), run.endedAt(), run.attempt(),
+                null, null, null);
     }
 }

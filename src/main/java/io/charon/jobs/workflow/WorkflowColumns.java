@@ -7,7 +7,10 @@ import jakarta.persistence.AttributeConverter;
 import java.util.List;
 import java.util.Map;
 
-/** A workflow's definition, a run's template versions, edge outcomes and resumes, and a node's decision and earlier attempts, as JSON. */
+/**
+ * A workflow's definition, a run's template versions, edge outcomes and resumes, and a node's
+ * decision and earlier attempts, as JSON.
+ */
 final class WorkflowColumns {
 
     private WorkflowColumns() {
