@@ -56,9 +56,8 @@ public class Approvals {
         runs.get(id, actor);
         RolledBackByConflict.retrying("an approval's decision", () -> QuarkusTransaction.requiringNew().run(() -> {
             WorkflowRun run = store.session().find(WorkflowRun.class, id, LockModeType.PESSIMISTIC_WRITE);
-            WorkflowNode node = run.definition().nodes().stream().filter(candidate -> candidate.id().equals(nodeId))
-                    .findFirst().orElseThrow(() -> new WorkflowNotFoundException("workflow run " + id + " has no node "
-                            + nodeId));
+            WorkflowNode node = run.definition().find(nodeId).orElseThrow(() -> new WorkflowNotFoundException(
+                    "workflow run " + id + " has no node " + nodeId));
             if (!node.awaitsApproval()) {
                 throw new WorkflowConflictException("node " + nodeId + " launches a template: only approval nodes"
                         + " are decided");

@@ -1,6 +1,7 @@
 package io.charon.jobs.workflow;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A workflow as its request gives it and as each version is stored: a graph of {@code nodes}
@@ -32,7 +33,12 @@ public record WorkflowDefinition(
 
     /** The node of that id; the definition was checked, so it exists. */
     WorkflowNode node(String id) {
-        return nodes.stream().filter(node -> node.id().equals(id)).findFirst().orElseThrow();
+        return find(id).orElseThrow();
+    }
+
+    /** The node of that id, if there is one (an id from a request). */
+    Optional<WorkflowNode> find(String id) {
+        return nodes.stream().filter(node -> node.id().equals(id)).findFirst();
     }
 
     /** Whether a node has no edge leading to it: it starts when the run does. */
