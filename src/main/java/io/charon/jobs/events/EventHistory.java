@@ -39,10 +39,26 @@ public class EventHistory {
 
     /** Up to {@code limit} events after {@code after} that pass {@code filter}, in order. */
     public List<FeedEvent> after(EventPosition after, EventFilter filter, int limit) {
+        List<Object> params = new ArrayList<>();
+        String sql = afterQuery(log, after, filter, limit, params);
+        List<FeedEvent> events = new ArrayList<>();
+        try {
+            StoreReads.forEachRow(dataSource, sql, params, log::prepareRead, rows -> events.add(
+                    new FeedEvent(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4),
+                            rows.getString(5), rows.getString(6), rows.getString(7), rows.getTimestamp(8).toInstant(),
+                            tags(rows.getString(9)), rows.getString(10), rows.getLong(11))));
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading events failed: " + e.getMessage(), e);
+        }
+        return events;
+    }
+
+    /** The read of {@link #after}: its SQL, with its parameters added to {@code params} in order. */
+    static String afterQuery(EventLogSql log, EventPosition after, EventFilter filter, int limit, List<Object> params) {
         StringBuilder sql = new StringBuilder("SELECT e.id, e.job_id, e.seq, e.type, e.status, e.message, e.data,"
                 + " e.created_at, j.tags, j.user_id, " + log.transactionOf()
                 + " FROM job_events e JOIN jobs j ON j.id = e.job_id WHERE " + log.after());
-        List<Object> params = new ArrayList<>(log.afterParameters(after.transaction(), after.id()));
+        params.addAll(log.afterParameters(after.transaction(), after.id()));
         if (filter.jobId() != null) {
             sql.append(" AND e.job_id = ?");
             params.add(filter.jobId());
@@ -59,25 +75,15 @@ public class EventHistory {
             sql.append(" AND EXISTS (SELECT 1 FROM job_tags t WHERE t.job_id = e.job_id AND t.tag = ?)");
             params.add(filter.tag());
         }
-        sql.append(" ORDER BY ").append(log.order()).append(" LIMIT ?");
         params.add(limit);
-        List<FeedEvent> events = new ArrayList<>();
-        try {
-            StoreReads.forEachRow(dataSource, sql.toString(), params, rows -> events.add(new FeedEvent(rows.getLong(1),
-                    rows.getString(2), rows.getLong(3), rows.getString(4), rows.getString(5), rows.getString(6),
-                    rows.getString(7), rows.getTimestamp(8).toInstant(), tags(rows.getString(9)), rows.getString(10),
-                    rows.getLong(11))));
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading events failed: " + e.getMessage(), e);
-        }
-        return events;
+        return sql.append(" ORDER BY ").append(log.order()).append(" LIMIT ?").toString();
     }
 
     /** The position of the newest readable event, {@link EventPosition#START} when there is none. */
     public EventPosition newest() {
         EventPosition[] newest = {EventPosition.START};
         try {
-            StoreReads.forEachRow(dataSource, log.newest(), List.of(),
+            StoreReads.forEachRow(dataSource, log.newest(), List.of(), log::prepareRead,
                     rows -> newest[0] = new EventPosition(rows.getLong(1), rows.getLong(2)));
         } catch (SQLException e) {
             throw new IllegalStateException("reading events failed: " + e.getMessage(), e);
@@ -95,7 +101,8 @@ public class EventHistory {
         }
         boolean[] held = {false};
         try {
-            StoreReads.forEachRow(dataSource, log.heldBack().get(), List.of(), rows -> held[0] = rows.getBoolean(1));
+            StoreReads.forEachRow(dataSource, log.heldBack().get(), List.of(), log::prepareRead,
+                    rows -> held[0] = rows.getBoolean(1));
         } catch (SQLException e) {
             throw new IllegalStateException("reading events failed: " + e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package io.charon.jobs.store;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,4 +35,12 @@ public interface EventLogSql {
      * again shortly: that transaction may end without announcing it.
      */
     Optional<String> heldBack();
+
+    /**
+     * Readies a statement reading the log before it runs (every one of {@link #after()},
+     * {@link #newest()} and {@link #heldBack()}): where needed, so that it is planned for the
+     * tables as they are at each read.
+     */
+    default void prepareRead(PreparedStatement read) throws SQLException {
+    }
 }

@@ -21,14 +21,33 @@ public final class StoreReads {
         void read(ResultSet row) throws SQLException;
     }
 
+    /** Readies a statement before it runs, beyond binding its parameters. */
+    @FunctionalInterface
+    public interface StatementSetup {
+        void prepare(PreparedStatement statement) throws SQLException;
+    }
+
     public static void forEachRow(DataSource store, String sql, List<?> params, RowReader reader) throws SQLException {
+        forEachRow(store, sql, params, statement -> {
+        }, reader);
+    }
+
+    public static void forEachRow(DataSource store, String sql, List<?> params, StatementSetup setup, RowReader reader)
+            throws SQLException {
         try (Connection connection = store.getConnection()) {
-            forEachRow(connection, sql, params, reader);
+            forEachRow(connection, sql, params, setup, reader);
         }
     }
 
     public static void forEachRow(Connection connection, String sql, List<?> params, RowReader reader) throws SQLException {
+        forEachRow(connection, sql, params, statement -> {
+        }, reader);
+    }
+
+    public static void forEachRow(Connection connection, String sql, List<?> params, StatementSetup setup,
+                                  RowReader reader) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            setup.prepare(statement);
             for (int i = 0; i < params.size(); i++) {
                 statement.setObject(i + 1, params.get(i));
             }

@@ -146,7 +146,8 @@ public final class QueryPlans implements AutoCloseable {
         }
     }
 
-    private Connection connect() throws SQLException {
+    /** A new connection to the store (on PostgreSQL, with the schema as its search path). */
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, user == null ? null : "");
     }
 

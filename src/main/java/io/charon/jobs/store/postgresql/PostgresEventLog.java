@@ -1,7 +1,10 @@
 package io.charon.jobs.store.postgresql;
 
 import io.charon.jobs.store.EventLogSql;
+import org.postgresql.PGStatement;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +17,14 @@ import java.util.Optional;
  * oldest one still running, {@code pg_snapshot_xmin(pg_current_snapshot())} of its own statement.
  * Those transactions have all ended and are visible to that statement; any transaction that can
  * still commit has a higher id, so whatever commits later sorts after everything read.
+ *
+ * <p>Each read is planned afresh ({@link #prepareRead}). The driver turns a statement run five
+ * times into a server-side prepared one, whose plan PostgreSQL may then keep for good as a generic
+ * plan; made while the tables were small and without statistics, that plan joined each event to a
+ * materialised scan of every job, and as the jobs table grew each read of the feed and the relay
+ * cost hundreds of milliseconds of the server's CPU, most of the server's work in a drain. Planned
+ * per read, with the tables' sizes of the moment, a read walks the position index and looks each
+ * job up by its key.
  */
 public class PostgresEventLog implements EventLogSql {
 
@@ -52,5 +63,11 @@ public class PostgresEventLog implements EventLogSql {
         // a range planned without statistics scanned the whole table whenever nothing was held back
         return Optional.of("SELECT COALESCE((SELECT e.xact_id FROM job_events e ORDER BY e.xact_id DESC, e.id DESC"
                 + " LIMIT 1) >= " + HORIZON + ", false)");
+    }
+
+    @Override
+    public void prepareRead(PreparedStatement read) throws SQLException {
+        // never a server-side prepared statement, so never a generic plan: planned with each read's values
+        read.unwrap(PGStatement.class).setPrepareThreshold(0);
     }
 }

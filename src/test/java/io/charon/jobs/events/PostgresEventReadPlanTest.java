@@ -1,0 +1,126 @@
+package io.charon.jobs.events;
+
+import io.charon.jobs.store.EventLogSql;
+import io.charon.jobs.store.StoreReads;
+import io.charon.jobs.store.postgresql.PostgresEventLog;
+import io.charon.jobs.support.QueryPlans;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reads of the event log on PostgreSQL are planned at each read, for the tables as they are then.
+ * The driver turns a statement run five times on a connection into a server-side prepared one,
+ * and the server may keep a generic plan for it from then on: the feed's and the relay's reads,
+ * made while a drain's tables were small, joined each event to a materialised scan of all jobs,
+ * and as the jobs table grew each read cost hundreds of milliseconds of the server's CPU. Here:
+ * many reads on one connection leave no prepared statement behind (the same statement without
+ * {@link EventLogSql#prepareRead} does: the check can fail), and a read planned on 30,000 jobs
+ * and 60,000 events without statistics walks the position index and looks each job up by key.
+ * A @QuarkusTest only to run in the PostgreSQL execution; the tables are in a schema of their own.
+ */
+@QuarkusTest
+@Tag("postgresql-only")
+class PostgresEventReadPlanTest {
+
+    private static final EventLogSql LOG = new PostgresEventLog();
+    /** More than the driver's prepare threshold (5) and the server's custom plans before a generic one (5). */
+    private static final int READS = 12;
+    private static final String JOBS = """
+            INSERT INTO jobs (id, name, type, priority, status, playbook, inventory, variables, tags, depends_on, user_id,
+                              timeout_ms, max_retries, retry_count, retry_delay_ms, created_at, lease_token, event_seq)
+            SELECT 'job-' || g, 'n', 'ansible', 0, 'completed', 'site.yml', 'localhost', '{}', '["nightly"]', '[]', 'u',
+                   60000, 0, 0, 0, now(), 0, 2
+            FROM generate_series(%d, %d) g""";
+    private static final String EVENTS = """
+            INSERT INTO job_events (job_id, seq, type, status, created_at)
+            SELECT 'job-' || g, s, CASE s WHEN 1 THEN 'job.started' ELSE 'job.completed' END, 'completed', now()
+            FROM generate_series(%d, %d) g, generate_series(1, 2) s""";
+
+    private QueryPlans schema;
+
+    @BeforeEach
+    void smallTables() throws SQLException {
+        schema = QueryPlans.migratedPostgresSchema();
+        schema.run("ALTER TABLE job_events SET (autovacuum_enabled = false)", JOBS.formatted(1, 50), EVENTS.formatted(1, 50));
+    }
+
+    @AfterEach
+    void drop() throws SQLException {
+        schema.close();
+    }
+
+    @Test
+    void readsOfTheLogLeaveNoPreparedStatementThatCouldKeepAPlan() throws SQLException {
+        try (Connection connection = schema.connect()) {
+            for (int i = 0; i < READS; i++) {
+                assertThat(readAll(connection, true)).hasSize(100);
+                StoreReads.forEachRow(connection, LOG.newest(), List.of(), LOG::prepareRead, row -> {
+                });
+                StoreReads.forEachRow(connection, LOG.heldBack().orElseThrow(), List.of(), LOG::prepareRead, row -> {
+                });
+            }
+            assertThat(preparedOnServer(connection)).as("statements the server keeps for this connection").isZero();
+
+            for (int i = 0; i < READS; i++) {
+                readAll(connection, false);
+            }
+            assertThat(preparedOnServer(connection)).as("the same read, left to the driver").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aReadOnGrownTablesWithoutStatisticsWalksThePositionIndexAndLooksJobsUp() throws SQLException {
+        schema.run(JOBS.formatted(51, 30_000), EVENTS.formatted(51, 30_000));
+        List<Object> params = new ArrayList<>();
+        String read = EventHistory.afterQuery(LOG, EventPosition.START, EventFilter.all(), 256, params);
+        List<String> plan = new ArrayList<>();
+        try (Connection connection = schema.connect();
+             PreparedStatement explain = connection.prepareStatement("EXPLAIN (COSTS OFF) " + read)) {
+            for (int i = 0; i < params.size(); i++) {
+                explain.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rows = explain.executeQuery()) {
+                while (rows.next()) {
+                    plan.add(rows.getString(1).trim());
+                }
+            }
+        }
+        assertThat(String.join("\n", plan)).as("the plan")
+                .contains("Index Scan using ix_job_events_position on job_events e")
+                .contains("Index Scan using jobs_pkey on jobs j")
+                .doesNotContain("Seq Scan").doesNotContain("Materialize").doesNotContain("Sort");
+    }
+
+    /** Every event, read as the feed reads them; with or without the log's own preparation. */
+    private static List<Long> readAll(Connection connection, boolean asTheLogPrepares) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String read = EventHistory.afterQuery(LOG, EventPosition.START, EventFilter.ofTypes(Set.of()), 500, params);
+        List<Long> ids = new ArrayList<>();
+        StoreReads.forEachRow(connection, read, params, asTheLogPrepares ? LOG::prepareRead : statement -> {
+        }, row -> ids.add(row.getLong(1)));
+        return ids;
+    }
+
+    private static long preparedOnServer(Connection connection) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement(
+                "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%FROM job_events%'"
+                        + " AND statement NOT LIKE '%pg_prepared_statements%'");
+             ResultSet row = count.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+}
