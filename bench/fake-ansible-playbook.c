@@ -2,7 +2,8 @@
  * Compiled stand-in for ansible-playbook in the benchmarks (bench/run builds it with cc when the
  * machine has one; bench/fake-ansible-playbook is the same in /bin/sh). It exits 0 at once, so a
  * run costs the service a fork/exec and its bookkeeping, not Ansible's start-up, and costs the
- * machine as little as a process can.
+ * machine as little as a process can. MultiReplicaIT runs it too (support/CompiledFake), with
+ * CHARON_FAKE_RECORD: then it records and lasts as the test suite's script fake does.
  *
  * Called as: ansible-playbook -i <run dir>/inventory.ini -e @<run dir>/vars.yml <playbook>
  * With CHARON_BENCH_RECORD set it appends "<run dir name> <epoch nanos>", the clock read being
@@ -28,6 +29,7 @@
 #define SYS_WRITE 1
 #define SYS_OPEN 2
 #define SYS_CLOSE 3
+#define SYS_NANOSLEEP 35
 #define SYS_CLOCK_GETTIME 228
 #define SYS_EXIT_GROUP 231
 
@@ -46,6 +48,7 @@ static void now(struct timespec *at) { sys(SYS_CLOCK_GETTIME, CLOCK_REALTIME, (l
 static int open_append(const char *path) { return (int) sys(SYS_OPEN, (long) path, O_WRONLY | O_APPEND | O_CREAT, 0600); }
 static long write_all(int fd, const char *bytes, long length) { return sys(SYS_WRITE, fd, (long) bytes, length); }
 static void close_fd(int fd) { sys(SYS_CLOSE, fd, 0, 0); }
+static void pause_for(const struct timespec *length) { sys(SYS_NANOSLEEP, (long) length, 0, 0); }
 
 #else
 
@@ -57,6 +60,7 @@ static void now(struct timespec *at) { clock_gettime(CLOCK_REALTIME, at); }
 static int open_append(const char *path) { return open(path, O_WRONLY | O_APPEND | O_CREAT, 0600); }
 static long write_all(int fd, const char *bytes, long length) { return write(fd, bytes, (size_t) length); }
 static void close_fd(int fd) { close(fd); }
+static void pause_for(const struct timespec *length) { nanosleep(length, 0); }
 
 #endif
 
@@ -93,16 +97,13 @@ static char *decimal(char *out, unsigned long value, int width) {
     return out;
 }
 
-static int fake(int argc, char **argv, char **envp) {
-    struct timespec started;
-    now(&started);
-    const char *record = environment(envp, "CHARON_BENCH_RECORD");
-    if (record == 0 || record[0] == '\0' || argc < 3) {
-        return 0;
-    }
-    /* argv[2] is <run dir>/inventory.ini: the run directory's name is its second-to-last part */
+/*
+ * The run directory's name, from argv[2] (<run dir>/inventory.ini), copied to `out`; returns the
+ * end, or 0 when there is none or it would run past `line_end`.
+ */
+static char *run_name(char *out, const char *line_end, const char *inventory) {
     const char *end = 0;
-    for (const char *c = argv[2]; *c != '\0'; c++) {
+    for (const char *c = inventory; *c != '\0'; c++) {
         if (*c == '/') {
             end = c;
         }
@@ -111,28 +112,108 @@ static int fake(int argc, char **argv, char **envp) {
         return 0;
     }
     const char *start = end;
-    while (start > argv[2] && start[-1] != '/') {
+    while (start > inventory && start[-1] != '/') {
         start--;
     }
-    char line[512];
-    if (end - start > (long) sizeof line - 64) {
-        return 1;
+    if (end - start > line_end - out) {
+        return 0;
     }
-    char *out = line;
     for (const char *c = start; c < end; c++) {
         *out++ = *c;
     }
-    *out++ = ' ';
-    out = decimal(out, (unsigned long) started.tv_sec, 1);
-    out = decimal(out, (unsigned long) started.tv_nsec, 9);
-    *out++ = '\n';
-    long length = out - line;
-    int fd = open_append(record);
+    return out;
+}
+
+/* Appends `length` bytes of `line` to `path` in one write(2); returns 0 when it could. */
+static int append(const char *path, const char *line, long length) {
+    int fd = open_append(path);
     if (fd < 0 || write_all(fd, line, length) != length) {
         return 1;
     }
     close_fd(fd);
     return 0;
+}
+
+/* Appends "<what> <run dir name> <epoch millis>" to `path`, as the test suite's script fake does. */
+static int record_at(const char *path, const char *what, const char *inventory, const struct timespec *at) {
+    char line[512];
+    char *out = line;
+    while (*what != '\0') {
+        *out++ = *what++;
+    }
+    *out++ = ' ';
+    out = run_name(out, line + sizeof line - 64, inventory);
+    if (out == 0) {
+        return 1;
+    }
+    *out++ = ' ';
+    out = decimal(out, (unsigned long) at->tv_sec * 1000 + (unsigned long) at->tv_nsec / 1000000, 1);
+    *out++ = '\n';
+    return append(path, line, out - line);
+}
+
+/* A value of the environment read as a decimal number, or `otherwise` when absent or not one. */
+static long number(const char *value, long otherwise) {
+    if (value == 0 || *value == '\0') {
+        return otherwise;
+    }
+    long result = 0;
+    for (; *value != '\0'; value++) {
+        if (*value < '0' || *value > '9') {
+            return otherwise;
+        }
+        result = result * 10 + (*value - '0');
+    }
+    return result;
+}
+
+/*
+ * The test suite's load runs (src/test/resources/fake-ansible/ansible-playbook does the same in
+ * bash, at several processes per run): records "start", runs for 0 to CHARON_FAKE_MAX_MS
+ * milliseconds (200 when unset), prints a play's first and last line, records "end".
+ */
+static int recorded_run(const char *record, const char *inventory, char **envp, const struct timespec *started) {
+    if (record_at(record, "start", inventory, started) != 0) {
+        return 1;
+    }
+    long most = number(environment(envp, "CHARON_FAKE_MAX_MS"), 200);
+    /* the clock's nanoseconds stand in for a random number: runs start at unrelated times */
+    long ms = most > 0 ? (long) ((unsigned long) started->tv_nsec / 1000 % (unsigned long) (most + 1)) : 0;
+    if (ms > 0) {
+        struct timespec length = {ms / 1000, ms % 1000 * 1000000L};
+        pause_for(&length);
+    }
+    static const char play[] = "PLAY [fake run] ***\nPLAY RECAP ***\n";
+    write_all(1, play, (long) sizeof play - 1);
+    struct timespec ended;
+    now(&ended);
+    return record_at(record, "end", inventory, &ended);
+}
+
+static int fake(int argc, char **argv, char **envp) {
+    struct timespec started;
+    now(&started);
+    if (argc < 3) {
+        return 0;
+    }
+    const char *runs = environment(envp, "CHARON_FAKE_RECORD");
+    if (runs != 0 && runs[0] != '\0') {
+        return recorded_run(runs, argv[2], envp, &started);
+    }
+    const char *record = environment(envp, "CHARON_BENCH_RECORD");
+    if (record == 0 || record[0] == '\0') {
+        return 0;
+    }
+    char line[512];
+    char *out = run_name(line, line + sizeof line - 64, argv[2]);
+    if (out == 0) {
+        return 1;
+    }
+    *out++ = ' ';
+    out = decimal(out, (unsigned long) started.tv_sec, 1);
+    out = decimal(out, (unsigned long) started.tv_nsec, 9);
+    *out++ = '\n';
+    return append(record, line, out - line);
 }
 
 #ifdef FAKE_FREESTANDING

@@ -1,6 +1,7 @@
 package io.charon.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.charon.jobs.support.CompiledFake;
 import io.charon.jobs.support.PostgresStoreProfile;
 import io.charon.jobs.support.ServiceProcess;
 import io.charon.jobs.support.SseClient;
@@ -45,13 +46,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three packaged service processes as replicas on one PostgreSQL schema, with the fake
- * ansible-playbook recording every run: 1,000 jobs submitted round-robin over the three, one
- * replica killed with SIGKILL halfway through the drain while it has runs under way, the other
- * two left to finish. Afterwards, straight from the store and the fake binary's record: every job
- * completed exactly once, none stuck; only runs of the killed replica were run again, each such
- * job with an {@code orphaned} attempt owned by the dead replica followed by one completed attempt;
- * every recorded run is one of its job's attempts. Meanwhile two clients follow the
+ * Three packaged service processes as replicas on one PostgreSQL schema, with the compiled fake
+ * ansible-playbook ({@link CompiledFake}) recording every run: 1,000 jobs submitted round-robin
+ * over the three, one replica killed with SIGKILL halfway through the drain while it has runs
+ * under way, the other two left to finish. Afterwards, straight from the store and the fake's
+ * record: every job completed exactly once, none stuck; only runs of the killed replica were run
+ * again, each such job with an {@code orphaned} attempt owned by the dead replica followed by one
+ * completed attempt; every recorded run is one of its job's attempts. Meanwhile two clients follow the
  * job.completed events on two survivors, one hanging up every few hundred messages and resuming
  * with Last-Event-ID: both get every job's once, in the same order. Prints submission and drain
  * throughput and the time the survivors took to rescue the dead replica's runs
@@ -83,7 +84,6 @@ class MultiReplicaIT {
     /** Which replica dies. */
     static final int VICTIM = 1;
     static final Duration LEASE = Duration.ofSeconds(5);
-    static final Path FAKE_ANSIBLE = Path.of("src/test/resources/fake-ansible/ansible-playbook").toAbsolutePath();
     static final Path REPORT = Path.of("target/multi-replica.txt");
     /** One reader of the event log hangs up after this many messages and resumes where it was. */
     static final int RECONNECT_EVERY = 211;
@@ -104,7 +104,7 @@ class MultiReplicaIT {
             update(db, "CREATE SCHEMA " + schema);
             Map<String, String> settings = new HashMap<>(PostgresStoreProfile.packaged(schema));
             settings.putAll(Map.of(
-                    "charon.ansible.command", FAKE_ANSIBLE.toString(),
+                    "charon.ansible.command", CompiledFake.path().toString(),
                     "charon.jobs.worker-count", String.valueOf(WORKERS),
                     // cluster-wide: let every worker of every replica be busy
                     "charon.jobs.max-concurrent-jobs", String.valueOf(REPLICAS * WORKERS),
@@ -261,7 +261,7 @@ class MultiReplicaIT {
                 double drainSeconds = seconds(drainedAt - firstSubmit);
                 List<String> report = List.of(
                         String.format("multi-replica: %d replicas on PostgreSQL (one schema), %d workers each,"
-                                        + " max-concurrent-jobs %d, lease %s, fake runs 0-50 ms, %d cores,"
+                                        + " max-concurrent-jobs %d, lease %s, compiled fake runs 0-50 ms, %d cores,"
                                         + " JVMs with C1 only and the serial collector (ServiceProcess)",
                                 REPLICAS, WORKERS, REPLICAS * WORKERS, LEASE, Runtime.getRuntime().availableProcessors()),
                         String.format("multi-replica: start-up    %.1f s for the three, the first alone, then two at once", startSeconds),
