@@ -27,9 +27,12 @@ public final class StoreReads {
         void prepare(PreparedStatement statement) throws SQLException;
     }
 
+    /** No setup: the statement as the driver prepares it. */
+    private static final StatementSetup AS_PREPARED = statement -> {
+    };
+
     public static void forEachRow(DataSource store, String sql, List<?> params, RowReader reader) throws SQLException {
-        forEachRow(store, sql, params, statement -> {
-        }, reader);
+        forEachRow(store, sql, params, AS_PREPARED, reader);
     }
 
     public static void forEachRow(DataSource store, String sql, List<?> params, StatementSetup setup, RowReader reader)
@@ -40,8 +43,7 @@ public final class StoreReads {
     }
 
     public static void forEachRow(Connection connection, String sql, List<?> params, RowReader reader) throws SQLException {
-        forEachRow(connection, sql, params, statement -> {
-        }, reader);
+        forEachRow(connection, sql, params, AS_PREPARED, reader);
     }
 
     public static void forEachRow(Connection connection, String sql, List<?> params, StatementSetup setup,
