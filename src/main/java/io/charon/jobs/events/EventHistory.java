@@ -43,7 +43,7 @@ public class EventHistory {
         String sql = afterQuery(log, after, filter, limit, params);
         List<FeedEvent> events = new ArrayList<>();
         try {
-            StoreReads.forEachRow(dataSource, sql, params, log::prepareRead, rows -> events.add(
+            StoreReads.forEachRow(dataSource, sql, params, log::prepareReadAfter, rows -> events.add(
                     new FeedEvent(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4),
                             rows.getString(5), rows.getString(6), rows.getString(7), rows.getTimestamp(8).toInstant(),
                             tags(rows.getString(9)), rows.getString(10), rows.getLong(11))));
@@ -83,7 +83,7 @@ public class EventHistory {
     public EventPosition newest() {
         EventPosition[] newest = {EventPosition.START};
         try {
-            StoreReads.forEachRow(dataSource, log.newest(), List.of(), log::prepareRead,
+            StoreReads.forEachRow(dataSource, log.newest(), List.of(),
                     rows -> newest[0] = new EventPosition(rows.getLong(1), rows.getLong(2)));
         } catch (SQLException e) {
             throw new IllegalStateException("reading events failed: " + e.getMessage(), e);
@@ -101,7 +101,7 @@ public class EventHistory {
         }
         boolean[] held = {false};
         try {
-            StoreReads.forEachRow(dataSource, log.heldBack().get(), List.of(), log::prepareRead,
+            StoreReads.forEachRow(dataSource, log.heldBack().get(), List.of(),
                     rows -> held[0] = rows.getBoolean(1));
         } catch (SQLException e) {
             throw new IllegalStateException("reading events failed: " + e.getMessage(), e);

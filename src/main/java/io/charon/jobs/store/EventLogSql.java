@@ -37,10 +37,11 @@ public interface EventLogSql {
     Optional<String> heldBack();
 
     /**
-     * Readies a statement reading the log before it runs (every one of {@link #after()},
-     * {@link #newest()} and {@link #heldBack()}): where needed, so that it is planned for the
-     * tables as they are at each read.
+     * Readies a statement reading events after a position ({@link #after()}, joined to their
+     * jobs) before it runs: where needed, so that it is planned for the tables as they are at
+     * each read. {@link #newest()} and {@link #heldBack()} need none: without parameters or a
+     * join, their one plan walks the position index from its end whatever the tables hold.
      */
-    default void prepareRead(PreparedStatement read) throws SQLException {
+    default void prepareReadAfter(PreparedStatement read) throws SQLException {
     }
 }

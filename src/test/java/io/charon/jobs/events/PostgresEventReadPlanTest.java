@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,14 +22,16 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reads of the event log on PostgreSQL are planned at each read, for the tables as they are then.
- * The driver turns a statement run five times on a connection into a server-side prepared one,
- * and the server may keep a generic plan for it from then on: the feed's and the relay's reads,
- * made while a drain's tables were small, joined each event to a materialised scan of all jobs,
- * and as the jobs table grew each read cost hundreds of milliseconds of the server's CPU. Here:
- * many reads on one connection leave no prepared statement behind (the same statement without
- * {@link EventLogSql#prepareRead} does: the check can fail), and a read planned on 30,000 jobs
- * and 60,000 events without statistics walks the position index and looks each job up by key.
+ * Plans of the event log's reads on PostgreSQL. The driver turns a statement run five times on a
+ * connection into a server-side prepared one, and the server may keep a generic plan for it from
+ * then on: the feed's and the relay's reads of events after a position, made while a drain's
+ * tables were small, joined each event to a materialised scan of all jobs, and as the jobs table
+ * grew each read cost hundreds of milliseconds of the server's CPU. Here: many such reads on one
+ * connection leave no prepared statement behind (the same statement without
+ * {@link EventLogSql#prepareReadAfter} does: the check can fail); such a read planned on 30,000
+ * jobs and 60,000 events without statistics walks the position index and looks each job up by
+ * key; and the newest and held-back reads, which are left prepared, keep the plan they got on
+ * small tables, a walk from the index's end, once the tables have grown.
  * A @QuarkusTest only to run in the PostgreSQL execution; the tables are in a schema of their own.
  */
 @QuarkusTest
@@ -63,14 +66,10 @@ class PostgresEventReadPlanTest {
     }
 
     @Test
-    void readsOfTheLogLeaveNoPreparedStatementThatCouldKeepAPlan() throws SQLException {
+    void readsOfEventsAfterAPositionLeaveNoPreparedStatementThatCouldKeepAPlan() throws SQLException {
         try (Connection connection = schema.connect()) {
             for (int i = 0; i < READS; i++) {
                 assertThat(readAll(connection, true)).hasSize(100);
-                StoreReads.forEachRow(connection, LOG.newest(), List.of(), LOG::prepareRead, row -> {
-                });
-                StoreReads.forEachRow(connection, LOG.heldBack().orElseThrow(), List.of(), LOG::prepareRead, row -> {
-                });
             }
             assertThat(preparedOnServer(connection)).as("statements the server keeps for this connection").isZero();
 
@@ -104,19 +103,48 @@ class PostgresEventReadPlanTest {
                 .doesNotContain("Seq Scan").doesNotContain("Materialize").doesNotContain("Sort");
     }
 
+    @Test
+    void theNewestAndHeldBackReadsPreparedOnSmallTablesWalkTheIndexFromItsEndOnceTheyHaveGrown() throws SQLException {
+        try (Connection connection = schema.connect(); Statement statement = connection.createStatement()) {
+            // as the driver's server-side statements: prepared and run while the tables are small
+            statement.execute("PREPARE newest AS " + LOG.newest());
+            statement.execute("PREPARE held_back AS " + LOG.heldBack().orElseThrow());
+            for (int i = 0; i < READS; i++) {
+                statement.execute("EXECUTE newest");
+                statement.execute("EXECUTE held_back");
+            }
+            schema.run(JOBS.formatted(51, 30_000), EVENTS.formatted(51, 30_000));
+            for (String read : List.of("newest", "held_back")) {
+                assertThat(String.join("\n", plan(statement, "EXPLAIN (COSTS OFF) EXECUTE " + read))).as("the plan of " + read)
+                        .contains("Index Only Scan Backward using ix_job_events_position on job_events e")
+                        .contains("Limit").doesNotContain("Seq Scan").doesNotContain("Sort");
+            }
+        }
+    }
+
+    private static List<String> plan(Statement statement, String explain) throws SQLException {
+        List<String> plan = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery(explain)) {
+            while (rows.next()) {
+                plan.add(rows.getString(1).trim());
+            }
+        }
+        return plan;
+    }
+
     /** Every event, read as the feed reads them; with or without the log's own preparation. */
     private static List<Long> readAll(Connection connection, boolean asTheLogPrepares) throws SQLException {
         List<Object> params = new ArrayList<>();
         String read = EventHistory.afterQuery(LOG, EventPosition.START, EventFilter.ofTypes(Set.of()), 500, params);
         List<Long> ids = new ArrayList<>();
-        StoreReads.forEachRow(connection, read, params, asTheLogPrepares ? LOG::prepareRead : statement -> {
+        StoreReads.forEachRow(connection, read, params, asTheLogPrepares ? LOG::prepareReadAfter : statement -> {
         }, row -> ids.add(row.getLong(1)));
         return ids;
     }
 
     private static long preparedOnServer(Connection connection) throws SQLException {
         try (PreparedStatement count = connection.prepareStatement(
-                "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%FROM job_events%'"
+                "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%FROM job_events e JOIN jobs%'"
                         + " AND statement NOT LIKE '%pg_prepared_statements%'");
              ResultSet row = count.executeQuery()) {
             row.next();

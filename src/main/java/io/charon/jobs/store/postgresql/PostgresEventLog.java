@@ -18,13 +18,16 @@ import java.util.Optional;
  * Those transactions have all ended and are visible to that statement; any transaction that can
  * still commit has a higher id, so whatever commits later sorts after everything read.
  *
- * <p>Each read is planned afresh ({@link #prepareRead}). The driver turns a statement run five
- * times into a server-side prepared one, whose plan PostgreSQL may then keep for good as a generic
- * plan; made while the tables were small and without statistics, that plan joined each event to a
- * materialised scan of every job, and as the jobs table grew each read of the feed and the relay
- * cost hundreds of milliseconds of the server's CPU, most of the server's work in a drain. Planned
- * per read, with the tables' sizes of the moment, a read walks the position index and looks each
- * job up by its key.
+ * <p>Each read of events after a position is planned afresh ({@link #prepareReadAfter}). The
+ * driver turns a statement run five times into a server-side prepared one, whose plan PostgreSQL
+ * may then keep for good as a generic plan; made while the tables were small and without
+ * statistics, that plan joined each event to a materialised scan of every job, and as the jobs
+ * table grew each read of the feed and the relay cost hundreds of milliseconds of the server's
+ * CPU, most of the server's work in a drain. Planned per read, with the tables' sizes of the
+ * moment, a read walks the position index and looks each job up by its key. The newest and
+ * held-back reads are left to the driver: their one plan, a walk from the end of the position
+ * index with a limit of one row, is the cheapest at any size, and planning each of them again
+ * cost the server more than running it.
  */
 public class PostgresEventLog implements EventLogSql {
 
@@ -66,7 +69,7 @@ public class PostgresEventLog implements EventLogSql {
     }
 
     @Override
-    public void prepareRead(PreparedStatement read) throws SQLException {
+    public void prepareReadAfter(PreparedStatement read) throws SQLException {
         // never a server-side prepared statement, so never a generic plan: planned with each read's values
         read.unwrap(PGStatement.class).setPrepareThreshold(0);
     }
