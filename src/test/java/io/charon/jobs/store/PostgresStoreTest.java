@@ -61,6 +61,26 @@ class PostgresStoreTest {
                 .jdbcUrl()).startsWith("jdbc:postgresql:");
     }
 
+    /**
+     * A batch of inserts goes as multi-row statements: the driver then cannot count each row and
+     * reports every one as done without a count, where statements of a row each report 1.
+     */
+    @Test
+    void batchedInsertsGoAsMultiRowStatements() throws Exception {
+        try (Connection connection = store.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TEMPORARY TABLE batched (n integer)");
+            try (var insert = connection.prepareStatement("INSERT INTO batched (n) VALUES (?)")) {
+                for (int n = 0; n < 8; n++) {
+                    insert.setInt(1, n);
+                    insert.addBatch();
+                }
+                assertThat(insert.executeBatch()).containsOnly(Statement.SUCCESS_NO_INFO).hasSize(8);
+            }
+            statement.execute("DROP TABLE batched");
+        }
+    }
+
     /** Start-up made the run slots of the cluster-wide cap, up to this replica's cap. */
     @Test
     void theRunSlotsExistUpToTheCap() throws Exception {
