@@ -4,9 +4,13 @@ import io.charon.jobs.job.Job;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -72,25 +76,47 @@ final class SubmissionRows {
                 insert.addBatch();
             }
             int[] inserted = insert.executeBatch();
+            List<Map.Entry<List<String>, JobSubmitter.KeyedJob>> uncounted = new ArrayList<>();
             for (int i = 0; i < inserted.length; i++) {
-                if (inserted[i] == 0 || (inserted[i] < 0 && !storedFor(connection, fresh.get(i)))) {
+                if (inserted[i] == 0) {
                     takenElsewhere.add(fresh.get(i).getKey());
+                } else if (inserted[i] < 0) {
+                    uncounted.add(fresh.get(i));
+                }
+            }
+            if (!uncounted.isEmpty()) {
+                Map<List<String>, String> stored = storedJobs(connection, uncounted);
+                for (Map.Entry<List<String>, JobSubmitter.KeyedJob> key : uncounted) {
+                    if (!key.getValue().job().getId().equals(stored.get(key.getKey()))) {
+                        takenElsewhere.add(key.getKey());
+                    }
                 }
             }
         }
         return takenElsewhere;
     }
 
-    /** Whether the key's row names this batch's job: asked when the driver did not count the rows of a batch. */
-    private static boolean storedFor(Connection connection, Map.Entry<List<String>, JobSubmitter.KeyedJob> key)
+    /**
+     * The job each of {@code keys} names in the store, in one query: asked when the driver did not
+     * count the rows of a batch (PostgreSQL sends a batch of inserts as multi-row statements).
+     */
+    private static Map<List<String>, String> storedJobs(Connection connection,
+                                                        List<Map.Entry<List<String>, JobSubmitter.KeyedJob>> keys)
             throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT job_id FROM idempotency_keys WHERE user_id = ? AND key = ?")) {
-            select.setString(1, key.getKey().get(0));
-            select.setString(2, key.getKey().get(1));
-            try (java.sql.ResultSet row = select.executeQuery()) {
-                return row.next() && row.getString(1).equals(key.getValue().job().getId());
+        Map<List<String>, String> stored = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT user_id, key, job_id FROM idempotency_keys WHERE "
+                + String.join(" OR ", Collections.nCopies(keys.size(), "(user_id = ? AND key = ?)")))) {
+            int parameter = 1;
+            for (Map.Entry<List<String>, JobSubmitter.KeyedJob> key : keys) {
+                select.setString(parameter++, key.getKey().get(0));
+                select.setString(parameter++, key.getKey().get(1));
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    stored.put(List.of(rows.getString(1), rows.getString(2)), rows.getString(3));
+                }
             }
         }
+        return stored;
     }
 }

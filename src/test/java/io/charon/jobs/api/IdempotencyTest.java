@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
@@ -59,6 +61,31 @@ class IdempotencyTest {
                 .body("type", equalTo("https://charon.io/problems/idempotency-key-reused"));
 
         assertThat(storedWithTag(tag)).isEqualTo(1);
+    }
+
+    /**
+     * Keyed submissions arriving together share a group commit, whose keys go to the store as one
+     * batch (on PostgreSQL one multi-row insert, whose rows the driver does not count): each still
+     * gets its own job, and each repeat that job.
+     */
+    @Test
+    void concurrentSubmissionsWithTheirOwnKeysEachCreateTheirJob() {
+        String tag = "idem-" + UUID.randomUUID();
+        List<String> keys = IntStream.range(0, 24).mapToObj(i -> UUID.randomUUID().toString()).toList();
+        ExecutorService clients = Executors.newFixedThreadPool(keys.size());
+        try {
+            List<CompletableFuture<Response>> posts = keys.stream()
+                    .map(key -> CompletableFuture.supplyAsync(() -> post(key, body(tag, "own")), clients)).toList();
+            List<String> ids = posts.stream().map(CompletableFuture::join)
+                    .map(answer -> answer.then().statusCode(201).extract().<String>path("id")).toList();
+            assertThat(ids).doesNotHaveDuplicates();
+            for (int i = 0; i < keys.size(); i++) {
+                post(keys.get(i), body(tag, "own")).then().statusCode(200).body("id", equalTo(ids.get(i)));
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(storedWithTag(tag)).isEqualTo(keys.size());
     }
 
     @Test
