@@ -3,6 +3,7 @@ package io.charon.jobs;
 import io.charon.jobs.support.Api;
 import io.charon.jobs.support.Gate;
 import io.charon.jobs.support.PostgresStoreProfile;
+import io.charon.jobs.support.TestSchemas;
 import io.charon.jobs.support.Processes;
 import io.charon.jobs.support.ServiceProcess;
 import io.restassured.path.json.JsonPath;
@@ -89,7 +90,8 @@ class RestartIT {
     @Tag("services")
     void aSecondProcessOnTheSameDataDirectoryExitsAlsoOnPostgresql() throws Exception {
         Map<String, String> settings = new HashMap<>(SETTINGS);
-        settings.putAll(PostgresStoreProfile.packaged(PostgresStoreProfile.newSchemaName("charon_restart_")));
+        settings.putAll(PostgresStoreProfile.packaged(
+                TestSchemas.droppedAfterTheRun(PostgresStoreProfile.newSchemaName("charon_restart_"))));
         secondProcessOnTheSameDataDirectory(settings);
     }
 

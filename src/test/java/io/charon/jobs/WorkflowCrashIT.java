@@ -2,6 +2,7 @@ package io.charon.jobs;
 
 import io.charon.jobs.support.Gate;
 import io.charon.jobs.support.PostgresStoreProfile;
+import io.charon.jobs.support.TestSchemas;
 import io.charon.jobs.support.ServiceProcess;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -47,7 +48,8 @@ class WorkflowCrashIT {
     @Tag("services")
     void aKilledServiceCarriesTheRunOnAndEveryNodeRunsOnceOnPostgresql() throws Exception {
         Map<String, String> settings = new HashMap<>(SETTINGS);
-        settings.putAll(PostgresStoreProfile.packaged(PostgresStoreProfile.newSchemaName("charon_wfcrash_")));
+        settings.putAll(PostgresStoreProfile.packaged(
+                TestSchemas.droppedAfterTheRun(PostgresStoreProfile.newSchemaName("charon_wfcrash_"))));
         killInTheMiddleOfARun(settings);
     }
 

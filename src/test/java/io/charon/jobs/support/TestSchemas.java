@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Drops, when the test run ends, the PostgreSQL schemas its services migrated: one per application
- * start of the PostgreSQL execution, and one per test profile. Left behind, they piled up on the
+ * start of the PostgreSQL execution, one per test profile, and those of packaged services an
+ * integration test names with {@link #droppedAfterTheRun}. Left behind, they piled up on the
  * server, and with autovacuum off their dead catalog rows slowed every later statement that reads
  * the catalogs (a third of the submission rate after a few hours of runs). Each test class records
  * its application's schema (a Quarkus callback, in the application's class loader); the launcher
@@ -35,6 +36,12 @@ public final class TestSchemas implements QuarkusTestBeforeClassCallback, Launch
         ConfigProvider.getConfig().getOptionalValue("quarkus.flyway.postgresql.schemas", String.class)
                 .filter(schema -> schema.startsWith(PREFIX) && schema.matches("[A-Za-z0-9_-]+"))
                 .ifPresent(TestSchemas::record);
+    }
+
+    /** {@code schema}, to be dropped when the test run ends. */
+    public static String droppedAfterTheRun(String schema) {
+        record(schema);
+        return schema;
     }
 
     private static synchronized void record(String schema) {
