@@ -30,9 +30,7 @@ public final class TestSchemas implements QuarkusTestBeforeClassCallback, Launch
 
     @Override
     public void beforeClass(Class<?> testClass) {
-        if (!"postgresql".equals(System.getProperty("charon.test.store"))) {
-            return;
-        }
+        // set only where the application runs on PostgreSQL: the PostgreSQL execution, or a profile
         ConfigProvider.getConfig().getOptionalValue("quarkus.flyway.postgresql.schemas", String.class)
                 .filter(schema -> schema.startsWith(PREFIX) && schema.matches("[A-Za-z0-9_-]+"))
                 .ifPresent(TestSchemas::record);
