@@ -23,6 +23,14 @@ public interface EventsConfig {
     @WithDefault("1s")
     Duration pollInterval();
 
+    /**
+     * Shortest time between two reads of new events by the feed or the relay while commits keep
+     * announcing them: under load each read takes many commits' events. The first commit after
+     * a quiet spell is read at once.
+     */
+    @WithDefault("20ms")
+    Duration readInterval();
+
     /** How often a followed log file is checked for new lines. */
     @WithDefault("100ms")
     Duration logPollInterval();

@@ -61,6 +61,7 @@ public class EventFeed {
     private final Counter cutOff;
     /** Only the feed thread uses it. */
     private final HeldBackPause heldBack;
+    private final ReadPacing pacing;
     /** The last event handed to subscribers; only the feed thread writes it. */
     private volatile EventPosition position = EventPosition.START;
 
@@ -68,6 +69,7 @@ public class EventFeed {
         this.history = history;
         this.config = config;
         this.heldBack = new HeldBackPause(config.pollInterval());
+        this.pacing = new ReadPacing(config.readInterval());
         this.feedThread = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "charon-event-feed");
             thread.setDaemon(true);
@@ -154,7 +156,7 @@ public class EventFeed {
     private void wake() {
         if (wakePending.compareAndSet(false, true)) {
             try {
-                feedThread.execute(this::deliverNew);
+                pacing.schedule(feedThread, this::deliverNew);
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 wakePending.set(false);
             }
@@ -163,6 +165,7 @@ public class EventFeed {
 
     private void deliverNew() {
         wakePending.set(false);
+        pacing.reading();
         try {
             // read before looking at the subscriptions: one that registers meanwhile starts at or
             // after this position, so moving the position here cannot skip an event it is owed

@@ -7,6 +7,7 @@ import io.charon.jobs.events.EventFilter;
 import io.charon.jobs.events.EventHistory;
 import io.charon.jobs.events.EventPosition;
 import io.charon.jobs.events.HeldBackPause;
+import io.charon.jobs.events.ReadPacing;
 import io.charon.jobs.events.FeedEvent;
 import io.charon.jobs.job.RecordedEvent;
 import io.charon.jobs.store.ClusterWork;
@@ -70,6 +71,7 @@ public class EventRelay {
     private final ScheduledThreadPoolExecutor relayThread;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final HeldBackPause heldBack;
+    private final ReadPacing pacing;
     /** Only the relay thread touches these. */
     private EventPosition cursor = EventPosition.START;
     private EventPosition savedCursor = EventPosition.START;
@@ -86,6 +88,7 @@ public class EventRelay {
         this.cursors = cursors;
         this.config = config;
         this.heldBack = new HeldBackPause(config.pollInterval());
+        this.pacing = new ReadPacing(config.readInterval());
         this.json = json;
         this.channel = channel;
         this.published = Counter.builder("charon.events.published")
@@ -122,7 +125,7 @@ public class EventRelay {
     private void wake() {
         if (started && !failing && wakePending.compareAndSet(false, true)) {
             try {
-                relayThread.execute(this::relay);
+                pacing.schedule(relayThread, this::relay);
             } catch (RejectedExecutionException stopping) {
                 wakePending.set(false);
             }
@@ -131,6 +134,7 @@ public class EventRelay {
 
     private void relay() {
         wakePending.set(false);
+        pacing.reading();
         try {
             // one replica relays at a time, from the cursor the last one saved
             if (!cluster.exclusively(RELAY_LOCK, this::relayFromStoredCursor)) {
