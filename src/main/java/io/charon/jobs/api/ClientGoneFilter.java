@@ -4,43 +4,77 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
+import org.jboss.logmanager.ExtLogRecord;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 
 /**
  * A client that closes a stream (SSE events, a job's log) while writes to it are under way is
- * normal, but RESTEasy logs each failed write as an ERROR with its stack trace. This filter, set
- * on the logger that does so, replaces such a record with one debug line in this class's
- * category; any other record passes as it is. On the logger rather than a handler, it holds for
- * every handler (console, JSON, file).
+ * normal, but RESTEasy logs each failed write as an ERROR with its stack trace, Quarkus does the
+ * same when the response had not begun, and netty warns when a write fails again after the
+ * connection closed under it. This filter, set on the loggers that do so, replaces such a record
+ * with one debug line in this class's category; any other record passes as it is. On the
+ * loggers rather than a handler, it holds for every handler (console, JSON, file).
  */
 @ApplicationScoped
 public class ClientGoneFilter implements Filter {
 
     /** Where RESTEasy reports a failed write to a stream whose response has begun. */
     static final String STREAM_WRITER = "org.jboss.resteasy.reactive.server.handlers.PublisherResponseHandler";
+    /** Where Quarkus reports a request that failed before its response began, the client's leaving among the causes. */
+    static final String REQUEST_FAILURES = "io.quarkus.vertx.http.runtime.QuarkusErrorHandler";
+    /** Where netty warns that a write failed once more on a connection already closed. */
+    static final String CHANNEL_CONTEXT = "io.netty.channel.AbstractChannelHandlerContext";
+    private static final String FAILED_AGAIN = "Failed to mark a promise as failure because it has failed already";
     private static final Logger LOG = Logger.getLogger(ClientGoneFilter.class);
     private static final int MAX_CAUSES = 10;
 
-    /** Held here: the log manager keeps loggers only weakly, and the filter with them. */
-    private java.util.logging.Logger streamWriter;
+    /** Held here: the log manager keeps loggers only weakly, and the filters with them. */
+    private final List<java.util.logging.Logger> filtered = new ArrayList<>();
 
     void install(@Observes StartupEvent event) {
-        streamWriter = java.util.logging.Logger.getLogger(STREAM_WRITER);
-        streamWriter.setFilter(this);
+        for (String category : List.of(STREAM_WRITER, REQUEST_FAILURES, CHANNEL_CONTEXT)) {
+            java.util.logging.Logger logger = java.util.logging.Logger.getLogger(category);
+            logger.setFilter(this);
+            filtered.add(logger);
+        }
     }
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        if (!clientWentAway(record.getThrown())) {
-            return true;
+        if (clientWentAway(record.getThrown())) {
+            LOG.debugf("a client went away while its stream was being written: %s", describe(record.getThrown()));
+            return false;
         }
-        LOG.debugf("a client went away while its stream was being written: %s", describe(record.getThrown()));
-        return false;
+        if (failedAgainAfterClose(record)) {
+            LOG.debugf("a client went away while its stream was being written: %s", text(record));
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * netty's warning that a write failed on a connection that had already closed: the promise
+     * of the write failed first with the closed channel, and the later failure (seen: a buffer
+     * released twice on the way out) had no one left to tell.
+     */
+    static boolean failedAgainAfterClose(LogRecord record) {
+        String text = text(record);
+        if (!text.startsWith(FAILED_AGAIN)) {
+            return false;
+        }
+        int unnotified = text.indexOf("unnotified cause");
+        return (unnotified < 0 ? text : text.substring(0, unnotified)).contains("ClosedChannelException");
+    }
+
+    private static String text(LogRecord record) {
+        return record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : String.valueOf(record.getMessage());
     }
 
     /** Whether {@code failure} or one of its causes says that the connection or the HTTP/2 stream is gone. */
