@@ -5,7 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How soon a reader of the event log that commits wake reads: at once after a quiet spell, but no
+ * When a reader of the event log, woken by commits, reads: at once after a quiet spell, but no
  * sooner than {@code charon.events.read-interval} after its previous read while commits keep
  * coming. Under load each read then takes the events of many commits instead of one or two: a
  * read is a round trip and, on PostgreSQL, a query planned for its position, and readers woken
