@@ -58,7 +58,9 @@ class HostLocksReplicaIT {
             Map<String, String> settings = new HashMap<>(PostgresStoreProfile.packaged(schema));
             settings.putAll(Map.of(
                     "charon.ansible.command", FAKE_ANSIBLE.toString(),
-                    "charon.jobs.worker-count", String.valueOf(WORKERS),
+                    // no workers until every job is queued: the drain, and the wait for the kill below,
+                    // then begin together, however slowly the jobs were posted one after another
+                    "charon.jobs.worker-count", "0",
                     "charon.jobs.max-concurrent-jobs", String.valueOf(2 * WORKERS),
                     "charon.jobs.dispatch-interval", "500ms",
                     "charon.jobs.orphan-policy", "requeue",
@@ -89,6 +91,10 @@ class HostLocksReplicaIT {
                         body.put("hostLock", "shared");
                     }
                     submitted.add(replicas.get(n % 2).submit(body));
+                }
+                for (ServiceProcess replica : replicas) {
+                    replica.request().contentType("application/json").body(Map.of("workerCount", WORKERS))
+                            .put("/api/v1/workers").then().statusCode(200);
                 }
 
                 // ---- kill the replica while its runs hold locks ---------------------------------------
