@@ -48,15 +48,13 @@ public class ClientGoneFilter implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        if (clientWentAway(record.getThrown())) {
-            LOG.debugf("a client went away while its stream was being written: %s", describe(record.getThrown()));
-            return false;
+        String gone = clientWentAway(record.getThrown()) ? describe(record.getThrown())
+                : failedAgainAfterClose(record) ? text(record) : null;
+        if (gone == null) {
+            return true;
         }
-        if (failedAgainAfterClose(record)) {
-            LOG.debugf("a client went away while its stream was being written: %s", text(record));
-            return false;
-        }
-        return true;
+        LOG.debugf("a client went away while its stream was being written: %s", gone);
+        return false;
     }
 
     /**
