@@ -2,6 +2,7 @@ package io.charon.bench;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Scenarios 2 and 3, drain: {@code --jobs} jobs are submitted to a paused service
@@ -22,6 +23,9 @@ abstract class DrainScenario extends Scenario {
 
     static final Figure CLIENT_VIEW = Figure.info("throughput seen by the client", "jobs/s", 0);
     static final Figure FILL = Figure.info("fill rate (paused submissions)", "jobs/s", 0);
+    static final Figure SERVICE_CPU = Figure.info("service CPU per job", "ms", 3);
+    static final Figure COMPILER_CPU = Figure.info("  of which JIT compilers", "ms", 3);
+    static final Figure POSTGRES_CPU = Figure.info("PostgreSQL server CPU per job", "ms", 3);
     static final long POLL_MILLIS = 100;
     /** Name prefix of the measured jobs (the warm-up's are "warmup-"). */
     static final String MEASURED = "drain-";
@@ -62,21 +66,40 @@ abstract class DrainScenario extends Scenario {
         }
         Bench.note(String.format("queued %,d jobs at %.0f jobs/s; resuming %d workers", jobs, fill.perSecond(), workers));
 
+        boolean postgres = StoreLocation.POSTGRESQL.equals(run.store());
+        Optional<CpuTime> cpuBefore = CpuTime.read(service.pid(), postgres);
         long resumed = System.nanoTime();
         client.resize(workers);
         client.awaitIdle(Duration.ofMinutes(2), POLL_MILLIS);
         double clientSeconds = (System.nanoTime() - resumed) / 1e9;
+        Optional<CpuTime> cpuAfter = CpuTime.read(service.pid(), postgres);
 
         // the service's own account of the drain: all completed, from the first start to the last end
         double serviceSeconds = DrainedJobs.read(client, MEASURED).requireAllCompleted(client, jobs).seconds();
         Bench.note(String.format("drained %,d jobs: %.2f s from the first start to the last completion, %.2f s seen by the client",
                 jobs, serviceSeconds, clientSeconds));
-        return new RunFigures()
+        RunFigures figures = new RunFigures()
                 .put(throughput(), jobs / serviceSeconds)
                 .put(CLIENT_VIEW, jobs / clientSeconds)
-                .put(FILL, fill.perSecond())
-                .note("drain throughput = jobs / (last completedAt - first startedAt) as the service recorded them;"
-                        + " the client view = jobs / (PUT workers -> first idle poll, polled every " + POLL_MILLIS + " ms)");
+                .put(FILL, fill.perSecond());
+        putCpuPerJob(figures, cpuBefore, cpuAfter, jobs);
+        return figures.note("drain throughput = jobs / (last completedAt - first startedAt) as the service recorded them;"
+                        + " the client view = jobs / (PUT workers -> first idle poll, polled every " + POLL_MILLIS + " ms);"
+                        + " CPU per job = CPU time over that same span / jobs, of the service process (its JIT compiler"
+                        + " threads shown apart) and of the PostgreSQL server's processes when it runs on this machine");
+    }
+
+    /** CPU per job from the resume to the idle poll (Linux; left out where /proc cannot be read). */
+    private static void putCpuPerJob(RunFigures figures, Optional<CpuTime> before, Optional<CpuTime> after, int jobs) {
+        if (before.isEmpty() || after.isEmpty()) {
+            return;
+        }
+        double perJob = 1000.0 / jobs;
+        figures.put(SERVICE_CPU, (after.get().serviceSeconds() - before.get().serviceSeconds()) * perJob)
+                .put(COMPILER_CPU, (after.get().compilerSeconds() - before.get().compilerSeconds()) * perJob);
+        if (before.get().postgresSeconds().isPresent() && after.get().postgresSeconds().isPresent()) {
+            figures.put(POSTGRES_CPU, (after.get().postgresSeconds().get() - before.get().postgresSeconds().get()) * perJob);
+        }
     }
 
     static LoadGenerator.Outcome fill(ServiceUnderTest service, Options options, int jobs, String prefix) {
