@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,7 +14,7 @@ import java.util.Optional;
  * this machine. Two readings around a drain say what each job cost in CPU, wherever it was spent:
  * a drain on two cores is bounded by that sum, not by any one thread.
  */
-record CpuTime(double serviceSeconds, double compilerSeconds, Optional<Double> postgresSeconds) {
+record CpuTime(double serviceSeconds, Map<String, Double> compilerThreads, Optional<Double> postgresSeconds) {
 
     /** The kernel's clock ticks per second in /proc's times (USER_HZ, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100;
@@ -30,17 +32,28 @@ record CpuTime(double serviceSeconds, double compilerSeconds, Optional<Double> p
         if (service.isEmpty()) {
             return Optional.empty();
         }
-        double compilers = 0;
+        Map<String, Double> compilers = new HashMap<>();
         try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc/" + servicePid + "/task"))) {
             for (Path thread : threads) {
                 if (command(thread.resolve("stat")).filter(name -> name.contains("CompilerThre")).isPresent()) {
-                    compilers += times(thread.resolve("stat")).map(t -> t[0]).orElse(0.0);
+                    times(thread.resolve("stat")).ifPresent(t -> compilers.put(thread.getFileName().toString(), t[0]));
                 }
             }
         } catch (IOException e) {
             return Optional.empty();
         }
         return Optional.of(new CpuTime(service.get()[0], compilers, postgres ? postgresServer() : Optional.empty()));
+    }
+
+    /**
+     * CPU seconds of the compiler threads since {@code before}, thread by thread: the JVM starts
+     * and stops compiler threads as their queues grow and shrink, and the time of one that ended
+     * in between is lost (never counted negative).
+     */
+    double compilerSecondsSince(CpuTime before) {
+        return compilerThreads.entrySet().stream()
+                .mapToDouble(thread -> thread.getValue() - before.compilerThreads.getOrDefault(thread.getKey(), 0.0))
+                .sum();
     }
 
     private static Optional<Double> postgresServer() {

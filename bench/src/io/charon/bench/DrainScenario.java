@@ -96,7 +96,7 @@ abstract class DrainScenario extends Scenario {
         }
         double perJob = 1000.0 / jobs;
         figures.put(SERVICE_CPU, (after.get().serviceSeconds() - before.get().serviceSeconds()) * perJob)
-                .put(COMPILER_CPU, (after.get().compilerSeconds() - before.get().compilerSeconds()) * perJob);
+                .put(COMPILER_CPU, after.get().compilerSecondsSince(before.get()) * perJob);
         if (before.get().postgresSeconds().isPresent() && after.get().postgresSeconds().isPresent()) {
             figures.put(POSTGRES_CPU, (after.get().postgresSeconds().get() - before.get().postgresSeconds().get()) * perJob);
         }
