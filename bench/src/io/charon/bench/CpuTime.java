@@ -28,21 +28,21 @@ record CpuTime(double serviceSeconds, Map<String, Double> compilerThreads, Optio
      *                 postmaster reaped into its children's times
      */
     static Optional<CpuTime> read(long servicePid, boolean postgres) {
-        Optional<double[]> service = times(Path.of("/proc/" + servicePid + "/stat"));
+        Optional<Stat> service = Stat.read(Path.of("/proc/" + servicePid + "/stat"));
         if (service.isEmpty()) {
             return Optional.empty();
         }
         Map<String, Double> compilers = new HashMap<>();
         try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc/" + servicePid + "/task"))) {
             for (Path thread : threads) {
-                if (command(thread.resolve("stat")).filter(name -> name.contains("CompilerThre")).isPresent()) {
-                    times(thread.resolve("stat")).ifPresent(t -> compilers.put(thread.getFileName().toString(), t[0]));
-                }
+                Stat.read(thread.resolve("stat")).filter(stat -> stat.command().contains("CompilerThre"))
+                        .ifPresent(stat -> compilers.put(thread.getFileName().toString(), stat.ownSeconds()));
             }
         } catch (IOException e) {
             return Optional.empty();
         }
-        return Optional.of(new CpuTime(service.get()[0], compilers, postgres ? postgresServer() : Optional.empty()));
+        return Optional.of(new CpuTime(service.get().ownSeconds(), compilers,
+                postgres ? postgresServer() : Optional.empty()));
     }
 
     /**
@@ -61,10 +61,10 @@ record CpuTime(double serviceSeconds, Map<String, Double> compilerThreads, Optio
         boolean found = false;
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path process : processes) {
-                Path stat = process.resolve("stat");
-                if (command(stat).filter("postgres"::equals).isPresent()) {
+                Optional<Stat> stat = Stat.read(process.resolve("stat")).filter(s -> s.command().equals("postgres"));
+                if (stat.isPresent()) {
                     found = true;
-                    total += times(stat).map(t -> t[0] + t[1]).orElse(0.0);
+                    total += stat.get().ownSeconds() + stat.get().childrenSeconds();
                 }
             }
         } catch (IOException e) {
@@ -73,25 +73,21 @@ record CpuTime(double serviceSeconds, Map<String, Double> compilerThreads, Optio
         return found ? Optional.of(total) : Optional.empty();
     }
 
-    /** A stat file's {own, reaped children's} CPU seconds; empty once the process is gone. */
-    private static Optional<double[]> times(Path stat) {
-        try {
-            String line = Files.readString(stat);
-            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            double own = Long.parseLong(fields[UTIME]) + Long.parseLong(fields[UTIME + 1]);
-            double children = Long.parseLong(fields[CUTIME]) + Long.parseLong(fields[CUTIME + 1]);
-            return Optional.of(new double[]{own / TICKS_PER_SECOND, children / TICKS_PER_SECOND});
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
+    /** One read of a process's or thread's stat file: its command, its own and its reaped children's CPU seconds. */
+    private record Stat(String command, double ownSeconds, double childrenSeconds) {
 
-    private static Optional<String> command(Path stat) {
-        try {
-            String line = Files.readString(stat);
-            return Optional.of(line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+        /** Empty once the process is gone. */
+        static Optional<Stat> read(Path stat) {
+            try {
+                String line = Files.readString(stat);
+                int commandEnd = line.lastIndexOf(')');
+                String[] fields = line.substring(commandEnd + 2).split(" ");
+                return Optional.of(new Stat(line.substring(line.indexOf('(') + 1, commandEnd),
+                        (Long.parseLong(fields[UTIME]) + Long.parseLong(fields[UTIME + 1])) / TICKS_PER_SECOND,
+                        (Long.parseLong(fields[CUTIME]) + Long.parseLong(fields[CUTIME + 1])) / TICKS_PER_SECOND));
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
         }
     }
 }
