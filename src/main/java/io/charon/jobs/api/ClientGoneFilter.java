@@ -48,10 +48,14 @@ public class ClientGoneFilter implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        String gone = clientWentAway(record.getThrown()) ? describe(record.getThrown())
-                : failedAgainAfterClose(record) ? text(record) : null;
-        if (gone == null) {
-            return true;
+        String gone;
+        if (clientWentAway(record.getThrown())) {
+            gone = describe(record.getThrown());
+        } else {
+            gone = text(record);
+            if (!failedAgainAfterClose(gone)) {
+                return true;
+            }
         }
         LOG.debugf("a client went away while its stream was being written: %s", gone);
         return false;
@@ -62,8 +66,7 @@ public class ClientGoneFilter implements Filter {
      * of the write failed first with the closed channel, and the later failure (seen: a buffer
      * released twice on the way out) had no one left to tell.
      */
-    static boolean failedAgainAfterClose(LogRecord record) {
-        String text = text(record);
+    static boolean failedAgainAfterClose(String text) {
         if (!text.startsWith(FAILED_AGAIN)) {
             return false;
         }
